@@ -1,0 +1,126 @@
+"""The typed document that flows through every stage: data and measures only, no I/O."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Origin(str, enum.Enum):
+    """Which part of the cleaner decided a removal; the prefix of every reason."""
+
+    RULE = "rule"
+    HEURISTIC = "heuristic"
+    TITLE = "title"
+    METADATA = "metadata"
+    LANGUAGE = "language"
+    INPUT = "input"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why something was removed: who decided (origin) and which rule or heuristic (name)."""
+
+    origin: Origin
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.origin.value}:{self.name}"
+
+
+class BlockKind(str, enum.Enum):
+    """The shape of a block of text, as the segmenter saw it."""
+
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    LIST_ITEM = "list-item"
+
+
+@dataclass(slots=True)
+class Block:
+    """One line-level unit of text: a paragraph, a heading or a list item."""
+
+    text: str
+    line: int  # 1-based line number in the decoded (or extracted) text
+    kind: BlockKind = BlockKind.PARAGRAPH
+    indent: int = 0
+    removed: Reason | None = None
+
+    @property
+    def kept(self) -> bool:
+        """True while no stage has removed this block."""
+        return self.removed is None
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A line that was removed, with its line number and the reason."""
+
+    line: int
+    text: str
+    reason: Reason
+
+
+@dataclass(slots=True)
+class Decoding:
+    """What the decoder did: the encoding, how it was chosen, and what was repaired."""
+
+    encoding: str
+    method: str  # "bom" | "declared" | "utf-8" | "detected"
+    repairs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Status(str, enum.Enum):
+    """The outcome for one input."""
+
+    KEPT = "kept"  # written to the clean corpus
+    DROPPED = "dropped"  # read and cleaned, but not written (e.g. language filter, empty)
+    FAILED = "failed"  # could not be processed (binary, unreadable, too large, ...)
+
+
+@dataclass(slots=True)
+class Document:
+    """One input document and everything the stages learned about it."""
+
+    id: str  # path relative to the input folder, POSIX separators
+    raw: bytes = b""
+    input_format: str = "text"  # "html" | "text"
+    decoding: Decoding | None = None
+    source_text: str = ""  # decoded text (text mode) or extracted text (HTML mode)
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+    language: str | None = None
+    language_score: float | None = None
+    stripped: list[Removal] = field(default_factory=list)  # parts cut from kept lines
+    removed_elements: list[Removal] = field(default_factory=list)  # HTML elements cut by selectors
+    status: Status = Status.KEPT
+    reason: str | None = None  # why the document was dropped or failed
+
+    @property
+    def text(self) -> str:
+        """The clean text: kept blocks, one per paragraph, separated by a blank line."""
+        return "\n\n".join(b.text for b in self.blocks if b.kept)
+
+    @property
+    def removals(self) -> list[Removal]:
+        """Every removed line or part of a line, in line order, with its reason."""
+        whole = [Removal(b.line, b.text, b.removed) for b in self.blocks if b.removed is not None]
+        return sorted(whole + self.stripped, key=lambda r: r.line)
+
+    @property
+    def kept_lines(self) -> int:
+        """How many blocks survived."""
+        return sum(1 for b in self.blocks if b.kept)
+
+    def fail(self, reason: str) -> Document:
+        """Mark the document as failed with a specific reason."""
+        self.status, self.reason = Status.FAILED, reason
+        return self
+
+    def drop(self, reason: str) -> Document:
+        """Mark the document as dropped (processed, not written) with a reason."""
+        self.status, self.reason = Status.DROPPED, reason
+        return self

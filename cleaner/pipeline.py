@@ -1,0 +1,79 @@
+"""Runs the stages on one Document. Bad input becomes a recorded failure, never an exception."""
+
+from __future__ import annotations
+
+import re
+
+from . import classify, html, language, linerules, segment
+from .config import Settings
+from .decode import DecodeError, decode
+from .document import Document, Origin, Reason
+from .rules import RuleSet
+
+HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
+TEXT_EXTENSIONS = (".txt", ".text", ".md")
+
+#: Content sniffing for files whose extension says nothing: markup near the start means HTML.
+HTML_SNIFF_RE = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+HTML_SNIFF_WINDOW = 1024
+
+
+def process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
+    """Clean one document in place and return it; failures are recorded on the document."""
+    try:
+        return _process(doc, settings, ruleset)
+    except (DecodeError, html.HtmlError) as exc:
+        return doc.fail(str(exc))
+    except RecursionError:
+        return doc.fail("input too deeply nested to process")
+    except MemoryError:
+        return doc.fail("out of memory while processing")
+    except Exception as exc:  # a bug or an unforeseen input: record it, let the batch go on
+        return doc.fail(f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
+    """The stages in order: check, decode, extract (HTML), segment, rules, heuristics, language."""
+    if len(doc.raw) > settings.max_bytes:
+        return doc.fail(f"file too large: {len(doc.raw):,} bytes (limit {settings.max_bytes:,}; see --max-bytes)")
+    if not doc.raw.strip():
+        return doc.drop("empty file")
+    doc.input_format = input_format(doc.id, doc.raw, settings.input_format)
+    text, doc.decoding = decode(doc.raw, is_html=doc.input_format == "html")
+    doc.source_text = html.extract(doc, text, ruleset) if doc.input_format == "html" else text
+    clean_text(doc, ruleset)
+    return filter_language(doc, settings.languages)
+
+
+def clean_text(doc: Document, ruleset: RuleSet) -> None:
+    """The line-level stages shared by plain text and extracted HTML."""
+    doc.blocks = segment.segment(doc.source_text)
+    rules = ruleset.for_document(doc.url, doc.source_text)
+    protected = linerules.apply_rules(doc, rules)
+    guess, _ = language.detect("\n".join(b.text for b in doc.blocks if b.kept))
+    known = language.STOPLIST_NAMES.get((guess or "").split("-")[0]) is not None
+    classify.classify(doc, language.stopwords(guess), known, protected)
+
+
+def filter_language(doc: Document, keep: tuple[str, ...]) -> Document:
+    """Detect the clean text's language; drop the document if it is not one of `keep`."""
+    text = doc.text
+    if not text.strip():
+        return doc.drop("no text left after cleaning")
+    doc.language, doc.language_score = language.detect(text)
+    if keep and (doc.language or "").split("-")[0] not in keep:
+        reason = Reason(Origin.LANGUAGE, f"not-{'-'.join(keep)}")
+        return doc.drop(f"{reason}: detected {doc.language or 'unknown'}")
+    return doc
+
+
+def input_format(doc_id: str, raw: bytes, forced: str) -> str:
+    """'html' or 'text': forced by the settings, else by extension, else by sniffing the content."""
+    if forced != "auto":
+        return forced
+    name = doc_id.lower().removesuffix(".gz")
+    if name.endswith(HTML_EXTENSIONS):
+        return "html"
+    if name.endswith(TEXT_EXTENSIONS):
+        return "text"
+    return "html" if HTML_SNIFF_RE.match(raw[:HTML_SNIFF_WINDOW].lstrip(b"\xef\xbb\xbf")) else "text"
