@@ -61,10 +61,14 @@ BOILERPLATE = heuristic("boilerplate")
 NAVIGATION = heuristic("navigation")
 
 
-def classify(doc: Document, stopwords: frozenset[str], known_language: bool, protected: set[int]) -> None:
+def classify(
+    doc: Document, stopwords: frozenset[str], known_language: bool, protected: set[int]
+) -> None:
     """Run all heuristic passes over the document's kept blocks."""
     drop_image_credits(doc.blocks, protected)
     find_title(doc, protected)
+    if doc.input_format == "html":
+        return  # trafilatura already chose the main content; only precise passes apply
     qualities = [quality(b, stopwords, known_language) for b in doc.blocks]
     settle(doc.blocks, qualities, protected)
 

@@ -7,10 +7,11 @@ generously here, strip precisely there.
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 
 import trafilatura
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from .document import Document, Removal
 from .rules import Rule, RuleSet
@@ -18,6 +19,8 @@ from .rules import Rule, RuleSet
 #: trafilatura logs every discarded page at WARNING; we record our own reason instead.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+#: XHTML pages are still read as HTML on purpose: real pages' "XML" is rarely well-formed.
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
 
 #: libxml2 (under lxml, under trafilatura) stops building the tree past this depth, so a page
 #: nested deeper loses its content; real pages stay well under 100 levels.
@@ -27,6 +30,13 @@ PARSER_MAX_DEPTH = 256
 VOID_ELEMENTS = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
 )
+
+#: A selector rule never removes an element holding this share of the page's text or more: a
+#: share bar or newsletter box is small, and a "share" class on a wrapper must not take the article.
+SELECTOR_MAX_TEXT_SHARE = 0.3
+
+#: Nor an element that contains the page's main structure.
+PROTECTED_DESCENDANTS = "article, main, h1"
 
 #: How much of a removed element's text the report keeps, to show what a selector cut.
 REMOVED_ELEMENT_PREVIEW = 120
@@ -92,13 +102,16 @@ def canonical_url(html: str) -> str | None:
 def drop_elements(html: str, rules: tuple[Rule, ...]) -> tuple[str, list[Removal]]:
     """Remove the elements that CSS-selector rules name; return the new HTML and what went."""
     soup = BeautifulSoup(html, "lxml")
+    page_chars = len(soup.get_text(" ", strip=True)) or 1
     removed: list[Removal] = []
     for rule in rules:
         for element in soup.select(rule.css or ""):
             if element.decomposed:
                 continue  # already gone with an ancestor matched by an earlier selector
-            preview = " ".join(element.get_text(" ").split())[:REMOVED_ELEMENT_PREVIEW]
-            removed.append(Removal(element.sourceline or 0, preview, rule.reason))
+            text = " ".join(element.get_text(" ").split())
+            if len(text) >= SELECTOR_MAX_TEXT_SHARE * page_chars or element.select_one(PROTECTED_DESCENDANTS):
+                continue
+            removed.append(Removal(element.sourceline or 0, text[:REMOVED_ELEMENT_PREVIEW], rule.reason))
             element.decompose()
     return (str(soup), removed) if removed else (html, removed)
 
