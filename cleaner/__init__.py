@@ -1,0 +1,33 @@
+"""cleaner: turn raw web scrapes into a clean text corpus, with a reason for every removed line.
+
+    >>> from cleaner import clean
+    >>> doc = clean(b"Breaking news\n\nThe council met on Tuesday and agreed to build a new bridge over the river.\n\nBack to top")
+    >>> doc.text.splitlines()[-1]
+    'The council met on Tuesday and agreed to build a new bridge over the river.'
+    >>> [str(r.reason) for r in doc.removals]
+    ['rule:default/back-to-top']
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .config import Settings
+from .document import Document
+from .rules import RuleError, RuleSet, load_rules
+
+__all__ = ["Document", "RuleError", "RuleSet", "Settings", "__version__", "clean", "load_rules"]
+
+
+def clean(
+    data: bytes | str,
+    doc_id: str = "document",
+    input_format: str = "auto",
+    rules: RuleSet | None = None,
+) -> Document:
+    """Clean one document given as bytes or text; return it with text, metadata and removals."""
+    from .pipeline import process
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    doc = Document(doc_id, raw, size=len(raw))
+    return process(doc, Settings(input_format=input_format), rules or load_rules())

@@ -59,6 +59,12 @@ CAPTION = heuristic("caption")
 DUPLICATE_TITLE = Reason(Origin.TITLE, "duplicate-title")
 BOILERPLATE = heuristic("boilerplate")
 NAVIGATION = heuristic("navigation")
+OUTSIDE_MAIN_TEXT = heuristic("outside-main-text")
+
+#: The main-span pass (Finn et al.'s body text extraction): every kept block scores its length
+#: when settled good, and at least this much against when settled bad, so a run of short chrome
+#: lines (menus, bylines, "Reply" links) weighs against the prose around it.
+SPAN_BAD_MIN_COST = 50
 
 
 def classify(
@@ -71,6 +77,7 @@ def classify(
         return  # trafilatura already chose the main content; only precise passes apply
     qualities = [quality(b, stopwords, known_language) for b in doc.blocks]
     settle(doc.blocks, qualities, protected)
+    keep_main_span(doc.blocks, qualities, protected)
 
 
 def drop_image_credits(blocks: list[Block], protected: set[int]) -> None:
@@ -189,3 +196,33 @@ def _next_kept(blocks: list[Block], i: int) -> int | None:
 def _norm(text: str) -> str:
     """Case- and space-insensitive form of a line, for comparing repeats."""
     return " ".join(text.casefold().split())
+
+
+def keep_main_span(blocks: list[Block], qualities: Sequence[Quality], protected: set[int]) -> None:
+    """Keep only the best-scoring contiguous run of blocks: the article, without chrome around it."""
+    positions = [i for i, b in enumerate(blocks) if b.kept or b.removed in (BOILERPLATE, NAVIGATION)]
+    scores = [_span_score(blocks[i]) for i in positions]
+    start, end = _best_span(scores)
+    for pos, i in enumerate(positions):
+        if not start <= pos < end and blocks[i].kept and i not in protected:
+            blocks[i].removed = OUTSIDE_MAIN_TEXT
+
+
+def _span_score(block: Block) -> int:
+    """A kept block counts for its length; a block settled as chrome counts against."""
+    if block.kept:
+        return len(block.text)
+    return -max(len(block.text), SPAN_BAD_MIN_COST)
+
+
+def _best_span(scores: Sequence[int]) -> tuple[int, int]:
+    """The [start, end) range with the highest sum of scores (Kadane's maximum subarray)."""
+    best, best_range = 0, (0, 0)
+    total, start = 0, 0
+    for pos, score in enumerate(scores):
+        if total <= 0:
+            total, start = 0, pos
+        total += score
+        if total > best:
+            best, best_range = total, (start, pos + 1)
+    return best_range

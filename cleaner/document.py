@@ -85,6 +85,7 @@ class Document:
 
     id: str  # path relative to the input folder, POSIX separators
     raw: bytes = b""
+    size: int = 0  # bytes read from the input (raw is released once the document is cleaned)
     input_format: str = "text"  # "html" | "text"
     decoding: Decoding | None = None
     source_text: str = ""  # decoded text (text mode) or extracted text (HTML mode)

@@ -124,6 +124,9 @@ def main_text(html: str, url: str | None) -> Extraction:
         include_comments=False,  # comments are not the article; measured better on traf-dev
         include_tables=True,
         with_metadata=True,
+        # Only dates the page states as such: htmldate's extensive search guesses from any
+        # date-like string (a copyright year becomes 1 January), which is worse than no date.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if result is None:
         return Extraction("", None, None, None)

@@ -35,7 +35,7 @@ def process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
 def _process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
     """The stages in order: check, decode, extract (HTML), segment, rules, heuristics, language."""
     if len(doc.raw) > settings.max_bytes:
-        return doc.fail(f"file too large: {len(doc.raw):,} bytes (limit {settings.max_bytes:,}; see --max-bytes)")
+        return doc.fail(too_large(len(doc.raw), settings.max_bytes))
     if not doc.raw.strip():
         return doc.drop("empty file")
     doc.input_format = input_format(doc.id, doc.raw, settings.input_format)
@@ -65,6 +65,11 @@ def filter_language(doc: Document, keep: tuple[str, ...]) -> Document:
         reason = Reason(Origin.LANGUAGE, f"not-{'-'.join(keep)}")
         return doc.drop(f"{reason}: detected {doc.language or 'unknown'}")
     return doc
+
+
+def too_large(size: int, limit: int) -> str:
+    """The failure reason for an input over the size limit."""
+    return f"file too large: {size:,} bytes (limit {limit:,}; see --max-bytes)"
 
 
 def input_format(doc_id: str, raw: bytes, forced: str) -> str:

@@ -1,0 +1,180 @@
+"""The batch: walk the input folder, clean files (in parallel), write outputs atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import tempfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from . import pipeline
+from .config import Settings
+from .document import Document, Status
+from .report import Record, Report
+from .rules import RuleSet
+
+SUPPORTED_EXTENSIONS = pipeline.HTML_EXTENSIONS + pipeline.TEXT_EXTENSIONS
+#: Files whose extension says nothing are sniffed when --input-format is auto.
+EXTENSIONLESS = ""
+JSONL_NAME = "documents.jsonl"
+#: The cleaner's own outputs, never read back as input when OUTPUT sits inside INPUT.
+OWN_OUTPUTS = (JSONL_NAME, "report.json", "report.html")
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input file: where it is and its document id (relative POSIX path)."""
+
+    path: Path
+    id: str
+
+
+def discover(root: Path, output_dir: Path, auto: bool) -> tuple[list[Input], Counter[str]]:
+    """All input files under root, sorted by id, and counts of what was skipped and why."""
+    inputs: list[Input] = []
+    skipped: Counter[str] = Counter()
+    out = output_dir.resolve()
+    for path in sorted(_walk(root)):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            skipped["hidden"] += 1
+        elif out in path.resolve().parents:
+            continue  # our own output folder inside the input folder
+        elif _extension(path.name) in SUPPORTED_EXTENSIONS or (auto and _extension(path.name) == EXTENSIONLESS):
+            inputs.append(Input(path, PurePosixPath(*rel.parts).as_posix()))
+        else:
+            skipped[f"unsupported type {_extension(path.name) or '(none)'}"] += 1
+    return inputs, skipped
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Every file below root (following no symlinked folders)."""
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in files:
+            yield Path(folder) / name
+
+
+def _extension(name: str) -> str:
+    """The lower-case extension that decides the type, looking through a final .gz."""
+    name = name.lower().removesuffix(".gz")
+    return os.path.splitext(name)[1]
+
+
+def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
+    """Each id's .txt path relative to OUTPUT; ids that would collide keep their full name."""
+    stems = {i.id: _strip_extension(i.id) + ".txt" for i in inputs}
+    counts = Counter(stems.values())
+    return {id_: (path if counts[path] == 1 else id_ + ".txt") for id_, path in stems.items()}
+
+
+def _strip_extension(doc_id: str) -> str:
+    """'site/page.html.gz' -> 'site/page'."""
+    path = PurePosixPath(doc_id.removesuffix(".gz").removesuffix(".GZ"))
+    return str(path.with_suffix("")) if path.suffix else str(path)
+
+
+def read_input(path: Path) -> bytes:
+    """The file's bytes; a .gz is decompressed transparently."""
+    data = path.read_bytes()
+    if path.name.lower().endswith(".gz"):
+        return gzip.decompress(data)
+    return data
+
+
+def clean_file(item: Input, settings: Settings, ruleset: RuleSet) -> Document:
+    """Read and clean one input; a read error becomes a failed document, not an exception."""
+    doc = Document(item.id)
+    try:
+        doc.size = size = item.path.stat().st_size
+        if size > settings.max_bytes and not item.path.name.lower().endswith(".gz"):
+            return doc.fail(pipeline.too_large(size, settings.max_bytes))  # never read it whole
+        doc.raw = read_input(item.path)
+        doc.size = len(doc.raw)
+    except PermissionError:
+        return doc.fail("cannot read: permission denied")
+    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        return doc.fail(f"cannot read: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
+    doc = pipeline.process(doc, settings, ruleset)
+    doc.raw = b""  # not needed any more; keep it out of the result sent back from the worker
+    return doc
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
+    """A file opened for writing that appears at `path` only when the block ends without error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a half-written one."""
+    with atomic_writer(path) as f:
+        f.write(data)
+
+
+def jsonl_record(doc: Document) -> dict:
+    """The documents.jsonl object for one kept document (a contract with external scorers)."""
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "title": doc.title,
+        "url": doc.url,
+        "date": doc.date,
+        "language": doc.language,
+        "language_score": doc.language_score,
+        "encoding": doc.decoding.encoding if doc.decoding else None,
+        "kept_lines": doc.kept_lines,
+        "removed_lines": len(doc.removals),
+    }
+
+
+def run(settings: Settings, ruleset: RuleSet, on_done: Callable[[Record], None] | None = None) -> Report:
+    """Clean every input under settings.input_dir into settings.output_dir; return the report."""
+    inputs, skipped = discover(settings.input_dir, settings.output_dir, settings.input_format == "auto")
+    targets = output_paths(inputs)
+    report = Report(settings=settings, skipped=skipped)
+    out = settings.output_dir
+    out.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        jsonl = stack.enter_context(atomic_writer(out / JSONL_NAME)) if settings.writes_jsonl else None
+        for doc in _clean_all(inputs, settings, ruleset):
+            kept = doc.status is Status.KEPT
+            text = doc.text.encode("utf-8") + b"\n" if kept else b""
+            output = targets[doc.id] if kept and settings.writes_txt else None
+            if output is not None:
+                write_atomic(out / output, text)
+            if kept and jsonl is not None:
+                jsonl.write(json.dumps(jsonl_record(doc), ensure_ascii=False).encode("utf-8") + b"\n")
+            record = Record.of(doc, len(text), output)
+            report.add(record)
+            if on_done is not None:
+                on_done(record)
+    return report
+
+
+def _clean_all(inputs: list[Input], settings: Settings, ruleset: RuleSet) -> Iterator[Document]:
+    """Clean inputs in id order, in worker processes when more than one worker is asked for."""
+    if settings.workers == 1 or len(inputs) < 2:
+        for item in inputs:
+            yield clean_file(item, settings, ruleset)
+        return
+    with ProcessPoolExecutor(settings.workers) as pool:
+        yield from pool.map(clean_file, inputs, [settings] * len(inputs), [ruleset] * len(inputs), chunksize=4)
