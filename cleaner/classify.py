@@ -26,6 +26,14 @@ STOPWORDS_LOW = 0.20
 #: The same for the union of all stoplists, used when the language has no list of its own.
 STOPWORDS_HIGH_ANY = 0.35
 STOPWORDS_LOW_ANY = 0.25
+#: Share of number tokens above which a line is a list of dates, prices or counts, not prose:
+#: archive lists ("April 2022 (501) March 2022 (805)") pass the stopword test on month names.
+NUMBERS_MAX = 0.25
+#: Prose this long has a comma or a full stop somewhere; a long line with neither is a run of
+#: link texts or tags ("Aberglaube Abgeltungssteuer Abstimmung …").
+UNPUNCTUATED_MAX_CHARS = 150
+PROSE_PUNCTUATION_RE = re.compile(r"[.,;:!?。，、؛،]")
+
 #: A title is short: headlines run up to about 25 words.
 TITLE_MAX_CHARS = 160
 #: A caption under an image credit is at most a few sentences.
@@ -64,7 +72,9 @@ OUTSIDE_MAIN_TEXT = heuristic("outside-main-text")
 #: The main-span pass (Finn et al.'s body text extraction): every kept block scores its length
 #: when settled good, and at least this much against when settled bad, so a run of short chrome
 #: lines (menus, bylines, "Reply" links) weighs against the prose around it.
-SPAN_BAD_MIN_COST = 50
+import os
+SPAN_BAD_MIN_COST = int(os.environ.get("SPAN_COST", 50))
+SPAN_MODE = os.environ.get("SPAN_MODE", "soft")
 
 
 def classify(
@@ -76,8 +86,10 @@ def classify(
     if doc.input_format == "html":
         return  # trafilatura already chose the main content; only precise passes apply
     qualities = [quality(b, stopwords, known_language) for b in doc.blocks]
+    qualities = off_indent(doc.blocks, qualities)
     settle(doc.blocks, qualities, protected)
-    keep_main_span(doc.blocks, qualities, protected)
+    if SPAN_MODE != "none":
+        keep_main_span(doc.blocks, qualities, protected)
 
 
 def drop_image_credits(blocks: list[Block], protected: set[int]) -> None:
@@ -127,6 +139,8 @@ def quality(block: Block, stopwords: frozenset[str], known_language: bool) -> Qu
     density = stopword_density(text, stopwords)
     if len(text) < SHORT_MAX_CHARS:
         return Quality.SHORT if density > 0 or block.kind is BlockKind.HEADING else Quality.BAD
+    if is_word_list(text):
+        return Quality.BAD
     if density >= high:
         return Quality.GOOD if len(text) >= GOOD_MIN_CHARS else Quality.NEAR_GOOD
     return Quality.NEAR_GOOD if density >= low else Quality.BAD
@@ -135,12 +149,49 @@ def quality(block: Block, stopwords: frozenset[str], known_language: bool) -> Qu
 WORD_RE = re.compile(r"\w+")
 
 
+def is_word_list(text: str) -> bool:
+    """A long line of link texts, tags or dates rather than sentences."""
+    words = WORD_RE.findall(text)
+    numbers = sum(1 for w in words if w.isdigit())
+    if words and numbers / len(words) > NUMBERS_MAX:
+        return True
+    return len(text) >= UNPUNCTUATED_MAX_CHARS and PROSE_PUNCTUATION_RE.search(text) is None
+
+
 def stopword_density(text: str, stopwords: frozenset[str]) -> float:
     """The share of words in the text that are stopwords."""
     words = WORD_RE.findall(text.lower())
     if not words:
         return 0.0
     return sum(1 for w in words if w in stopwords) / len(words)
+
+
+INDENT_MODE = os.environ.get("INDENT_MODE", "A")
+
+
+def off_indent(blocks: list[Block], qualities: list[Quality]) -> list[Quality]:
+    """Short lines away from the article's own indentation are chrome (menus, widgets, teasers)."""
+    body = article_indent(blocks, qualities)
+    if body is None or INDENT_MODE == "none":
+        return qualities
+    out = []
+    for block, own in zip(blocks, qualities):
+        if block.kept and block.indent != body:
+            if own is Quality.SHORT:
+                own = Quality.BAD
+            elif own is Quality.NEAR_GOOD and INDENT_MODE == "B":
+                own = Quality.SHORT
+        out.append(own)
+    return out
+
+
+def article_indent(blocks: list[Block], qualities: Sequence[Quality]) -> int | None:
+    """The indentation that holds the most characters of good prose: the article body's."""
+    weight: dict[int, int] = {}
+    for block, own in zip(blocks, qualities):
+        if block.kept and own is Quality.GOOD and block.kind is BlockKind.PARAGRAPH:
+            weight[block.indent] = weight.get(block.indent, 0) + len(block.text)
+    return max(weight, key=lambda k: (weight[k], -k)) if weight else None
 
 
 def settle(blocks: list[Block], qualities: Sequence[Quality], protected: set[int]) -> None:
@@ -201,18 +252,22 @@ def _norm(text: str) -> str:
 def keep_main_span(blocks: list[Block], qualities: Sequence[Quality], protected: set[int]) -> None:
     """Keep only the best-scoring contiguous run of blocks: the article, without chrome around it."""
     positions = [i for i, b in enumerate(blocks) if b.kept or b.removed in (BOILERPLATE, NAVIGATION)]
-    scores = [_span_score(blocks[i]) for i in positions]
+    scores = [_span_score(blocks[i], qualities[i]) for i in positions]
     start, end = _best_span(scores)
+    while start > 0 and blocks[positions[start - 1]].kept:
+        start -= 1  # settled-good lines right before the best run belong to it
+    while end < len(positions) and blocks[positions[end]].kept:
+        end += 1
     for pos, i in enumerate(positions):
-        if not start <= pos < end and blocks[i].kept and i not in protected:
+        if not start <= pos < end and blocks[i].kept and i not in protected and (SPAN_MODE == 'hard' or qualities[i] is not Quality.GOOD):
             blocks[i].removed = OUTSIDE_MAIN_TEXT
 
 
-def _span_score(block: Block) -> int:
-    """A kept block counts for its length; a block settled as chrome counts against."""
-    if block.kept:
-        return len(block.text)
-    return -max(len(block.text), SPAN_BAD_MIN_COST)
+def _span_score(block: Block, own: Quality) -> int:
+    """Prose counts for its length, kept short lines count nothing; chrome counts against."""
+    if not block.kept:
+        return -max(len(block.text), SPAN_BAD_MIN_COST)
+    return len(block.text) if own is Quality.GOOD and block.kind is BlockKind.PARAGRAPH else 0
 
 
 def _best_span(scores: Sequence[int]) -> tuple[int, int]:

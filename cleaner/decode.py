@@ -73,11 +73,14 @@ class DecodeError(ValueError):
 
 
 def decode(raw: bytes, is_html: bool = False) -> tuple[str, Decoding]:
-    """Decode bytes to clean Unicode text and say how it was done."""
+    """Decode bytes to Unicode and say how it was done; plain text is also repaired.
+
+    HTML is returned unrepaired: the pipeline repairs the text extracted from it, which is
+    what matters and is a fraction of the markup's size (ftfy over a whole page is costly).
+    """
     reject_binary(raw)
     text, decoding = _to_str(raw, is_html)
-    text = repair(text, decoding)
-    return text, decoding
+    return (text if is_html else repair(text, decoding)), decoding
 
 
 def reject_binary(raw: bytes) -> None:

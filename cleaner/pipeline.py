@@ -6,7 +6,7 @@ import re
 
 from . import classify, html, language, linerules, segment
 from .config import Settings
-from .decode import DecodeError, decode
+from .decode import DecodeError, decode, repair
 from .document import Document, Origin, Reason
 from .rules import RuleSet
 
@@ -39,8 +39,12 @@ def _process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
     if not doc.raw.strip():
         return doc.drop("empty file")
     doc.input_format = input_format(doc.id, doc.raw, settings.input_format)
-    text, doc.decoding = decode(doc.raw, is_html=doc.input_format == "html")
-    doc.source_text = html.extract(doc, text, ruleset) if doc.input_format == "html" else text
+    is_html = doc.input_format == "html"
+    text, doc.decoding = decode(doc.raw, is_html=is_html)
+    if is_html:
+        text = repair(html.extract(doc, text, ruleset), doc.decoding)
+        doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
+    doc.source_text = text
     clean_text(doc, ruleset)
     return filter_language(doc, settings.languages)
 
@@ -50,7 +54,9 @@ def clean_text(doc: Document, ruleset: RuleSet) -> None:
     doc.blocks = segment.segment(doc.source_text)
     rules = ruleset.for_document(doc.url, doc.source_text)
     protected = linerules.apply_rules(doc, rules)
-    guess, _ = language.detect("\n".join(b.text for b in doc.blocks if b.kept))
+    guess = None
+    if doc.input_format == "text":  # only the plain-text passes weigh stopwords
+        guess, _ = language.detect("\n".join(b.text for b in doc.blocks if b.kept))
     known = language.STOPLIST_NAMES.get((guess or "").split("-")[0]) is not None
     classify.classify(doc, language.stopwords(guess), known, protected)
 

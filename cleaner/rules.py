@@ -228,9 +228,10 @@ def _check_examples(examples: object, rule: Rule, where: str) -> None:
 def example_matches(rule: Rule, example: str) -> bool:
     """Does the rule fire on this example (a line, or an HTML fragment for CSS rules)?"""
     if rule.css is not None:
-        from bs4 import BeautifulSoup
+        from lxml.cssselect import CSSSelector
+        from lxml.html import document_fromstring
 
-        return bool(BeautifulSoup(example, "lxml").select(rule.css))
+        return bool(CSSSelector(rule.css)(document_fromstring(f"<html><body>{example}</body></html>")))
     return rule.matches(example)
 
 
@@ -245,12 +246,13 @@ def _compile(pattern: object, at: str) -> re.Pattern[str]:
 
 
 def _check_css(css: str, at: str) -> None:
-    """Reject a CSS selector soupsieve cannot parse, at load time rather than mid-run."""
-    import soupsieve
+    """Reject a CSS selector that cannot be compiled, at load time rather than mid-run."""
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
 
     try:
-        soupsieve.compile(css)
-    except Exception as exc:  # soupsieve raises SelectorSyntaxError and others
+        CSSSelector(css)
+    except (SelectorError, ValueError) as exc:
         raise RuleError(f"{at}: bad CSS selector {css!r}: {_one_line(exc)}") from None
 
 

@@ -1,0 +1,127 @@
+"""Shared fixtures: the shared folder, the shipped rules, realistic article text and input trees."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cleaner import RuleSet, load_rules
+
+#: /work/main/tests/conftest.py -> /work/shared (the folder next to the project).
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+#: Article paragraphs long and wordy enough (150+ characters of prose) that the heuristics keep
+#: them whatever their exact thresholds; the chrome around them is what the tests are about.
+ARTICLE_TITLE = "Council approves new footbridge over the river"
+ARTICLE_PARAGRAPHS = (
+    "The town council voted on Tuesday evening to build a new footbridge across the river, "
+    "ending a debate that has divided residents of both banks for almost a decade.",
+    "The bridge, which will link the old market square with the railway station, is expected "
+    "to cost about four million pounds and should open in the spring of 2026.",
+    "Opponents had argued that the money would be better spent on repairing the roads, while "
+    "shopkeepers on the north bank said the crossing would bring them new customers.",
+    "The council leader thanked residents for taking part in three public consultations and "
+    "promised that the works would not close the riverside path for more than a few weeks.",
+)
+
+GERMAN_PARAGRAPHS = (
+    "Der Gemeinderat hat am Dienstagabend beschlossen, eine neue Fußgängerbrücke über den Fluss "
+    "zu bauen, und damit eine Debatte beendet, die die Bewohner seit fast zehn Jahren gespalten hat.",
+    "Die Brücke soll den alten Marktplatz mit dem Bahnhof verbinden. Sie wird nach Angaben der "
+    "Verwaltung rund vier Millionen Euro kosten und im Frühjahr des übernächsten Jahres eröffnet.",
+    "Die Gegner hatten argumentiert, das Geld solle besser in die Reparatur der Straßen fließen, "
+    "während die Geschäftsleute am Nordufer sich von der Brücke neue Kundschaft versprechen.",
+)
+
+
+def normalise(line: str) -> str:
+    """A line compared by content: whitespace (including no-break spaces) collapsed."""
+    return " ".join(line.split())
+
+
+def non_empty_lines(text: str) -> list[str]:
+    """The non-empty lines of a text, whitespace collapsed."""
+    return [normalise(line) for line in text.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared folder (acceptance seeds, bench); tests that need it skip when it is absent."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"shared folder {SHARED_DIR} not present")
+    return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def seeds(shared: Path) -> Path:
+    """The seed acceptance set: raw/, expected/ and expected.jsonl."""
+    folder = shared / "acceptance" / "seeds"
+    if not (folder / "raw").is_dir():
+        pytest.skip(f"seed acceptance set {folder} not present")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> RuleSet:
+    """The shipped rules, loaded once."""
+    return load_rules()
+
+
+@pytest.fixture(scope="session")
+def article_text() -> str:
+    """A plain-text article: headline, then paragraphs of prose."""
+    return "\n\n".join((ARTICLE_TITLE, *ARTICLE_PARAGRAPHS)) + "\n"
+
+
+@pytest.fixture(scope="session")
+def german_text() -> str:
+    """A German plain-text article without a headline."""
+    return "\n\n".join(GERMAN_PARAGRAPHS) + "\n"
+
+
+def page(body: str, head: str = "", title: str = ARTICLE_TITLE) -> str:
+    """A whole HTML page around a body."""
+    return (
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>{head}</head>\n'
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def article_html(extra_body: str = "", head: str = "") -> str:
+    """An HTML page with the article in <main><article> and extra markup around it."""
+    paragraphs = "".join(f"<p>{p}</p>\n" for p in ARTICLE_PARAGRAPHS)
+    body = f"<main><article><h1>{ARTICLE_TITLE}</h1>\n{paragraphs}</article></main>\n{extra_body}"
+    return page(body, head)
+
+
+@pytest.fixture(scope="session")
+def make_page() -> Callable[..., str]:
+    """Build an article page: make_page(extra_body="", head="")."""
+    return article_html
+
+
+@pytest.fixture
+def make_tree(tmp_path: Path) -> Callable[[dict[str, bytes | str]], Path]:
+    """Write {relative path: content} under tmp_path/"in" and return that folder."""
+
+    def write(files: dict[str, bytes | str]) -> Path:
+        root = tmp_path / "in"
+        root.mkdir(exist_ok=True)
+        for rel, content in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, str):
+                path.write_text(content, encoding="utf-8")
+            else:
+                path.write_bytes(content)
+        return root
+
+    return write
+
+
+def tmp_leftovers(folder: Path) -> list[Path]:
+    """Temporary files the atomic writers would leave behind on a failure (.NAME.XXXX.tmp)."""
+    return [p for p in folder.rglob("*") if re.fullmatch(r"\..*\.tmp", p.name)]

@@ -1,0 +1,180 @@
+"""html: selector rules, metadata, main-text extraction, and pages the parser cannot handle."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from conftest import ARTICLE_PARAGRAPHS, ARTICLE_TITLE, article_html, page
+
+from cleaner import clean, load_rules
+from cleaner import html as html_module
+from cleaner.document import Document, Status
+from cleaner.html import HtmlError, canonical_url, drop_elements, extract, nesting_depth
+from cleaner.rules import DEFAULT_RULES_DIR
+
+SHARE_BAR = '<div class="share"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>'
+NEWSLETTER = '<aside class="newsletter-signup"><p>Sign up for our free daily newsletter</p></aside>'
+RELATED = (
+    '<aside class="related-articles"><h3>Related Articles</h3><ul><li><a href="/a">Road repairs delayed again</a></li>'
+    '<li><a href="/b">Station car park to close for a month</a></li></ul></aside>'
+)
+COOKIE = '<div id="cookie-notice">We use cookies to improve your experience. Accept all</div>'
+
+
+def deep_page(levels: int = 10_000) -> str:
+    return "<html><body>" + "<div>" * levels + "<p>Deep inside the page.</p>" + "</div>" * levels + "</body></html>"
+
+
+# --- selector rules --------------------------------------------------------------------------------
+
+
+def test_selector_rules_remove_chrome_and_record_it(ruleset):
+    html = article_html(extra_body=NEWSLETTER + RELATED + COOKIE).replace("<main>", SHARE_BAR + "<main>")
+    doc = clean(html, doc_id="page.html", rules=ruleset)
+    assert doc.status is Status.KEPT
+    reasons = {str(r.reason): r.text for r in doc.removed_elements}
+    assert "Share on Facebook" in reasons["rule:default/share-bar"]
+    assert "newsletter" in reasons["rule:default/newsletter-box"]
+    assert "Road repairs delayed again" in reasons["rule:default/related-box"]
+    assert "We use cookies" in reasons["rule:default/cookie-banner"]
+    for chrome in ("Share on Facebook", "Sign up for our free daily newsletter", "Road repairs delayed", "We use cookies"):
+        assert chrome not in doc.text
+    for paragraph in ARTICLE_PARAGRAPHS:
+        assert paragraph in doc.text
+
+
+def test_drop_elements_returns_html_without_the_elements(ruleset):
+    rules = ruleset.for_document(None, "").of("drop_selectors")
+    html = article_html(extra_body=SHARE_BAR)
+    new_html, removed = drop_elements(html, rules)
+    assert "Share on Facebook" not in new_html
+    assert ARTICLE_PARAGRAPHS[0] in new_html
+    assert [str(r.reason) for r in removed] == ["rule:default/share-bar"]
+
+
+def test_no_selector_match_leaves_the_page_alone(ruleset):
+    html = article_html()
+    new_html, removed = drop_elements(html, ruleset.for_document(None, "").of("drop_selectors"))
+    assert removed == []
+    assert new_html == html
+
+
+def test_selector_that_would_take_most_of_the_text_is_not_applied(ruleset):
+    # a "share" class on the wrapper of the whole article must not take the article with it
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE_PARAGRAPHS)
+    html = page(f'<div class="share">{paragraphs}</div><footer><p>Contact us</p></footer>')
+    doc = clean(html, doc_id="page.html", rules=ruleset)
+    assert doc.removed_elements == []
+    assert doc.status is Status.KEPT
+    for paragraph in ARTICLE_PARAGRAPHS:
+        assert paragraph in doc.text
+
+
+def test_selector_never_removes_an_element_containing_the_article(ruleset, monkeypatch):
+    # small article, big sidebar: the share-classed wrapper holds <article>, so it stays
+    html = page(
+        f'<div class="sharing"><article><h1>{ARTICLE_TITLE}</h1><p>{ARTICLE_PARAGRAPHS[0]}</p></article></div>'
+        + "".join(f"<aside><p>{p}</p></aside>" for p in ARTICLE_PARAGRAPHS * 2)
+    )
+    doc = Document("page.html", input_format="html")
+    extract(doc, html, ruleset)
+    assert doc.removed_elements == []
+    # the wrapper is small enough that only the protection keeps it: without it, it would go
+    monkeypatch.setattr(html_module, "PROTECTED_DESCENDANTS", "no-such-element")
+    _, removed = drop_elements(html, ruleset.for_document(None, "").of("drop_selectors"))
+    assert [str(r.reason) for r in removed] == ["rule:default/share-bar"]
+
+
+def test_site_selector_applies_by_host_of_the_canonical_url(tmp_path):
+    (tmp_path / "courier.yaml").write_text(
+        textwrap.dedent(
+            """
+            name: courier
+            match: {host: "*.example.com"}
+            drop_selectors:
+              - id: promo-box
+                css: ".promo"
+            """
+        )
+    )
+    ruleset = load_rules([DEFAULT_RULES_DIR, tmp_path])
+    promo = '<div class="promo"><p>Download our app today</p></div>'
+    mine = article_html(extra_body=promo, head='<link rel="canonical" href="https://news.example.com/bridge">')
+    other = article_html(extra_body=promo, head='<link rel="canonical" href="https://news.example.org/bridge">')
+
+    doc = clean(mine, doc_id="a.html", rules=ruleset)
+    assert [str(r.reason) for r in doc.removed_elements] == ["rule:courier/promo-box"]
+    assert doc.url == "https://news.example.com/bridge"
+
+    doc = clean(other, doc_id="b.html", rules=ruleset)
+    assert doc.removed_elements == []
+
+
+# --- metadata ------------------------------------------------------------------------------------
+
+
+def test_metadata_title_canonical_url_and_published_date(ruleset):
+    head = (
+        '<link rel="canonical" href="https://courier.example.com/news/bridge">'
+        '<meta property="article:published_time" content="2024-03-05T09:30:00Z">'
+    )
+    html = article_html(head=head).replace(
+        f"<title>{ARTICLE_TITLE}</title>", f"<title>{ARTICLE_TITLE} | The Riverside Courier</title>"
+    )
+    doc = clean(html, doc_id="page.html", rules=ruleset)
+    assert doc.title == ARTICLE_TITLE
+    assert doc.url == "https://courier.example.com/news/bridge"
+    assert doc.date == "2024-03-05"
+    assert doc.language == "en"
+
+
+def test_og_url_is_used_when_there_is_no_canonical_link():
+    html = article_html(head='<meta property="og:url" content="https://courier.example.com/og">')
+    assert canonical_url(html) == "https://courier.example.com/og"
+
+
+def test_relative_canonical_is_not_a_url():
+    assert canonical_url(article_html(head='<link rel="canonical" href="/news/bridge">')) is None
+
+
+def test_no_date_is_invented(ruleset):
+    # a copyright year is not a publication date
+    html = article_html(extra_body="<footer><p>© 2019 The Riverside Courier</p></footer>")
+    doc = clean(html, doc_id="page.html", rules=ruleset)
+    assert doc.date is None
+
+
+def test_extracted_text_skips_navigation(ruleset):
+    nav = '<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>'
+    doc = clean(article_html().replace("<main>", nav + "<main>"), doc_id="page.html", rules=ruleset)
+    assert doc.input_format == "html"
+    lines = doc.text.split("\n\n")
+    assert lines[0] == ARTICLE_TITLE
+    assert "Sport" not in lines
+
+
+# --- pages the parser cannot handle --------------------------------------------------------------
+
+
+def test_nesting_depth_counts_open_elements():
+    assert nesting_depth("<html><body><div><p>x</p><br><img src=x></div></body></html>") == 4
+    assert nesting_depth(deep_page(300)) == 300 + 3
+
+
+def test_deeply_nested_page_raises_html_error_mentioning_nesting(ruleset):
+    doc = Document("deep.html", input_format="html")
+    with pytest.raises(HtmlError, match="nest"):
+        extract(doc, deep_page(), ruleset)
+
+
+def test_deeply_nested_page_becomes_a_failed_document(ruleset):
+    doc = clean(deep_page(), doc_id="deep.html", rules=ruleset)
+    assert doc.status is Status.FAILED
+    assert "nest" in doc.reason
+
+
+def test_empty_page_is_dropped_not_failed(ruleset):
+    doc = clean(page(""), doc_id="empty.html", rules=ruleset)
+    assert doc.status is Status.DROPPED
+    assert doc.reason
