@@ -7,8 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from cleaner import RuleSet, load_rules
+
+#: Property tests are deterministic (the same examples every run) and keep no example database.
+hypothesis_settings.register_profile("cleaner", derandomize=True, database=None, deadline=None)
+hypothesis_settings.load_profile("cleaner")
 
 #: /work/main/tests/conftest.py -> /work/shared (the folder next to the project).
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
@@ -95,12 +100,6 @@ def article_html(extra_body: str = "", head: str = "") -> str:
     paragraphs = "".join(f"<p>{p}</p>\n" for p in ARTICLE_PARAGRAPHS)
     body = f"<main><article><h1>{ARTICLE_TITLE}</h1>\n{paragraphs}</article></main>\n{extra_body}"
     return page(body, head)
-
-
-@pytest.fixture(scope="session")
-def make_page() -> Callable[..., str]:
-    """Build an article page: make_page(extra_body="", head="")."""
-    return article_html
 
 
 @pytest.fixture

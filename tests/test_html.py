@@ -8,9 +8,8 @@ import pytest
 from conftest import ARTICLE_PARAGRAPHS, ARTICLE_TITLE, article_html, page
 
 from cleaner import clean, load_rules
-from cleaner import html as html_module
 from cleaner.document import Document, Status
-from cleaner.html import HtmlError, canonical_url, drop_elements, extract, nesting_depth
+from cleaner.html import HtmlError, extract, nesting_depth
 from cleaner.rules import DEFAULT_RULES_DIR
 
 SHARE_BAR = '<div class="share"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>'
@@ -44,20 +43,18 @@ def test_selector_rules_remove_chrome_and_record_it(ruleset):
         assert paragraph in doc.text
 
 
-def test_drop_elements_returns_html_without_the_elements(ruleset):
-    rules = ruleset.for_document(None, "").of("drop_selectors")
-    html = article_html(extra_body=SHARE_BAR)
-    new_html, removed = drop_elements(html, rules)
-    assert "Share on Facebook" not in new_html
-    assert ARTICLE_PARAGRAPHS[0] in new_html
-    assert [str(r.reason) for r in removed] == ["rule:default/share-bar"]
+def test_page_without_selector_matches_has_no_removed_elements(ruleset):
+    doc = clean(article_html(), doc_id="page.html", rules=ruleset)
+    assert doc.removed_elements == []
+    assert doc.text.split("\n\n") == [ARTICLE_TITLE, *ARTICLE_PARAGRAPHS]
 
 
-def test_no_selector_match_leaves_the_page_alone(ruleset):
-    html = article_html()
-    new_html, removed = drop_elements(html, ruleset.for_document(None, "").of("drop_selectors"))
-    assert removed == []
-    assert new_html == html
+def test_every_selector_removal_has_a_rule_reason_and_a_preview(ruleset):
+    doc = clean(article_html(extra_body=SHARE_BAR + NEWSLETTER), doc_id="page.html", rules=ruleset)
+    assert len(doc.removed_elements) == 2
+    for removal in doc.removed_elements:
+        assert str(removal.reason).startswith("rule:default/")
+        assert removal.text and len(removal.text) <= 120
 
 
 def test_selector_that_would_take_most_of_the_text_is_not_applied(ruleset):
@@ -71,19 +68,19 @@ def test_selector_that_would_take_most_of_the_text_is_not_applied(ruleset):
         assert paragraph in doc.text
 
 
-def test_selector_never_removes_an_element_containing_the_article(ruleset, monkeypatch):
-    # small article, big sidebar: the share-classed wrapper holds <article>, so it stays
-    html = page(
-        f'<div class="sharing"><article><h1>{ARTICLE_TITLE}</h1><p>{ARTICLE_PARAGRAPHS[0]}</p></article></div>'
-        + "".join(f"<aside><p>{p}</p></aside>" for p in ARTICLE_PARAGRAPHS * 2)
-    )
+def test_selector_never_removes_an_element_containing_the_article(ruleset):
+    # small article, big sidebar: the share-classed wrapper is small enough to go on size alone
+    asides = "".join(f"<aside><p>{p}</p></aside>" for p in ARTICLE_PARAGRAPHS * 2)
+    wrapper = f'<div class="sharing"><{{tag}}><h2>Lead</h2><p>{ARTICLE_PARAGRAPHS[0]}</p></{{tag}}></div>'
+    with_article = page(wrapper.format(tag="article") + asides)
     doc = Document("page.html", input_format="html")
-    extract(doc, html, ruleset)
+    extract(doc, with_article, ruleset)
     assert doc.removed_elements == []
-    # the wrapper is small enough that only the protection keeps it: without it, it would go
-    monkeypatch.setattr(html_module, "PROTECTED_DESCENDANTS", "no-such-element")
-    _, removed = drop_elements(html, ruleset.for_document(None, "").of("drop_selectors"))
-    assert [str(r.reason) for r in removed] == ["rule:default/share-bar"]
+    # the same wrapper around a plain <div> is removed: it is the <article> inside that protects it
+    control = page(wrapper.format(tag="div") + asides)
+    doc = Document("page.html", input_format="html")
+    extract(doc, control, ruleset)
+    assert [str(r.reason) for r in doc.removed_elements] == ["rule:default/share-bar"]
 
 
 def test_site_selector_applies_by_host_of_the_canonical_url(tmp_path):
@@ -129,13 +126,41 @@ def test_metadata_title_canonical_url_and_published_date(ruleset):
     assert doc.language == "en"
 
 
-def test_og_url_is_used_when_there_is_no_canonical_link():
+def test_og_url_is_used_when_there_is_no_canonical_link(ruleset):
     html = article_html(head='<meta property="og:url" content="https://courier.example.com/og">')
-    assert canonical_url(html) == "https://courier.example.com/og"
+    assert clean(html, doc_id="page.html", rules=ruleset).url == "https://courier.example.com/og"
 
 
-def test_relative_canonical_is_not_a_url():
-    assert canonical_url(article_html(head='<link rel="canonical" href="/news/bridge">')) is None
+def test_relative_canonical_is_not_taken_as_the_url(ruleset):
+    html = article_html(head='<link rel="canonical" href="/news/bridge">')
+    doc = clean(html, doc_id="page.html", rules=ruleset)
+    assert doc.url is None or doc.url.startswith(("http://", "https://"))
+
+
+def test_mojibake_in_a_page_is_repaired_and_recorded(ruleset):
+    broken = ARTICLE_PARAGRAPHS[1] + " The owner said itâ€™s the town’s “oldest” café."
+    html = article_html().replace(ARTICLE_PARAGRAPHS[1], broken)
+    doc = clean(html.encode("utf-8"), doc_id="page.html", rules=ruleset)
+    assert "The owner said it’s the town’s “oldest” café." in doc.text
+    assert "â€" not in doc.text
+    assert any(r.startswith("ftfy:") for r in doc.decoding.repairs)
+
+
+def test_page_text_is_nfc_without_control_characters(ruleset):
+    odd = ARTICLE_PARAGRAPHS[1] + " Cafe\u0301 in Mu\u0308nchen\x07."
+    doc = clean(article_html().replace(ARTICLE_PARAGRAPHS[1], odd).encode(), doc_id="page.html", rules=ruleset)
+    assert "Café in München." in doc.text
+    assert "\x07" not in doc.text
+
+
+def test_windows_1252_page_declared_by_http_equiv(ruleset):
+    html = article_html().replace(
+        '<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+    )
+    html = html.replace(ARTICLE_PARAGRAPHS[2], ARTICLE_PARAGRAPHS[2] + " “It’s a crêpe for €5,” said Señor Núñez.")
+    doc = clean(html.encode("cp1252"), doc_id="page.html", rules=ruleset)
+    assert (doc.decoding.encoding, doc.decoding.method) == ("cp1252", "declared")
+    assert "“It’s a crêpe for €5,” said Señor Núñez." in doc.text
 
 
 def test_no_date_is_invented(ruleset):
@@ -178,3 +203,19 @@ def test_empty_page_is_dropped_not_failed(ruleset):
     doc = clean(page(""), doc_id="empty.html", rules=ruleset)
     assert doc.status is Status.DROPPED
     assert doc.reason
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: the nesting check only runs when extraction is empty, so a page whose article "
+    "sits below the parser's depth limit but has a little shallow text (a header) is kept with "
+    "that text alone: the article is lost silently instead of the page failing",
+)
+def test_deeply_nested_article_with_shallow_chrome_is_not_kept_without_its_article(ruleset):
+    deep = "<div>" * 5000 + "".join(f"<p>{p}</p>" for p in ARTICLE_PARAGRAPHS) + "</div>" * 5000
+    header = "<header><p>The Riverside Courier, your local paper since 1901, read by many people across the county.</p></header>"
+    doc = clean(f"<html><body>{header}{deep}</body></html>", doc_id="deep.html", rules=ruleset)
+    if doc.status is Status.KEPT:
+        assert ARTICLE_PARAGRAPHS[0] in doc.text, "kept without its article"
+    else:
+        assert doc.status is Status.FAILED and "nest" in doc.reason

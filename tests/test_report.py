@@ -1,0 +1,188 @@
+"""report: per-file records, totals that merge with +, report.json and a self-contained report.html."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import ARTICLE_PARAGRAPHS, article_html
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner import Settings, clean, corpus, load_rules
+from cleaner.report import Record, Report, Totals, render_html
+
+TEXT = "Council approves new footbridge\n\n" + "\n\n".join(ARTICLE_PARAGRAPHS) + "\n\nBack to top\n\nShare this article\n"
+
+
+def record(**fields) -> Record:
+    base = dict(
+        id="a.txt", status="kept", reason=None, input_format="text", encoding="utf-8", encoding_method="utf-8",
+        repairs=(), warnings=(), language="en", language_score=1.0, title=None, url=None, date=None,
+        bytes_in=100, bytes_out=80, kept_lines=3, removed_lines=2, removed_by_reason={"rule:default/share": 2},
+        output="a.txt",
+    )
+    base.update(fields)
+    return Record(**base)
+
+
+# --- records and totals --------------------------------------------------------------------------
+
+
+def test_record_of_a_cleaned_document():
+    doc = clean(TEXT, doc_id="a.txt")
+    rec = Record.of(doc, bytes_out=123, output="a.txt")
+    assert (rec.id, rec.status, rec.reason, rec.output, rec.bytes_out) == ("a.txt", "kept", None, "a.txt", 123)
+    assert rec.bytes_in == len(TEXT.encode())
+    assert rec.kept_lines == doc.kept_lines == 1 + len(ARTICLE_PARAGRAPHS)
+    assert rec.removed_by_reason == {"rule:default/back-to-top": 1, "rule:default/share": 1}
+    assert rec.removed_lines == sum(rec.removed_by_reason.values())
+    assert (rec.encoding, rec.encoding_method, rec.language) == ("utf-8", "utf-8", "en")
+
+
+def test_record_counts_removed_html_elements():
+    page = article_html(extra_body='<div class="share"><a href="#">Share on Facebook</a></div>')
+    rec = Record.of(clean(page, doc_id="p.html"), bytes_out=1, output="p.txt")
+    assert rec.removed_by_reason.get("rule:default/share-bar") == 1
+
+
+def test_record_of_a_failed_document():
+    doc = clean(b"%PDF-1.4", doc_id="x.html")
+    rec = Record.of(doc, bytes_out=0, output=None)
+    assert rec.status == "failed" and "PDF" in rec.reason
+    assert rec.kept_lines == 0 and rec.output is None
+
+
+def test_totals_merge_with_plus():
+    a = Totals.of(record(id="a", bytes_in=100, bytes_out=60, kept_lines=3, removed_lines=2,
+                         removed_by_reason={"rule:default/share": 2}, language="en"))
+    b = Totals.of(record(id="b", bytes_in=50, bytes_out=40, kept_lines=5, removed_lines=1,
+                         removed_by_reason={"rule:default/share": 1}, language="de", encoding="cp1252"))
+    c = Totals.of(record(id="c", status="failed", reason="binary", encoding=None, language=None, bytes_out=0,
+                         kept_lines=0, removed_lines=0, removed_by_reason={}, output=None))
+    total = a + b + c
+    assert total.files == 3
+    assert total.bytes_in == 100 + 50 + 100 and total.bytes_out == 100
+    assert total.kept_lines == 8 and total.removed_lines == 3
+    assert total.removed_by_reason == Counter({"rule:default/share": 3})
+    assert total.statuses == Counter({"kept": 2, "failed": 1})
+    assert total.languages == Counter({"en": 1, "de": 1})
+    assert total.encodings == Counter({"utf-8": 1, "cp1252": 1})
+    # merging is order-free, and the empty Totals is neutral
+    assert (c + b + a).as_dict() == total.as_dict()
+    assert (Totals() + total).as_dict() == total.as_dict()
+
+
+def test_dropped_documents_do_not_count_as_languages():
+    t = Totals.of(record(status="dropped", reason="language:not-en: detected de", language="de"))
+    assert t.languages == Counter()
+    assert t.statuses == Counter({"dropped": 1})
+
+
+def test_report_totals_equal_the_sum_of_records():
+    report = Report(settings=Settings(workers=1))
+    recs = [record(id=f"{i}.txt", bytes_in=10 * i, kept_lines=i) for i in range(1, 6)]
+    for r in recs:
+        report.add(r)
+    assert report.totals.files == 5
+    assert report.totals.bytes_in == sum(r.bytes_in for r in recs)
+    assert report.totals.kept_lines == sum(r.kept_lines for r in recs)
+
+
+counts = st.integers(min_value=0, max_value=10**6)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(counts, counts, counts, st.sampled_from(["kept", "dropped", "failed"])), max_size=8))
+def test_totals_of_a_split_run_equal_the_whole(rows):
+    recs = [record(id=str(i), bytes_in=a, bytes_out=b, kept_lines=k, status=s) for i, (a, b, k, s) in enumerate(rows)]
+    whole = sum((Totals.of(r) for r in recs), Totals())
+    half = len(recs) // 2
+    left = sum((Totals.of(r) for r in recs[:half]), Totals())
+    right = sum((Totals.of(r) for r in recs[half:]), Totals())
+    assert (left + right).as_dict() == whole.as_dict()
+    assert whole.files == len(recs)
+    assert sum(whole.statuses.values()) == len(recs)
+
+
+def test_totals_as_dict_lists_every_status():
+    d = Totals().as_dict()
+    assert d["statuses"] == {"kept": 0, "dropped": 0, "failed": 0}
+    json.dumps(d)  # JSON-ready
+
+
+# --- report.json and report.html from a real run --------------------------------------------------
+
+
+@pytest.fixture
+def report_tree(make_tree):
+    return make_tree(
+        {
+            "a.txt": TEXT,
+            "b.html": article_html(extra_body='<div class="share"><a href="#">Share on Facebook</a></div>'),
+            "broken.html": b"\x89PNG\r\n\x1a\n" + bytes(64),
+            "empty.txt": b"",
+            "script <x>.txt": TEXT,
+        }
+    )
+
+
+def write_report(inp: Path, out: Path) -> Report:
+    settings = Settings(input_dir=inp, output_dir=out, workers=1, format="both")
+    report = corpus.run(settings, load_rules())
+    report.write(out)
+    return report
+
+
+def test_report_json_has_one_record_per_input_and_totals(report_tree, tmp_path):
+    out = tmp_path / "out"
+    write_report(report_tree, out)
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    ids = [d["id"] for d in data["documents"]]
+    assert ids == sorted(["a.txt", "b.html", "broken.html", "empty.txt", "script <x>.txt"])
+    by_id = {d["id"]: d for d in data["documents"]}
+    assert by_id["broken.html"]["status"] == "failed" and "PNG" in by_id["broken.html"]["reason"]
+    assert by_id["empty.txt"]["status"] == "dropped"
+    assert by_id["a.txt"]["removed_by_reason"] == {"rule:default/back-to-top": 1, "rule:default/share": 1}
+    totals = data["totals"]
+    assert totals["files"] == 5
+    assert totals["statuses"] == {"kept": 3, "dropped": 1, "failed": 1}
+    assert totals["bytes_in"] == sum(d["bytes_in"] for d in data["documents"])
+    assert totals["removed_by_reason"]["rule:default/share"] == 2
+    assert data["cleaner_version"]
+
+
+def test_report_json_is_deterministic(report_tree, tmp_path):
+    out = tmp_path / "out"
+    write_report(report_tree, out)
+    first_json, first_html = (out / "report.json").read_bytes(), (out / "report.html").read_bytes()
+    write_report(report_tree, out)
+    assert (out / "report.json").read_bytes() == first_json
+    assert (out / "report.html").read_bytes() == first_html
+
+
+def test_report_html_is_self_contained_with_chart_and_failures(report_tree, tmp_path):
+    out = tmp_path / "out"
+    write_report(report_tree, out)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    # nothing fetched from the network: no remote scripts, stylesheets, images or fonts
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)
+    assert not re.search(r"<link[^>]*stylesheet", page, re.I)
+    assert not re.search(r"@import|url\(\s*['\"]?https?:", page, re.I)
+    assert "<svg" in page and "</svg>" in page
+    # the failures table lists the failed and dropped files with their reasons
+    failures = page.split("Failed and dropped files", 1)[1]
+    table = failures.split("</table>", 1)[0]
+    assert "broken.html" in table and "PNG" in table and "empty.txt" in table and "empty file" in table
+    # ids are escaped, never injected as markup
+    assert "script <x>.txt" not in page and "script &lt;x&gt;.txt" in page
+
+
+def test_render_html_without_failures_says_none():
+    data = Report(settings=Settings(workers=1)).as_dict()
+    page = render_html(data)
+    assert "Failed and dropped files</h2>\n<p>None.</p>" in page
