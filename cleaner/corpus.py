@@ -70,10 +70,22 @@ def _extension(name: str) -> str:
 
 
 def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
-    """Each id's .txt path relative to OUTPUT; ids that would collide keep their full name."""
+    """Each id's .txt path relative to OUTPUT, unique: 'a.html' -> 'a.txt' unless that collides.
+
+    Colliding ids keep their full name ('a.html.txt'), then a counter if even that is taken;
+    ids are assigned in sorted order, so the mapping does not depend on the walk order.
+    """
     stems = {i.id: _strip_extension(i.id) + ".txt" for i in inputs}
     counts = Counter(stems.values())
-    return {id_: (path if counts[path] == 1 else id_ + ".txt") for id_, path in stems.items()}
+    paths = {id_: path for id_, path in stems.items() if counts[path] == 1}
+    used = set(paths.values())
+    for id_ in sorted(set(stems) - set(paths)):
+        path, n = id_ + ".txt", 1
+        while path in used:
+            path, n = f"{id_}.{n}.txt", n + 1
+        paths[id_] = path
+        used.add(path)
+    return paths
 
 
 def _strip_extension(doc_id: str) -> str:
@@ -82,12 +94,11 @@ def _strip_extension(doc_id: str) -> str:
     return str(path.with_suffix("")) if path.suffix else str(path)
 
 
-def read_input(path: Path) -> bytes:
-    """The file's bytes; a .gz is decompressed transparently."""
-    data = path.read_bytes()
-    if path.name.lower().endswith(".gz"):
-        return gzip.decompress(data)
-    return data
+def read_input(path: Path, limit: int) -> bytes:
+    """The file's bytes (at most limit + 1 of them); a .gz is decompressed transparently."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as f:
+        return f.read(limit + 1)  # one byte over the limit is enough to reject the file
 
 
 def clean_file(item: Input, settings: Settings, ruleset: RuleSet) -> Document:
@@ -97,12 +108,14 @@ def clean_file(item: Input, settings: Settings, ruleset: RuleSet) -> Document:
         doc.size = size = item.path.stat().st_size
         if size > settings.max_bytes and not item.path.name.lower().endswith(".gz"):
             return doc.fail(pipeline.too_large(size, settings.max_bytes))  # never read it whole
-        doc.raw = read_input(item.path)
-        doc.size = len(doc.raw)
+        doc.raw = read_input(item.path, settings.max_bytes)
+        doc.size = max(size, len(doc.raw))
     except PermissionError:
         return doc.fail("cannot read: permission denied")
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         return doc.fail(f"cannot read: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
+    if len(doc.raw) > settings.max_bytes:  # a .gz that expands beyond the limit
+        return doc.fail(pipeline.too_large(len(doc.raw), settings.max_bytes).replace("bytes", "bytes or more", 1))
     doc = pipeline.process(doc, settings, ruleset)
     doc.raw = b""  # not needed any more; keep it out of the result sent back from the worker
     return doc

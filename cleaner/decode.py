@@ -46,6 +46,11 @@ MAX_NUL_SHARE = 0.01
 #: handed to detection: a few bad bytes in a UTF-8 file should not turn every accent into mojibake.
 MAX_BAD_UTF8_SHARE = 0.01
 
+#: Single-byte code pages that detection confuses with Windows-1252 when a text uses only the
+#: letters they share (German umlauts, French accents); the text then decodes identically, and
+#: Windows-1252, by far the most common, is the honest label.
+SINGLE_BYTE_LOOKALIKES = frozenset({"cp1250", "cp1257", "iso8859_15", "latin_1", "iso8859_2", "cp850"})
+
 #: How far into a page a `<meta charset>` or XML declaration is looked for (browsers use 1024).
 DECLARATION_WINDOW = 4096
 
@@ -127,9 +132,20 @@ def _detect(raw: bytes, declared: str | None) -> tuple[str, Decoding]:
     best = charset_normalizer.from_bytes(raw).best()
     if best is None:
         raise DecodeError("undecodable: no character encoding fits these bytes")
-    decoding = Decoding(best.encoding, "detected")
+    text, encoding = str(best), best.encoding
+    if encoding in SINGLE_BYTE_LOOKALIKES and _decodes_same(raw, "cp1252", text):
+        encoding = "cp1252"
+    decoding = Decoding(encoding, "detected")
     decoding.warnings.extend([note] if note else [])
-    return str(best), decoding
+    return text, decoding
+
+
+def _decodes_same(raw: bytes, encoding: str, text: str) -> bool:
+    """True if the bytes decode to exactly this text in the given encoding."""
+    try:
+        return raw.decode(encoding) == text
+    except UnicodeDecodeError:
+        return False
 
 
 def declared_charset(raw: bytes) -> str | None:
@@ -142,8 +158,11 @@ def declared_charset(raw: bytes) -> str | None:
         name = codecs.lookup(name).name
     except LookupError:
         return None
-    # Browsers read pages labelled Latin-1 or ASCII as Windows-1252 (WHATWG Encoding Standard).
-    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+    # As browsers do (WHATWG Encoding Standard): pages labelled Latin-1 or ASCII are read as
+    # Windows-1252, and a UTF-16/32 label in a page readable as ASCII means UTF-8.
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"
+    return "utf-8" if name.startswith(("utf-16", "utf-32")) else name
 
 
 def has_utf8_multibyte(raw: bytes) -> bool:
@@ -176,13 +195,16 @@ def repair(text: str, decoding: Decoding) -> str:
     """Fix mojibake with ftfy, normalise to NFC and drop control characters; record the fixes."""
     fixed, explanation = ftfy.fix_and_explain(text, config=FTFY_CONFIG)
     # fix_line_breaks is routine (CRLF -> LF), not a repair worth reporting.
-    decoding.repairs.extend(
-        f"ftfy:{step.parameter}" for step in explanation or [] if step.parameter != "fix_line_breaks"
-    )
+    for step in explanation or []:
+        _note(decoding, f"ftfy:{step.parameter}", step.parameter != "fix_line_breaks")
     normalised = unicodedata.normalize("NFC", fixed)
-    if normalised != fixed:
-        decoding.repairs.append("nfc")
+    _note(decoding, "nfc", normalised != fixed)
     cleaned = CONTROL_RE.sub("", normalised)
-    if cleaned != normalised:
-        decoding.repairs.append("control-characters")
+    _note(decoding, "control-characters", cleaned != normalised)
     return cleaned
+
+
+def _note(decoding: Decoding, repair: str, happened: bool) -> None:
+    """Record a repair once, however many pieces of the document needed it."""
+    if happened and repair not in decoding.repairs:
+        decoding.repairs.append(repair)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import trafilatura
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
+from trafilatura.utils import HTML_PARSER, load_html
 
 from .document import Document, Removal
 from .rules import Rule, RuleSet
@@ -27,11 +27,6 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 #: libxml2 (under lxml, under trafilatura) stops building the tree past this depth, so a page
 #: nested deeper loses its content; real pages stay well under 100 levels.
 PARSER_MAX_DEPTH = 256
-
-#: Elements that never have a closing tag, so never add a nesting level.
-VOID_ELEMENTS = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
 
 #: A selector rule never removes an element holding this share of the page's text or more: a
 #: share bar or newsletter box is small, and a "share" class on a wrapper must not take the article.
@@ -61,31 +56,23 @@ class HtmlError(ValueError):
 def extract(doc: Document, html: str, ruleset: RuleSet) -> str:
     """Apply selector rules, extract main text and metadata into the document; return the text."""
     tree = load_html(html)
+    if _hit_depth_limit():
+        raise HtmlError(f"HTML nested deeper than the parser's limit of {PARSER_MAX_DEPTH} levels")
     if tree is None:
         raise HtmlError("not parseable as HTML")
     url = canonical_url(tree)
     selectors = ruleset.for_document(url, html).of("drop_selectors")
     doc.removed_elements = drop_elements(tree, selectors)
     found = main_text(tree, url)
-    if not found.text and nesting_depth(html) > PARSER_MAX_DEPTH:
-        raise HtmlError(f"HTML nested deeper than the parser's limit of {PARSER_MAX_DEPTH} levels")
     doc.url = doc.url or found.url or url
     doc.title = doc.title or found.title
     doc.date = doc.date or found.date
     return found.text
 
 
-def nesting_depth(html: str) -> int:
-    """How deep the page's elements nest, counted from its tags (to explain an empty extraction)."""
-    depth = deepest = 0
-    for chunk in html.split("<")[1:]:
-        name = chunk.split(">", 1)[0].split(None, 1)[0].lower() if chunk.strip() else ""
-        if name.startswith("/"):
-            depth = max(0, depth - 1)
-        elif name[:1].isalpha() and name not in VOID_ELEMENTS and not chunk.split(">", 1)[0].endswith("/"):
-            depth += 1
-            deepest = max(deepest, depth)
-    return deepest
+def _hit_depth_limit() -> bool:
+    """True if the last parse stopped at libxml2's nesting limit (and so lost content)."""
+    return any("Excessive depth" in e.message for e in HTML_PARSER.error_log)
 
 
 def canonical_url(tree: HtmlElement) -> str | None:

@@ -67,7 +67,8 @@ def filter_language(doc: Document, keep: tuple[str, ...]) -> Document:
     if not text.strip():
         return doc.drop("no text left after cleaning")
     doc.language, doc.language_score = language.detect(text)
-    if keep and (doc.language or "").split("-")[0] not in keep:
+    detected = doc.language or ""
+    if keep and detected not in keep and detected.split("-")[0] not in keep:
         reason = Reason(Origin.LANGUAGE, f"not-{'-'.join(keep)}")
         return doc.drop(f"{reason}: detected {doc.language or 'unknown'}")
     return doc

@@ -37,13 +37,13 @@ class Record:
     bytes_out: int
     kept_lines: int
     removed_lines: int
+    removed_elements: int  # HTML elements cut by selector rules before extraction
     removed_by_reason: dict[str, int]
     output: str | None
 
     @classmethod
     def of(cls, doc: Document, bytes_out: int, output: str | None) -> Record:
         """The record of a processed document."""
-        removals = doc.removals + doc.removed_elements
         decoding = doc.decoding
         return cls(
             id=doc.id,
@@ -62,8 +62,11 @@ class Record:
             bytes_in=doc.size,
             bytes_out=bytes_out,
             kept_lines=doc.kept_lines if doc.status is Status.KEPT else 0,
-            removed_lines=len(removals),
-            removed_by_reason=dict(sorted(Counter(str(r.reason) for r in removals).items())),
+            removed_lines=len(doc.removals),
+            removed_elements=len(doc.removed_elements),
+            removed_by_reason=dict(
+                sorted(Counter(str(r.reason) for r in doc.removals + doc.removed_elements).items())
+            ),
             output=output,
         )
 

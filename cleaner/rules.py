@@ -108,6 +108,8 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 def load_rules(dirs: Sequence[Path | str] | None = None) -> RuleSet:
     """Load and validate every `*.yaml` file under the given folders (default: the shipped rules)."""
     paths = list(_rule_paths(dirs or [DEFAULT_RULES_DIR]))
+    if not paths:
+        raise RuleError(f"no rule files (*.yaml) in {', '.join(map(str, dirs or []))}")
     files = tuple(load_rule_file(p) for p in paths)
     _check_unique_names(files)
     digest = hashlib.sha256()
@@ -140,7 +142,7 @@ def load_rule_file(path: Path) -> RuleFile:
     """Parse and validate one rule file."""
     where = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{where}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
@@ -168,6 +170,21 @@ def load_rule_file(path: Path) -> RuleFile:
             _check_examples(entry.get("examples"), rule, where)
             rules.append(rule)
     return RuleFile(name, where, tuple(rules), host, content)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice (PyYAML keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _parse_match(match: object, where: str) -> tuple[str | None, re.Pattern[str] | None]:

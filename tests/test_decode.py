@@ -104,11 +104,6 @@ def test_unknown_declared_charset_is_ignored():
     assert decoding.encoding == "utf-8"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a page declaring charset=utf-16 in ASCII-compatible bytes is decoded as UTF-16 "
-    "(garbage CJK); browsers (WHATWG) treat a utf-16 meta declaration as utf-8",
-)
 def test_meta_utf16_declaration_on_ascii_bytes_is_not_trusted():
     html = '<html><head><meta charset="utf-16"><title>Hi</title></head><body><p>The council met.</p></body></html>'
     raw = (html + " " * (len(html) % 2)).encode("ascii")  # even length: decodes "successfully" as UTF-16

@@ -149,11 +149,6 @@ CHINESE = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: --lang zh-cn (a code parse_languages accepts) drops Chinese documents detected as "
-    "zh-cn: the filter strips the region from the detected code but not from the wanted one",
-)
 def test_lang_filter_with_a_region_code(ruleset):
     html = f"<html><body><article><p>{CHINESE}</p><p>{CHINESE[::-1]}</p></article></body></html>"
     doc = run(html, doc_id="zh.html", ruleset=ruleset, languages=parse_languages("zh-cn"))
