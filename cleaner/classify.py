@@ -1,8 +1,9 @@
 """Built-in heuristics: a context-free pass, then a context pass over blocks (after jusText).
 
 The context-free pass gives every block a class from its own features (length, stopword density,
-shape). The context pass settles the uncertain classes from their neighbours and finds the main
-run of prose. Every removal carries a named heuristic as its reason.
+punctuation, shape). The context pass weighs each class against the page: a short text with no
+good block, the article body's indentation, then the neighbours (jusText's rules). Every removal
+carries a named heuristic as its reason.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import enum
 import re
 from collections.abc import Sequence
 
+from . import language
 from .document import Block, BlockKind, Document, Origin, Reason
+from .segment import SENTENCE_END
 
 # --- thresholds (character counts are of the normalised line) --------------------------------
 
@@ -26,18 +29,19 @@ STOPWORDS_LOW = 0.20
 #: The same for the union of all stoplists, used when the language has no list of its own.
 STOPWORDS_HIGH_ANY = 0.35
 STOPWORDS_LOW_ANY = 0.25
-#: Share of number tokens above which a line is a list of dates, prices or counts, not prose:
-#: archive lists ("April 2022 (501) March 2022 (805)") pass the stopword test on month names.
-NUMBERS_MAX = 0.25
 #: Prose this long has a comma or a full stop somewhere; a long line with neither is a run of
-#: link texts or tags ("Aberglaube Abgeltungssteuer Abstimmung …").
+#: link texts, tags or archive months ("Aberglaube Abgeltungssteuer …", "April 2022 (501) …").
 UNPUNCTUATED_MAX_CHARS = 150
-PROSE_PUNCTUATION_RE = re.compile(r"[.,;:!?。，、؛،]")
+#: Punctuation that ends a clause: followed by a space or the end, so "1.787" does not count.
+PROSE_PUNCTUATION_RE = re.compile(r"[.,;:!?。，、؛،](?:\s|$)")
 
 #: A title is short: headlines run up to about 25 words.
 TITLE_MAX_CHARS = 160
 #: A caption under an image credit is at most a few sentences.
 CAPTION_MAX_CHARS = 400
+#: A caption ends on its credit or a fragment ("… in Brussels last Friday. AFP"); a block after a
+#: bare credit that is longer than this and ends like a sentence is the article going on.
+CAPTION_SENTENCE_MAX_CHARS = 150
 
 #: Lines that credit or label an image: "Image: …", "Photo: AFP", "Foto: dpa", "Content image - X".
 IMAGE_CREDIT_RE = re.compile(
@@ -57,6 +61,10 @@ class Quality(str, enum.Enum):
     BAD = "bad"
 
 
+#: The classes from worst to best, for taking the better of two readings of a block.
+QUALITY_RANK = (Quality.BAD, Quality.SHORT, Quality.NEAR_GOOD, Quality.GOOD)
+
+
 def heuristic(name: str) -> Reason:
     """The reason for a removal decided by the named built-in heuristic."""
     return Reason(Origin.HEURISTIC, name)
@@ -67,14 +75,6 @@ CAPTION = heuristic("caption")
 DUPLICATE_TITLE = Reason(Origin.TITLE, "duplicate-title")
 BOILERPLATE = heuristic("boilerplate")
 NAVIGATION = heuristic("navigation")
-OUTSIDE_MAIN_TEXT = heuristic("outside-main-text")
-
-#: The main-span pass (Finn et al.'s body text extraction): every kept block scores its length
-#: when settled good, and at least this much against when settled bad, so a run of short chrome
-#: lines (menus, bylines, "Reply" links) weighs against the prose around it.
-import os
-SPAN_BAD_MIN_COST = int(os.environ.get("SPAN_COST", 50))
-SPAN_MODE = os.environ.get("SPAN_MODE", "soft")
 
 
 def classify(
@@ -86,10 +86,11 @@ def classify(
     if doc.input_format == "html":
         return  # trafilatura already chose the main content; only precise passes apply
     qualities = [quality(b, stopwords, known_language) for b in doc.blocks]
+    if known_language:
+        qualities = other_languages(doc.blocks, qualities)
+    qualities = short_article(doc.blocks, qualities)
     qualities = off_indent(doc.blocks, qualities)
     settle(doc.blocks, qualities, protected)
-    if SPAN_MODE != "none":
-        keep_main_span(doc.blocks, qualities, protected)
 
 
 def drop_image_credits(blocks: list[Block], protected: set[int]) -> None:
@@ -99,8 +100,15 @@ def drop_image_credits(blocks: list[Block], protected: set[int]) -> None:
             continue
         block.removed = IMAGE_CREDIT
         nxt = _next_kept(blocks, i)
-        if nxt is not None and nxt not in protected and len(blocks[nxt].text) <= CAPTION_MAX_CHARS:
+        if nxt is not None and nxt not in protected and _is_caption(blocks[nxt].text):
             blocks[nxt].removed = CAPTION
+
+
+def _is_caption(text: str) -> bool:
+    """Could this block under an image credit be its caption (not a paragraph of the article)?"""
+    if len(text) > CAPTION_MAX_CHARS:
+        return False
+    return len(text) <= CAPTION_SENTENCE_MAX_CHARS or not text.endswith(SENTENCE_END)
 
 
 def find_title(doc: Document, protected: set[int]) -> None:
@@ -146,15 +154,13 @@ def quality(block: Block, stopwords: frozenset[str], known_language: bool) -> Qu
     return Quality.NEAR_GOOD if density >= low else Quality.BAD
 
 
-WORD_RE = re.compile(r"\w+")
+#: A word: letters and digits, plus the combining vowel signs of the Indic, Thai, Lao and Myanmar
+#: scripts, which `\w` does not match (it would cut "সদস্য" into pieces no stoplist knows).
+WORD_RE = re.compile(r"[\w\u0900-\u0DFF\u0E00-\u0EFF\u1000-\u109F]+")
 
 
 def is_word_list(text: str) -> bool:
     """A long line of link texts, tags or dates rather than sentences."""
-    words = WORD_RE.findall(text)
-    numbers = sum(1 for w in words if w.isdigit())
-    if words and numbers / len(words) > NUMBERS_MAX:
-        return True
     return len(text) >= UNPUNCTUATED_MAX_CHARS and PROSE_PUNCTUATION_RE.search(text) is None
 
 
@@ -166,32 +172,61 @@ def stopword_density(text: str, stopwords: frozenset[str]) -> float:
     return sum(1 for w in words if w in stopwords) / len(words)
 
 
-INDENT_MODE = os.environ.get("INDENT_MODE", "A")
+def other_languages(blocks: list[Block], qualities: list[Quality]) -> list[Quality]:
+    """A long passage in another language (a quote, a bilingual page) is still prose."""
+    # Read each block again against the union of all stoplists (with its stricter thresholds)
+    # and take the better reading. Short lines keep their first one: nearly any short line has a
+    # word that is a stopword in some language.
+    anywhere = language.stopwords(None)
+    better = []
+    for block, own in zip(blocks, qualities):
+        other = quality(block, anywhere, known_language=False)
+        if other is not Quality.SHORT and QUALITY_RANK.index(other) > QUALITY_RANK.index(own):
+            own = other
+        better.append(own)
+    return better
+
+
+def short_article(blocks: list[Block], qualities: list[Quality]) -> list[Quality]:
+    """With no good block at all, near-good paragraphs are the best prose there is: a short text."""
+    if any(b.kept and q is Quality.GOOD for b, q in zip(blocks, qualities)):
+        return qualities
+    return [
+        Quality.GOOD if q is Quality.NEAR_GOOD and b.kind is BlockKind.PARAGRAPH else q
+        for b, q in zip(blocks, qualities)
+    ]
 
 
 def off_indent(blocks: list[Block], qualities: list[Quality]) -> list[Quality]:
-    """Short lines away from the article's own indentation are chrome (menus, widgets, teasers)."""
+    """Demote short and near-good lines that sit away from the article body's indentation."""
+    # Text dumps keep the page's nesting as indentation: menus, widgets and teaser boxes sit at
+    # other depths than the article's paragraphs. Off the body's indentation a short line is
+    # chrome, and a near-good one needs good neighbours to stay.
     body = article_indent(blocks, qualities)
-    if body is None or INDENT_MODE == "none":
+    if body is None:
         return qualities
-    out = []
-    for block, own in zip(blocks, qualities):
-        if block.kept and block.indent != body:
-            if own is Quality.SHORT:
-                own = Quality.BAD
-            elif own is Quality.NEAR_GOOD and INDENT_MODE == "B":
-                own = Quality.SHORT
-        out.append(own)
-    return out
+    demoted = {Quality.SHORT: Quality.BAD, Quality.NEAR_GOOD: Quality.SHORT}
+    return [
+        demoted.get(own, own) if block.indent != body else own
+        for block, own in zip(blocks, qualities)
+    ]
 
 
 def article_indent(blocks: list[Block], qualities: Sequence[Quality]) -> int | None:
-    """The indentation that holds the most characters of good prose: the article body's."""
-    weight: dict[int, int] = {}
+    """The indentation of the heaviest unbroken run of good prose: the article body's."""
+    # A run is a stretch of blocks at one indentation; a block at another ends it. Weighing runs
+    # rather than all text at an indentation keeps a long comment thread (many short runs split
+    # by names and "Reply" links) from outweighing the article.
+    best, best_weight = None, 0
+    run_indent, weight = None, 0
     for block, own in zip(blocks, qualities):
-        if block.kept and own is Quality.GOOD and block.kind is BlockKind.PARAGRAPH:
-            weight[block.indent] = weight.get(block.indent, 0) + len(block.text)
-    return max(weight, key=lambda k: (weight[k], -k)) if weight else None
+        if block.indent != run_indent:
+            run_indent, weight = block.indent, 0
+        if own is Quality.GOOD and block.kind is BlockKind.PARAGRAPH:
+            weight += len(block.text)
+            if weight > best_weight:
+                best, best_weight = run_indent, weight
+    return best
 
 
 def settle(blocks: list[Block], qualities: Sequence[Quality], protected: set[int]) -> None:
@@ -247,37 +282,3 @@ def _next_kept(blocks: list[Block], i: int) -> int | None:
 def _norm(text: str) -> str:
     """Case- and space-insensitive form of a line, for comparing repeats."""
     return " ".join(text.casefold().split())
-
-
-def keep_main_span(blocks: list[Block], qualities: Sequence[Quality], protected: set[int]) -> None:
-    """Keep only the best-scoring contiguous run of blocks: the article, without chrome around it."""
-    positions = [i for i, b in enumerate(blocks) if b.kept or b.removed in (BOILERPLATE, NAVIGATION)]
-    scores = [_span_score(blocks[i], qualities[i]) for i in positions]
-    start, end = _best_span(scores)
-    while start > 0 and blocks[positions[start - 1]].kept:
-        start -= 1  # settled-good lines right before the best run belong to it
-    while end < len(positions) and blocks[positions[end]].kept:
-        end += 1
-    for pos, i in enumerate(positions):
-        if not start <= pos < end and blocks[i].kept and i not in protected and (SPAN_MODE == 'hard' or qualities[i] is not Quality.GOOD):
-            blocks[i].removed = OUTSIDE_MAIN_TEXT
-
-
-def _span_score(block: Block, own: Quality) -> int:
-    """Prose counts for its length, kept short lines count nothing; chrome counts against."""
-    if not block.kept:
-        return -max(len(block.text), SPAN_BAD_MIN_COST)
-    return len(block.text) if own is Quality.GOOD and block.kind is BlockKind.PARAGRAPH else 0
-
-
-def _best_span(scores: Sequence[int]) -> tuple[int, int]:
-    """The [start, end) range with the highest sum of scores (Kadane's maximum subarray)."""
-    best, best_range = 0, (0, 0)
-    total, start = 0, 0
-    for pos, score in enumerate(scores):
-        if total <= 0:
-            total, start = 0, pos
-        total += score
-        if total > best:
-            best, best_range = total, (start, pos + 1)
-    return best_range

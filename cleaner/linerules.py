@@ -20,6 +20,11 @@ CUT_MIN_SHARE_BEFORE = 0.5
 #: prose at the heading's own level, where the article (or another part of the page) resumes.
 SECTION_ITEM_MAX_CHARS = 120
 
+#: Teaser lists alternate titles and one-paragraph blurbs; two paragraphs of at least this many
+#: characters in a row are running prose, so the section has ended even if they are indented
+#: deeper than its heading (text dumps often indent a whole layout column).
+SECTION_PROSE_MIN_CHARS = 150
+
 
 def apply_rules(doc: Document, rules: Rules) -> set[int]:
     """Apply every rule kind to the document's blocks; return the indexes of protected blocks."""
@@ -61,7 +66,7 @@ def drop_sections(blocks: list[Block], rules: tuple[Rule, ...], protected: set[i
         heading = blocks[i]
         heading.removed = rule.reason
         i += 1
-        while i < len(blocks) and _in_section(blocks[i], heading):
+        while i < len(blocks) and _in_section(blocks[i], heading) and not _prose_resumes(blocks, i):
             if i not in protected and blocks[i].kept:
                 blocks[i].removed = rule.reason
             i += 1
@@ -72,6 +77,14 @@ def _in_section(block: Block, heading: Block) -> bool:
     if block.kind is BlockKind.LIST_ITEM or block.indent > heading.indent:
         return True
     return len(block.text) < SECTION_ITEM_MAX_CHARS and block.kind is not BlockKind.PARAGRAPH
+
+
+def _prose_resumes(blocks: list[Block], i: int) -> bool:
+    """Do two long paragraphs in a row start at index i (the article, not a list of teasers)?"""
+    pair = blocks[i : i + 2]
+    return len(pair) == 2 and all(
+        b.kind is BlockKind.PARAGRAPH and len(b.text) >= SECTION_PROSE_MIN_CHARS for b in pair
+    )
 
 
 def cut_after(blocks: list[Block], rules: tuple[Rule, ...], protected: set[int]) -> None:
