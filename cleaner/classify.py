@@ -143,6 +143,8 @@ def _is_headline(blocks: list[Block], i: int) -> bool:
 def quality(block: Block, stopwords: frozenset[str], known_language: bool) -> Quality:
     """The context-free class of one block, from its length and stopword density."""
     text = block.text
+    if is_cjk(text):
+        return cjk_quality(text)
     high, low = (STOPWORDS_HIGH, STOPWORDS_LOW) if known_language else (STOPWORDS_HIGH_ANY, STOPWORDS_LOW_ANY)
     density = stopword_density(text, stopwords)
     if len(text) < SHORT_MAX_CHARS:
@@ -152,6 +154,30 @@ def quality(block: Block, stopwords: frozenset[str], known_language: bool) -> Qu
     if density >= high:
         return Quality.GOOD if len(text) >= GOOD_MIN_CHARS else Quality.NEAR_GOOD
     return Quality.NEAR_GOOD if density >= low else Quality.BAD
+
+
+#: Chinese and Japanese put no spaces between words, so word counts and stoplists say nothing
+#: there. One such character carries about what three Latin letters do, and prose is marked by
+#: its own sentence punctuation; a long run without any is a menu or a list of links.
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_MIN_SHARE = 0.3
+CJK_CHAR_WEIGHT = 3
+CJK_PUNCTUATION_RE = re.compile(r"[。，、！？；：「」]")
+
+
+def is_cjk(text: str) -> bool:
+    """True if Chinese or Japanese characters make up a good part of the text."""
+    return len(CJK_RE.findall(text)) >= CJK_MIN_SHARE * len(text.replace(" ", ""))
+
+
+def cjk_quality(text: str) -> Quality:
+    """The context-free class of a Chinese or Japanese block, from weighted length and punctuation."""
+    weighted = len(text) * CJK_CHAR_WEIGHT
+    if weighted < SHORT_MAX_CHARS:
+        return Quality.SHORT
+    if CJK_PUNCTUATION_RE.search(text) is None:
+        return Quality.BAD
+    return Quality.GOOD if weighted >= GOOD_MIN_CHARS else Quality.NEAR_GOOD
 
 
 #: A word: letters and digits, plus the combining vowel signs of the Indic, Thai, Lao and Myanmar

@@ -15,7 +15,7 @@ NUMBERED_RE = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
 #: A heading is short and does not end like a sentence. 100 characters is about 15 words:
 #: longer lines without end punctuation are truncated teasers or captions, not headings.
 HEADING_MAX_CHARS = 100
-SENTENCE_END = tuple('.!?:;…"”»’)')
+SENTENCE_END = tuple('.!?:;…"”»’)。！？」')
 
 
 def segment(text: str) -> list[Block]:

@@ -171,11 +171,6 @@ JAPANESE = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: plain-text Chinese/Japanese articles lose every paragraph (heuristic:boilerplate): "
-    "the stopword density is counted on space-separated words, which CJK text does not have",
-)
 @pytest.mark.parametrize("text", [JAPANESE, f"{CHINESE}\n\n{CHINESE[::-1]}\n"], ids=["ja", "zh"])
 def test_cjk_plain_text_article_is_kept(ruleset, text):
     doc = clean(text.encode("utf-8"), doc_id="cjk.txt", rules=ruleset)
