@@ -30,13 +30,14 @@ def apply_rules(doc: Document, rules: Rules) -> set[int]:
     """Apply every rule kind to the document's blocks; return the indexes of protected blocks."""
     protected = {i for i, b in enumerate(doc.blocks) if _any_match(rules.of("keep"), b.text)}
     strip_parts(doc, rules.of("strip"), protected)
+    # Cut first: a closing marker ("Comments") may also match a line rule, and the cut must win.
+    cut_after(doc.blocks, rules.of("cut_after"), protected)
     for i, block in enumerate(doc.blocks):
         if block.kept and i not in protected:
             rule = _first_match(rules.of("drop_lines"), block.text)
             if rule is not None:
                 block.removed = rule.reason
     drop_sections(doc.blocks, rules.of("drop_sections"), protected)
-    cut_after(doc.blocks, rules.of("cut_after"), protected)
     return protected
 
 
