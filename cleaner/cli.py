@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from . import __version__
@@ -13,8 +15,15 @@ from .config import FORMATS, INPUT_FORMATS, ConfigError, Settings, parse_languag
 from .document import Document, Status
 from .report import Record
 from .rules import RuleError, load_rules
+from .state import LockedError
 
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+if TYPE_CHECKING:
+    from .batch import Outcome
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+#: How many failures the closing summary lists (all are in report.json).
+MAX_FAILURES_SHOWN = 20
 
 #: Without a terminal (cron, CI) progress is a log line this often instead of a bar.
 LOG_EVERY_SECONDS = 30.0
@@ -32,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, RuleError) as exc:
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except LockedError as exc:
+        print(f"cleaner: error: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except KeyboardInterrupt:
         print("cleaner: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -57,8 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_format_option(run)
     run.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     run.add_argument("--max-bytes", type=int, default=None, help="skip larger files as too large (default: 10 MiB)")
+    run.add_argument("--timeout", type=float, default=None, help="seconds per file before it is recorded as timed out (default: 60)")
+    run.add_argument("--full", action="store_true", help="clean every input again, not only new and changed ones")
     run.add_argument("--quiet", action="store_true", help="no progress and no summary")
     run.set_defaults(handler=cmd_run)
+
+    status = commands.add_parser(
+        "status",
+        help="the last run's summary and what a run now would do",
+        epilog="example: cleaner status corpus_clean",
+    )
+    status.add_argument("output", nargs="?", default="corpus_clean", type=Path, help="output folder (default: corpus_clean)")
+    status.set_defaults(handler=cmd_status)
 
     explain = commands.add_parser(
         "explain",
@@ -112,51 +134,68 @@ def settings_from(args: argparse.Namespace) -> Settings:
         given["workers"] = args.workers
     if args.max_bytes is not None:
         given["max_bytes"] = args.max_bytes
+    if args.timeout is not None:
+        given["timeout"] = args.timeout
+    if args.full:
+        given["full"] = True
     return Settings(**given)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """`cleaner run`: clean a folder; rules and settings are checked before anything is written."""
-    from .corpus import run
+    """`cleaner run`: bring OUTPUT up to date; rules and settings are checked before any write."""
+    from .batch import run
 
     settings = settings_from(args)
     if not settings.input_dir.is_dir():
         raise ConfigError(f"input folder {settings.input_dir} does not exist or is not a folder")
     ruleset = load_rules(settings.rules_dirs)
     progress = Progress(enabled=not settings.quiet)
-    report = run(settings, ruleset, on_done=progress.update)
-    progress.close()
-    report.write(settings.output_dir)
+    try:
+        outcome = run(settings, ruleset, on_start=progress.start, on_done=progress.update)
+    finally:
+        progress.close()
     if not settings.quiet:
-        print(summary(report.totals.statuses, settings.output_dir, report.failed), file=sys.stderr)
-    return EXIT_FAILURES if report.failed else EXIT_OK
+        print(summary(outcome, settings.output_dir), file=sys.stderr)
+    if outcome.interrupted_by is not None:
+        return 128 + outcome.interrupted_by  # 130 for SIGINT, 143 for SIGTERM, as shells report
+    return EXIT_FAILURES if outcome.failed else EXIT_OK
 
 
-def summary(statuses: dict, output: Path, failed: list[Record]) -> str:
-    """The closing lines of a run: counts, where the output is, and the failures."""
+def summary(outcome: Outcome, output: Path) -> str:
+    """The closing lines of a run: what changed, where the output is, and the failures."""
+    plan, failed = outcome.plan, outcome.failed
+    statuses = outcome.totals.statuses if outcome.totals else {}
     lines = [
         f"cleaner: {sum(statuses.values())} files: {statuses.get('kept', 0)} kept, "
         f"{statuses.get('dropped', 0)} dropped, {statuses.get('failed', 0)} failed -> {output} "
-        f"(report: {output / 'report.html'})"
+        f"(report: {output / 'report.html'})",
+        f"cleaner: this run: {len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged, "
+        f"{len(plan.removed)} removed; {outcome.cleaned} cleaned",
     ]
-    lines += [f"  failed: {r.id}: {r.reason}" for r in failed[:20]]
-    if len(failed) > 20:
-        lines.append(f"  ... and {len(failed) - 20} more in report.json")
+    if outcome.interrupted_by is not None:
+        lines.append(f"cleaner: stopped by {signal.Signals(outcome.interrupted_by).name}; the next run finishes the job")
+    lines += [f"  failed: {r.id}: {r.reason}" for r in failed[:MAX_FAILURES_SHOWN]]
+    if len(failed) > MAX_FAILURES_SHOWN:
+        lines.append(f"  ... and {len(failed) - MAX_FAILURES_SHOWN} more in report.json")
     return "\n".join(lines)
 
 
 class Progress:
-    """A progress bar on a terminal; a log line every LOG_EVERY_SECONDS otherwise."""
+    """A progress bar on a terminal; a log line every LOG_EVERY_SECONDS otherwise (cron, CI)."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.done = self.failed = 0
-        self.last_log = time.monotonic()
+        self.total = self.done = self.failed = 0
+        self.started = self.last_log = time.monotonic()
         self.bar = None
-        if enabled and sys.stderr.isatty():
+
+    def start(self, total: int) -> None:
+        """Called once the run knows how many files it will clean."""
+        self.total = total
+        if self.enabled and sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(unit="file", file=sys.stderr, dynamic_ncols=True)
+            self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
 
     def update(self, record: Record) -> None:
         """Count one finished file."""
@@ -167,12 +206,55 @@ class Progress:
             self.bar.set_postfix(failed=self.failed, refresh=False)
         elif self.enabled and time.monotonic() - self.last_log >= LOG_EVERY_SECONDS:
             self.last_log = time.monotonic()
-            print(f"cleaner: {self.done} files done, {self.failed} failed", file=sys.stderr, flush=True)
+            print(self.line(), file=sys.stderr, flush=True)
+
+    def line(self) -> str:
+        """A plain progress line: done/total, rate, ETA, failures."""
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate else 0
+        return (f"cleaner: {self.done}/{self.total} files, {rate:.1f} files/s, "
+                f"ETA {int(eta // 60)}m{int(eta % 60):02d}s, {self.failed} failed")
 
     def close(self) -> None:
         """Finish the bar, if there is one."""
         if self.bar is not None:
             self.bar.close()
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """`cleaner status OUTPUT`: the last run's summary and what a run now would do."""
+    from .batch import plan_run
+    from .config import Settings
+    from .state import State
+
+    if not State.exists(args.output):
+        raise ConfigError(f"{args.output}: no cleaner run has written here yet")
+    state = State(args.output, read_only=True)
+    try:
+        history = state.history()
+        saved = state.meta("settings") or {}
+        print(f"cleaner: {args.output}: {len(history)} run(s)")
+        if history:
+            last = history[-1]
+            print(f"last run: {last.started}, {last.seconds:.1f} s: {last.new} new, {last.changed} changed, "
+                  f"{last.unchanged} unchanged, {last.removed} removed, {last.failed} failed"
+                  + (" (interrupted)" if last.interrupted else ""))
+        settings = Settings(
+            input_dir=Path(saved.get("input", "corpus_raw")), output_dir=args.output,
+            rules_dirs=tuple(Path(p) for p in saved.get("rules", [])) or Settings().rules_dirs,
+            format=saved.get("format", "txt"), languages=tuple(saved.get("languages", ())),
+            input_format=saved.get("input_format", "auto"), max_bytes=saved.get("max_bytes", Settings().max_bytes),
+        )
+        if not settings.input_dir.is_dir():
+            print(f"a run now: input folder {settings.input_dir} is gone")
+            return EXIT_OK
+        plan, *_ = plan_run(settings, load_rules(settings.rules_dirs), state)
+        print(f"a run now (same settings): {len(plan.new)} new, {len(plan.changed)} changed, "
+              f"{len(plan.unchanged)} unchanged, {len(plan.removed)} removed")
+    finally:
+        state.close()
+    return EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

@@ -16,6 +16,10 @@ INPUT_FORMATS = ("auto", "html", "text")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
+#: A page takes well under a second; a minute means a pathological input, not a slow machine.
+DEFAULT_TIMEOUT_SECONDS = 60.0
+
+
 class ConfigError(ValueError):
     """A setting is invalid; the message names it."""
 
@@ -33,6 +37,8 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     quiet: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+    full: bool = False  # redo every input, not only new and changed ones
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -41,6 +47,8 @@ class Settings:
             raise ConfigError(f"--input-format must be one of {', '.join(INPUT_FORMATS)}, not {self.input_format!r}")
         if self.workers < 1:
             raise ConfigError(f"--workers must be at least 1, not {self.workers}")
+        if self.timeout <= 0:
+            raise ConfigError(f"--timeout must be positive, not {self.timeout}")
         if self.max_bytes < 1:
             raise ConfigError(f"--max-bytes must be positive, not {self.max_bytes}")
 

@@ -1,32 +1,33 @@
-"""The batch: walk the input folder, clean files (in parallel), write outputs atomically."""
+"""Inputs and outputs: walking the input folder, reading files, output paths, atomic writes."""
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
+import io
 import json
 import os
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
 from . import pipeline
 from .config import Settings
-from .document import Document, Status
-from .report import Record, Report
+from .document import Document
 from .rules import RuleSet
 
 SUPPORTED_EXTENSIONS = pipeline.HTML_EXTENSIONS + pipeline.TEXT_EXTENSIONS
 #: Files whose extension says nothing are sniffed when --input-format is auto.
 EXTENSIONLESS = ""
 JSONL_NAME = "documents.jsonl"
-#: The cleaner's own outputs, never read back as input when OUTPUT sits inside INPUT.
-OWN_OUTPUTS = (JSONL_NAME, "report.json", "report.html")
+#: The process's umask, read once (os.umask can only be read by setting it).
+UMASK = os.umask(0o022)
+os.umask(UMASK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,22 +95,28 @@ def _strip_extension(doc_id: str) -> str:
     return str(path.with_suffix("")) if path.suffix else str(path)
 
 
-def read_input(path: Path, limit: int) -> bytes:
-    """The file's bytes (at most limit + 1 of them); a .gz is decompressed transparently."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rb") as f:
-        return f.read(limit + 1)  # one byte over the limit is enough to reject the file
+def read_input(path: Path, limit: int) -> tuple[bytes, str]:
+    """The file's content (at most limit + 1 bytes of it) and the SHA-256 of the file's bytes.
+
+    A .gz is decompressed transparently, and only as far as the limit: a gzip bomb stops there.
+    """
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if path.name.lower().endswith(".gz"):
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+            data = f.read(limit + 1)  # one byte over the limit is enough to reject the file
+    return data, digest
 
 
 def clean_file(item: Input, settings: Settings, ruleset: RuleSet) -> Document:
     """Read and clean one input; a read error becomes a failed document, not an exception."""
     doc = Document(item.id)
     try:
-        doc.size = size = item.path.stat().st_size
-        if size > settings.max_bytes and not item.path.name.lower().endswith(".gz"):
-            return doc.fail(pipeline.too_large(size, settings.max_bytes))  # never read it whole
-        doc.raw = read_input(item.path, settings.max_bytes)
-        doc.size = max(size, len(doc.raw))
+        stat = item.path.stat()
+        doc.size, doc.mtime_ns = stat.st_size, stat.st_mtime_ns
+        if doc.size > settings.max_bytes:  # (a .gz this large expands larger still)
+            return doc.fail(pipeline.too_large(doc.size, settings.max_bytes))  # never read it whole
+        doc.raw, doc.sha256 = read_input(item.path, settings.max_bytes)
     except PermissionError:
         return doc.fail("cannot read: permission denied")
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
@@ -127,6 +134,7 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes files private; outputs are ordinary files
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
@@ -157,37 +165,3 @@ def jsonl_record(doc: Document) -> dict:
         "kept_lines": doc.kept_lines,
         "removed_lines": len(doc.removals),
     }
-
-
-def run(settings: Settings, ruleset: RuleSet, on_done: Callable[[Record], None] | None = None) -> Report:
-    """Clean every input under settings.input_dir into settings.output_dir; return the report."""
-    inputs, skipped = discover(settings.input_dir, settings.output_dir, settings.input_format == "auto")
-    targets = output_paths(inputs)
-    report = Report(settings=settings, skipped=skipped)
-    out = settings.output_dir
-    out.mkdir(parents=True, exist_ok=True)
-    with contextlib.ExitStack() as stack:
-        jsonl = stack.enter_context(atomic_writer(out / JSONL_NAME)) if settings.writes_jsonl else None
-        for doc in _clean_all(inputs, settings, ruleset):
-            kept = doc.status is Status.KEPT
-            text = doc.text.encode("utf-8") + b"\n" if kept else b""
-            output = targets[doc.id] if kept and settings.writes_txt else None
-            if output is not None:
-                write_atomic(out / output, text)
-            if kept and jsonl is not None:
-                jsonl.write(json.dumps(jsonl_record(doc), ensure_ascii=False).encode("utf-8") + b"\n")
-            record = Record.of(doc, len(text), output)
-            report.add(record)
-            if on_done is not None:
-                on_done(record)
-    return report
-
-
-def _clean_all(inputs: list[Input], settings: Settings, ruleset: RuleSet) -> Iterator[Document]:
-    """Clean inputs in id order, in worker processes when more than one worker is asked for."""
-    if settings.workers == 1 or len(inputs) < 2:
-        for item in inputs:
-            yield clean_file(item, settings, ruleset)
-        return
-    with ProcessPoolExecutor(settings.workers) as pool:
-        yield from pool.map(clean_file, inputs, [settings] * len(inputs), [ruleset] * len(inputs), chunksize=4)

@@ -85,7 +85,9 @@ class Document:
 
     id: str  # path relative to the input folder, POSIX separators
     raw: bytes = b""
-    size: int = 0  # bytes read from the input (raw is released once the document is cleaned)
+    size: int = 0  # bytes of the input file (raw is released once the document is cleaned)
+    mtime_ns: int = 0  # the input file's modification time when it was read
+    sha256: str = ""  # hash of the input file's bytes as read ("" when not read: too large)
     input_format: str = "text"  # "html" | "text"
     decoding: Decoding | None = None
     source_text: str = ""  # decoded text (text mode) or extracted text (HTML mode)

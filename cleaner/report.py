@@ -5,15 +5,20 @@ from __future__ import annotations
 import html
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .config import Settings
 from .document import Document, Status
+from .state import Plan, RunStats
 
 #: How many rows the HTML report shows in its "top" tables and charts.
 TOP_N = 15
+#: How many failed or dropped files the HTML report lists (all are in report.json).
+MAX_LISTED = 200
+#: How many past runs the HTML report shows.
+HISTORY_ROWS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +91,19 @@ class Totals:
     encodings: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def of(cls, record: Record) -> Totals:
-        """The totals of a single record."""
+    def of(cls, record: dict) -> Totals:
+        """The totals of a single record (as stored: a dict of Record's fields)."""
+        kept = record["status"] == Status.KEPT.value
         return cls(
             files=1,
-            statuses=Counter([record.status]),
-            bytes_in=record.bytes_in,
-            bytes_out=record.bytes_out,
-            kept_lines=record.kept_lines,
-            removed_lines=record.removed_lines,
-            removed_by_reason=Counter(record.removed_by_reason),
-            languages=Counter([record.language]) if record.status == Status.KEPT.value and record.language else Counter(),
-            encodings=Counter([record.encoding]) if record.encoding else Counter(),
+            statuses=Counter([record["status"]]),
+            bytes_in=record["bytes_in"],
+            bytes_out=record["bytes_out"],
+            kept_lines=record["kept_lines"],
+            removed_lines=record["removed_lines"],
+            removed_by_reason=Counter(record["removed_by_reason"]),
+            languages=Counter([record["language"]]) if kept and record["language"] else Counter(),
+            encodings=Counter([record["encoding"]]) if record["encoding"] else Counter(),
         )
 
     def __add__(self, other: Totals) -> Totals:
@@ -127,81 +133,95 @@ class Totals:
 
 
 @dataclass(slots=True)
-class Report:
-    """All records of a run, their totals, and what was skipped."""
+class Summary:
+    """What the reports show of all records, gathered in one streaming pass."""
 
-    settings: Settings
-    skipped: Counter[str] = field(default_factory=Counter)
-    records: list[Record] = field(default_factory=list)
     totals: Totals = field(default_factory=Totals)
+    most_lost: list[dict] = field(default_factory=list)  # kept files with the smallest out/in ratio
+    not_kept: list[dict] = field(default_factory=list)  # failed and dropped files, the first MAX_LISTED
 
-    def add(self, record: Record) -> None:
-        """Add one file's record."""
-        self.records.append(record)
-        self.totals = self.totals + Totals.of(record)
+    @classmethod
+    def of(cls, records: Iterable[dict]) -> Summary:
+        """Totals and top lists over records, holding only TOP_N and MAX_LISTED of them."""
+        summary = cls()
+        lost: list[dict] = []
+        for record in records:
+            summary.totals = summary.totals + Totals.of(record)
+            if record["status"] != Status.KEPT.value:
+                if len(summary.not_kept) < MAX_LISTED:
+                    summary.not_kept.append(record)
+            elif record["bytes_in"]:
+                lost.append(record)
+                if len(lost) > 4 * TOP_N:  # trim now and then: memory stays bounded
+                    lost = sorted(lost, key=_loss)[:TOP_N]
+        summary.most_lost = sorted(lost, key=_loss)[:TOP_N]
+        return summary
 
-    @property
-    def failed(self) -> list[Record]:
-        """The records of files that could not be processed."""
-        return [r for r in self.records if r.status == Status.FAILED.value]
 
-    def as_dict(self) -> dict:
-        """The whole report as JSON-ready data, in a deterministic order."""
-        s = self.settings
-        return {
-            "cleaner_version": __version__,
-            "settings": {
-                "input": str(s.input_dir),
-                "output": str(s.output_dir),
-                "rules": [str(p) for p in s.rules_dirs],
-                "format": s.format,
-                "languages": list(s.languages),
-                "input_format": s.input_format,
-                "max_bytes": s.max_bytes,
-            },
-            "totals": self.totals.as_dict(),
-            "skipped": dict(sorted(self.skipped.items())),
-            "documents": [asdict(r) for r in sorted(self.records, key=lambda r: r.id)],
-        }
+def _loss(record: dict) -> tuple[float, str]:
+    """Sort key: the share of the input that survived, smallest first; then the id."""
+    return record["bytes_out"] / record["bytes_in"], record["id"]
 
-    def write(self, folder: Path) -> None:
-        """Write report.json and report.html into the folder, atomically."""
-        from .corpus import write_atomic
 
-        data = self.as_dict()
-        write_atomic(folder / "report.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
-        write_atomic(folder / "report.html", render_html(data).encode("utf-8"))
+def write_reports(
+    folder: Path,
+    settings: dict,
+    records: Callable[[], Iterable[dict]],
+    plan: Plan,
+    skipped: dict[str, int],
+    history: list[RunStats],
+) -> Summary:
+    """Write report.json and report.html, atomically, streaming the records from the state."""
+    from .corpus import atomic_writer, write_atomic
+
+    summary = Summary.of(records())
+    head = {
+        "cleaner_version": __version__,
+        "settings": settings,
+        "run": {"new": len(plan.new), "changed": len(plan.changed), "unchanged": len(plan.unchanged),
+                "removed": len(plan.removed)},
+        "totals": summary.totals.as_dict(),
+        "skipped": skipped,
+        "history": [asdict(h) for h in history],
+    }
+    with atomic_writer(folder / "report.json") as f:
+        f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2].encode() + b',\n "documents": [')
+        for n, record in enumerate(records()):
+            f.write((",\n  " if n else "\n  ").encode() + json.dumps(record, ensure_ascii=False).encode())
+        f.write(b"\n ]\n}\n")
+    write_atomic(folder / "report.html", render_html(head, summary).encode("utf-8"))
+    return summary
 
 
 # --- report.html: a self-contained page; charts are inline SVG, so it works offline and without JS
 
 
-def render_html(data: dict) -> str:
+def render_html(head: dict, summary: Summary) -> str:
     """The human-readable report as one HTML page."""
-    t = data["totals"]
-    docs = data["documents"]
+    t = head["totals"]
     statuses = t["statuses"]
-    lost = sorted(
-        (d for d in docs if d["status"] == "kept" and d["bytes_in"]),
-        key=lambda d: (d["bytes_out"] / d["bytes_in"], d["id"]),
-    )[:TOP_N]
-    failures = [d for d in docs if d["status"] != "kept"]
-    summary = [
+    run = head["run"]
+    totals = [
         ("Files", t["files"]),
         ("Kept", statuses.get("kept", 0)),
         ("Dropped", statuses.get("dropped", 0)),
         ("Failed", statuses.get("failed", 0)),
-        ("Skipped", sum(data["skipped"].values())),
+        ("Skipped", sum(head["skipped"].values())),
+        ("This run: new / changed / unchanged / removed",
+         f"{run['new']} / {run['changed']} / {run['unchanged']} / {run['removed']}"),
         ("Bytes in", f"{t['bytes_in']:,}"),
         ("Bytes out", f"{t['bytes_out']:,}"),
         ("Lines kept", f"{t['kept_lines']:,}"),
         ("Lines removed", f"{t['removed_lines']:,}"),
     ]
     top_reasons = list(t["removed_by_reason"].items())[:TOP_N]
+    not_kept = summary.not_kept
+    more = statuses.get("failed", 0) + statuses.get("dropped", 0) - len(not_kept)
+    history = head["history"][-HISTORY_ROWS:]
     parts = [
         _HEAD,
         "<h2>Totals</h2>",
-        _table(["", ""], summary, header=False),
+        _table(["", ""], totals, header=False),
         "<h2>Languages</h2>",
         _bar_chart(list(t["languages"].items())[:TOP_N], "Kept documents by language"),
         "<h2>Top removal reasons</h2>",
@@ -210,16 +230,25 @@ def render_html(data: dict) -> str:
         "<h2>Files that lost the most</h2>",
         _table(
             ["File", "Bytes in", "Bytes out", "Kept", "Lines removed"],
-            [(d["id"], d["bytes_in"], d["bytes_out"], f"{d['bytes_out'] / d['bytes_in']:.0%}", d["removed_lines"]) for d in lost],
+            [(d["id"], d["bytes_in"], d["bytes_out"], f"{d['bytes_out'] / d['bytes_in']:.0%}", d["removed_lines"])
+             for d in summary.most_lost],
         ),
         "<h2>Failed and dropped files</h2>",
-        _table(["File", "Status", "Reason"], [(d["id"], d["status"], d["reason"]) for d in failures])
-        if failures
+        _table(["File", "Status", "Reason"], [(d["id"], d["status"], d["reason"]) for d in not_kept])
+        + (f"<p>… and {more:,} more in report.json.</p>" if more > 0 else "")
+        if not_kept
         else "<p>None.</p>",
+        "<h2>Run history</h2>",
+        _bar_chart([(h["started"], h["new"] + h["changed"]) for h in history], "Files cleaned per run"),
+        _table(
+            ["Started (UTC)", "Seconds", "New", "Changed", "Unchanged", "Removed", "Failed", "Bytes in", "Bytes out", "Interrupted"],
+            [(h["started"], h["seconds"], h["new"], h["changed"], h["unchanged"], h["removed"], h["failed"],
+              f"{h['bytes_in']:,}", f"{h['bytes_out']:,}", "yes" if h["interrupted"] else "") for h in reversed(history)],
+        ),
         "<h2>Encodings</h2>",
         _table(["Encoding", "Files"], list(t["encodings"].items())),
         "<h2>Skipped inputs</h2>",
-        _table(["Why", "Files"], list(data["skipped"].items())) if data["skipped"] else "<p>None.</p>",
+        _table(["Why", "Files"], list(head["skipped"].items())) if head["skipped"] else "<p>None.</p>",
         "</main></body></html>\n",
     ]
     return "\n".join(parts)

@@ -1,0 +1,240 @@
+"""The nightly batch: plan what changed, clean it in a pool of worker processes, record progress.
+
+Safe to interrupt at any moment: every output is written atomically before its state row is
+committed, so the next run picks up exactly what is missing. The outputs do not depend on the
+number of workers or on the order files finish in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pebble import ProcessExpired, ProcessPool
+
+from . import __version__
+from .config import Settings
+from .corpus import JSONL_NAME, Input, atomic_writer, clean_file, discover, jsonl_record, output_paths, write_atomic
+from .document import Document, Status
+from .report import Record, Totals, write_reports
+from .rules import RuleSet
+from .state import Plan, RunStats, Seen, State, file_hash
+
+#: Tasks queued per worker: enough to keep every worker busy, few enough that results (and
+#: memory) stay bounded however large the corpus is.
+TASKS_PER_WORKER = 4
+
+#: How often the run looks for a stop request (SIGINT/SIGTERM) while files are in flight.
+STOP_CHECK_SECONDS = 0.5
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a run did, for the command line's summary and exit code."""
+
+    plan: Plan
+    cleaned: int = 0
+    failed: list[Record] = field(default_factory=list)
+    interrupted_by: int | None = None  # the signal that stopped the run, if one did
+    stats: RunStats | None = None
+    totals: Totals | None = None  # over every current document, cleaned now or before
+
+
+class Stop:
+    """Set by SIGINT/SIGTERM: the run stops taking new files, records its progress and ends."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+
+    def __call__(self, signum: int, _frame: object) -> None:
+        self.signal = signum
+
+    @property
+    def requested(self) -> bool:
+        return self.signal is not None
+
+
+def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
+    """What decides a document's outputs besides its bytes: rules, options and the cleaner itself."""
+    return json.dumps(
+        [__version__, ruleset.fingerprint, settings.format, list(settings.languages),
+         settings.input_format, settings.max_bytes],
+        separators=(",", ":"),
+    )
+
+
+def plan_run(settings: Settings, ruleset: RuleSet, state: State) -> tuple[Plan, list[Input], dict[str, str | None], dict]:
+    """Find the inputs and sort them into new, changed, unchanged and removed."""
+    inputs, skipped = discover(settings.input_dir, settings.output_dir, settings.input_format == "auto")
+    targets: dict[str, str | None] = dict(output_paths(inputs)) if settings.writes_txt else {i.id: None for i in inputs}
+    plan = state.plan(((i.id, i.path, targets[i.id]) for i in inputs), fingerprint(settings, ruleset), settings.full)
+    return plan, inputs, targets, dict(sorted(skipped.items()))
+
+
+def run(
+    settings: Settings,
+    ruleset: RuleSet,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[Record], None] | None = None,
+) -> Outcome:
+    """Bring settings.output_dir up to date with settings.input_dir; return what was done."""
+    started, clock = datetime.now(timezone.utc).isoformat(timespec="seconds"), time.monotonic()
+    out = settings.output_dir
+    with State(out) as state:
+        plan, inputs, targets, skipped = plan_run(settings, ruleset, state)
+        outcome = Outcome(plan)
+        _forget_removed(state, plan.removed, out)
+        todo = [i for i in inputs if i.id in plan.todo]
+        if on_start is not None:
+            on_start(len(todo))
+        stop = Stop()
+        previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            fp = fingerprint(settings, ruleset)
+            for item, doc in _clean_all(todo, settings, ruleset, stop):
+                record = _write_outputs(doc, targets[item.id], state.output_of(item.id), out)
+                kept = doc.status is Status.KEPT
+                line = json.dumps(jsonl_record(doc), ensure_ascii=False) if kept and settings.writes_jsonl else None
+                seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, targets[item.id])
+                state.save(seen, item.id, asdict(record), line)
+                outcome.cleaned += 1
+                if record.status == Status.FAILED.value:
+                    outcome.failed.append(record)
+                if on_done is not None:
+                    on_done(record)
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+        state.commit()
+        outcome.interrupted_by = stop.signal
+        if settings.writes_jsonl:
+            with atomic_writer(out / JSONL_NAME) as f:
+                for line in state.jsonl_lines():
+                    f.write(line.encode("utf-8") + b"\n")
+        outcome.stats = _stats(started, clock, plan, state, outcome)
+        state.add_run(outcome.stats)
+        state.set_meta("settings", settings_record(settings))
+        summary = write_reports(out, settings_record(settings), state.records, plan, skipped, state.history())
+        outcome.totals = summary.totals
+    return outcome
+
+
+def _clean_all(todo: list[Input], settings: Settings, ruleset: RuleSet, stop: Stop) -> Iterator[tuple[Input, Document]]:
+    """Clean inputs in worker processes, a bounded number in flight; yield them as they finish."""
+    queue = iter(todo)
+    with ProcessPool(max_workers=settings.workers, initializer=_init_worker, initargs=(settings, ruleset)) as pool:
+        running: dict = {}
+
+        def submit_next() -> None:
+            item = next(queue, None)
+            if item is not None:
+                running[pool.schedule(_clean_in_worker, (item,), timeout=settings.timeout)] = item
+
+        for _ in range(settings.workers * TASKS_PER_WORKER):
+            submit_next()
+        while running and not stop.requested:
+            # Wake up now and then even while every task is slow, to notice a stop request.
+            done, _ = wait(list(running), timeout=STOP_CHECK_SECONDS, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: running[f].id):
+                item = running.pop(future)
+                yield item, _result(future, item, settings.timeout)
+                if not stop.requested:
+                    submit_next()
+        if stop.requested:
+            pool.stop()  # abandon the files in hand: the next run cleans them again
+
+
+_WORKER: tuple[Settings, RuleSet] | None = None
+
+
+def _init_worker(settings: Settings, ruleset: RuleSet) -> None:
+    """Give each worker the settings and rules once, and leave Ctrl-C to the parent."""
+    global _WORKER
+    _WORKER = (settings, ruleset)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _clean_in_worker(item: Input) -> Document:
+    """The task run in a worker: clean one input with the worker's settings and rules."""
+    assert _WORKER is not None, "worker not initialised"
+    return clean_file(item, *_WORKER)
+
+
+def _result(future: Future, item: Input, timeout: float) -> Document:
+    """A finished task's document; a timeout or a dead worker becomes a failed document."""
+    try:
+        return future.result()
+    except TimeoutError:
+        reason = f"timed out after {timeout:g} s (see --timeout)"
+    except ProcessExpired as exc:
+        reason = f"worker process died (exit code {exc.exitcode})"
+    except Exception as exc:  # an error outside the pipeline's own guard (e.g. unpicklable result)
+        reason = f"internal error: {type(exc).__name__}: {exc}"
+    doc = Document(item.id)
+    with contextlib.suppress(OSError):  # remember the file as it is, so it is not retried nightly
+        stat = item.path.stat()
+        doc.size, doc.mtime_ns = stat.st_size, stat.st_mtime_ns
+        doc.sha256 = file_hash(item.path)
+    return doc.fail(reason)
+
+
+def _write_outputs(doc: Document, target: str | None, previous: str | None, out: Path) -> Record:
+    """Write (or remove) a document's text output; return its report record."""
+    kept = doc.status is Status.KEPT
+    text = doc.text.encode("utf-8") + b"\n" if kept else b""
+    output = target if kept else None
+    if previous and previous != output:
+        (out / previous).unlink(missing_ok=True)
+    if output is not None:
+        write_atomic(out / output, text)
+    return Record.of(doc, len(text), output)
+
+
+def _forget_removed(state: State, removed: list[str], out: Path) -> None:
+    """Remove the outputs of inputs that are gone, then their state."""
+    for doc_id in removed:
+        previous = state.output_of(doc_id)
+        if previous:
+            (out / previous).unlink(missing_ok=True)
+        state.forget(doc_id)
+
+
+def _stats(started: str, clock: float, plan: Plan, state: State, outcome: Outcome) -> RunStats:
+    """The history row of this run."""
+    bytes_in = bytes_out = 0
+    for record in state.records():
+        bytes_in += record["bytes_in"]
+        bytes_out += record["bytes_out"]
+    return RunStats(
+        started=started,
+        seconds=round(time.monotonic() - clock, 3),
+        new=len(plan.new),
+        changed=len(plan.changed),
+        unchanged=len(plan.unchanged),
+        removed=len(plan.removed),
+        failed=len(outcome.failed),
+        bytes_in=bytes_in,
+        bytes_out=bytes_out,
+        interrupted=outcome.interrupted_by is not None,
+    )
+
+
+def settings_record(settings: Settings) -> dict:
+    """The settings as the reports and the state show them."""
+    return {
+        "input": str(settings.input_dir),
+        "output": str(settings.output_dir),
+        "rules": [str(p) for p in settings.rules_dirs],
+        "format": settings.format,
+        "languages": list(settings.languages),
+        "input_format": settings.input_format,
+        "max_bytes": settings.max_bytes,
+        "timeout": settings.timeout,
+    }
