@@ -17,8 +17,8 @@ import yaml
 
 from .document import Origin, Reason
 
-#: The rules that ship with the package: generic multilingual chrome.
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+#: The rules that ship inside the package (the repository's top-level rules/ links here).
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 #: How much of a document a `match: {content: ...}` pattern looks at; site markers sit near the top.
 CONTENT_MATCH_CHARS = 20_000
