@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import time
@@ -10,11 +11,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from pathlib import Path
 
-from . import __version__
-from .config import FORMATS, INPUT_FORMATS, ConfigError, Settings, parse_languages
+from . import __version__, clean
+from .config import FORMATS, INPUT_FORMATS, OPTIONS, ConfigError, Resolved, Settings, find_config, resolve, show
 from .document import Document, Status
 from .report import Record
-from .rules import RuleError, load_rules
+from .rules import RuleError, example_failures, load_rules
 from .state import LockedError
 
 if TYPE_CHECKING:
@@ -33,46 +34,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run the chosen command, return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    global LOG_JSON
+    LOG_JSON = args.log_format == "json"
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
         return args.handler(args)
     except (ConfigError, RuleError) as exc:
-        print(f"cleaner: error: {exc}", file=sys.stderr)
+        log(f"error: {exc}", level="error")
         return EXIT_USAGE
     except LockedError as exc:
-        print(f"cleaner: error: {exc}", file=sys.stderr)
+        log(f"error: {exc}", level="error")
         return EXIT_LOCKED
     except KeyboardInterrupt:
-        print("cleaner: interrupted", file=sys.stderr)
+        log("interrupted", level="error")
         return EXIT_INTERRUPTED
+
+
+#: Set by --log-format json: messages on stderr become one JSON object per line.
+LOG_JSON = False
+
+
+def log(message: str, level: str = "info", **fields: object) -> None:
+    """A message for the operator, on stderr (results go to stdout or files, never here)."""
+    if LOG_JSON:
+        record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "level": level, "message": message, **fields}
+        print(json.dumps(record, ensure_ascii=False), file=sys.stderr, flush=True)
+    else:
+        print(f"cleaner: {message}", file=sys.stderr, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its subcommands."""
     parser = argparse.ArgumentParser(prog="cleaner", description="Turn raw web scrapes into a clean text corpus.")
     parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
+    parser.add_argument("--log-format", choices=("text", "json"), default="text",
+                        help="messages on stderr as plain lines or one JSON object per line")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser(
         "run",
         help="clean a folder of scraped files",
-        description="Clean every .html/.htm/.xhtml/.txt/.text/.md file (or .gz of one) under INPUT.",
+        description="Clean every .html/.htm/.xhtml/.txt/.text/.md file (or .gz of one) under INPUT. "
+        "Options come from flags, then a config file (--config, ./cleaner.toml or [tool.cleaner] in "
+        "./pyproject.toml), then defaults.",
         epilog="example: cleaner run corpus_raw corpus_clean --format both --lang en,de",
     )
-    run.add_argument("input", nargs="?", default="corpus_raw", type=Path, help="input folder (default: corpus_raw)")
-    run.add_argument("output", nargs="?", default="corpus_clean", type=Path, help="output folder (default: corpus_clean)")
-    _add_rules_option(run)
-    run.add_argument("--format", choices=FORMATS, default="txt", help="txt tree, documents.jsonl, or both (default: txt)")
-    run.add_argument("--lang", default=None, help="keep only these languages, e.g. en,de")
-    _add_input_format_option(run)
-    run.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
-    run.add_argument("--max-bytes", type=int, default=None, help="skip larger files as too large (default: 10 MiB)")
-    run.add_argument("--timeout", type=float, default=None, help="seconds per file before it is recorded as timed out (default: 60)")
+    _add_run_options(run)
     run.add_argument("--full", action="store_true", help="clean every input again, not only new and changed ones")
-    run.add_argument("--quiet", action="store_true", help="no progress and no summary")
     run.set_defaults(handler=cmd_run)
+
+    clean = commands.add_parser(
+        "clean",
+        help="clean one document and print its text ('-' reads standard input)",
+        epilog="example: cleaner clean - < page.html > page.txt",
+    )
+    clean.add_argument("file", help="a file, or - for standard input")
+    _add_rules_option(clean)
+    _add_input_format_option(clean)
+    clean.set_defaults(handler=cmd_clean)
 
     status = commands.add_parser(
         "status",
@@ -85,12 +106,22 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser(
         "explain",
         help="show every kept and removed line of one file, with the reason",
-        epilog="example: cleaner explain corpus_raw/seed/003_0c92e233fc806f03.txt",
+        epilog="example: cleaner explain corpus_raw/seeds/003_0c92e233fc806f03.txt",
     )
-    explain.add_argument("file", type=Path)
+    explain.add_argument("file", help="a file, or - for standard input")
     _add_rules_option(explain)
     _add_input_format_option(explain)
     explain.set_defaults(handler=cmd_explain)
+
+    config = commands.add_parser("config", help="the effective configuration")
+    config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
+    show = config_commands.add_parser(
+        "show",
+        help="print every option's effective value and where it came from",
+        epilog="example: cleaner config show --config nightly.toml",
+    )
+    _add_run_options(show)
+    show.set_defaults(handler=cmd_config_show)
 
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", required=True)
@@ -101,51 +132,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("dir", nargs="?", type=Path, default=None, help="rules folder (default: the shipped rules)")
     check.set_defaults(handler=cmd_rules_check)
+    test = rules_commands.add_parser(
+        "test",
+        help="run every rule's examples and list each failure with the rule id",
+        epilog="example: cleaner rules test my-rules/",
+    )
+    test.add_argument("dir", nargs="?", type=Path, default=None, help="rules folder (default: the shipped rules)")
+    test.set_defaults(handler=cmd_rules_test)
     return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a run; each one may also come from a config file (see config.OPTIONS)."""
+    parser.add_argument("input", nargs="?", default=None, type=Path, help="input folder (default: corpus_raw)")
+    parser.add_argument("output", nargs="?", default=None, type=Path, help="output folder (default: corpus_clean)")
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
+                        help="TOML config file (default: ./cleaner.toml, else [tool.cleaner] in ./pyproject.toml)")
+    _add_rules_option(parser)
+    parser.add_argument("--format", choices=FORMATS, default=None, help="txt tree, documents.jsonl, or both (default: txt)")
+    parser.add_argument("--lang", default=None, help="keep only these languages, e.g. en,de")
+    parser.add_argument("--input-format", choices=INPUT_FORMATS, default=None,
+                        help="treat inputs as html or text (default: auto, by extension, else by content)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
+    parser.add_argument("--max-bytes", type=int, default=None, help="record larger files as too large (default: 10 MiB)")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds per file before it is recorded as timed out (default: 60)")
+    parser.add_argument("--quiet", action="store_true", default=None, help="no progress and no summary")
 
 
 def _add_rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules", action="append", type=Path, default=None, metavar="DIR",
-        help="rules folder or file; repeat to add more (default: the shipped rules/)",
+        help="rules folder or file; repeat to add more (default: the shipped rules)",
     )
 
 
 def _add_input_format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--input-format", choices=INPUT_FORMATS, default="auto",
-        help="treat inputs as html or text (default: auto, by extension, else by content)",
+        help="treat input as html or text (default: auto, by extension, else by content)",
     )
 
 
-def settings_from(args: argparse.Namespace) -> Settings:
-    """The frozen settings for a run, from defaults and flags."""
-    given = {
-        "input_dir": args.input,
-        "output_dir": args.output,
-        "format": args.format,
-        "languages": parse_languages(args.lang),
-        "input_format": args.input_format,
-        "quiet": args.quiet,
-    }
-    if args.rules:
-        given["rules_dirs"] = tuple(args.rules)
-    if args.workers is not None:
-        given["workers"] = args.workers
-    if args.max_bytes is not None:
-        given["max_bytes"] = args.max_bytes
-    if args.timeout is not None:
-        given["timeout"] = args.timeout
-    if args.full:
-        given["full"] = True
-    return Settings(**given)
+def resolve_settings(args: argparse.Namespace, **extra: object) -> Resolved:
+    """The frozen settings for a run: flags, then the config file, then defaults."""
+    flags = {o.key: getattr(args, o.key) for o in OPTIONS}
+    return resolve(flags, find_config(args.config, Path.cwd()), extra)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """`cleaner run`: bring OUTPUT up to date; rules and settings are checked before any write."""
     from .batch import run
 
-    settings = settings_from(args)
+    settings = resolve_settings(args, full=args.full).settings
     if not settings.input_dir.is_dir():
         raise ConfigError(f"input folder {settings.input_dir} does not exist or is not a folder")
     ruleset = load_rules(settings.rules_dirs)
@@ -155,29 +193,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if not settings.quiet:
-        print(summary(outcome, settings.output_dir), file=sys.stderr)
+        for line in summary(outcome, settings.output_dir):
+            log(line)
     if outcome.interrupted_by is not None:
         return 128 + outcome.interrupted_by  # 130 for SIGINT, 143 for SIGTERM, as shells report
     return EXIT_FAILURES if outcome.failed else EXIT_OK
 
 
-def summary(outcome: Outcome, output: Path) -> str:
+def summary(outcome: Outcome, output: Path) -> list[str]:
     """The closing lines of a run: what changed, where the output is, and the failures."""
     plan, failed = outcome.plan, outcome.failed
     statuses = outcome.totals.statuses if outcome.totals else {}
     lines = [
-        f"cleaner: {sum(statuses.values())} files: {statuses.get('kept', 0)} kept, "
+        f"{sum(statuses.values())} files: {statuses.get('kept', 0)} kept, "
         f"{statuses.get('dropped', 0)} dropped, {statuses.get('failed', 0)} failed -> {output} "
         f"(report: {output / 'report.html'})",
-        f"cleaner: this run: {len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged, "
+        f"this run: {len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged, "
         f"{len(plan.removed)} removed; {outcome.cleaned} cleaned",
     ]
     if outcome.interrupted_by is not None:
-        lines.append(f"cleaner: stopped by {signal.Signals(outcome.interrupted_by).name}; the next run finishes the job")
+        lines.append(f"stopped by {signal.Signals(outcome.interrupted_by).name}; the next run finishes the job")
     lines += [f"  failed: {r.id}: {r.reason}" for r in failed[:MAX_FAILURES_SHOWN]]
     if len(failed) > MAX_FAILURES_SHOWN:
         lines.append(f"  ... and {len(failed) - MAX_FAILURES_SHOWN} more in report.json")
-    return "\n".join(lines)
+    return lines
 
 
 class Progress:
@@ -206,14 +245,14 @@ class Progress:
             self.bar.set_postfix(failed=self.failed, refresh=False)
         elif self.enabled and time.monotonic() - self.last_log >= LOG_EVERY_SECONDS:
             self.last_log = time.monotonic()
-            print(self.line(), file=sys.stderr, flush=True)
+            log(self.line(), done=self.done, total=self.total, failed=self.failed)
 
     def line(self) -> str:
         """A plain progress line: done/total, rate, ETA, failures."""
         elapsed = max(time.monotonic() - self.started, 1e-9)
         rate = self.done / elapsed
         eta = (self.total - self.done) / rate if rate else 0
-        return (f"cleaner: {self.done}/{self.total} files, {rate:.1f} files/s, "
+        return (f"{self.done}/{self.total} files, {rate:.1f} files/s, "
                 f"ETA {int(eta // 60)}m{int(eta % 60):02d}s, {self.failed} failed")
 
     def close(self) -> None:
@@ -259,14 +298,33 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """`cleaner explain FILE`: every kept line, and every removed one with its reason."""
+    doc = clean_one(args)
+    print(explanation(doc))
+    return EXIT_FAILURES if doc.status is Status.FAILED else EXIT_OK
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """`cleaner clean FILE|-`: one document's clean text on stdout; why it failed on stderr."""
+    doc = clean_one(args)
+    if doc.status is Status.KEPT:
+        sys.stdout.write(doc.text + "\n")
+        return EXIT_OK
+    log(f"{doc.id}: {doc.status.value}: {doc.reason}", level="warning" if doc.status is Status.DROPPED else "error")
+    return EXIT_FAILURES if doc.status is Status.FAILED else EXIT_OK
+
+
+def clean_one(args: argparse.Namespace) -> Document:
+    """Clean the single document named by args.file ('-': standard input)."""
     from .corpus import Input, clean_file
 
     ruleset = load_rules(args.rules) if args.rules else load_rules()
-    if not args.file.is_file():
-        raise ConfigError(f"{args.file}: no such file")
-    doc = clean_file(Input(args.file, args.file.name), Settings(input_format=args.input_format, workers=1), ruleset)
-    print(explanation(doc))
-    return EXIT_FAILURES if doc.status is Status.FAILED else EXIT_OK
+    settings = Settings(input_format=args.input_format, workers=1)
+    if args.file == "-":
+        return clean(sys.stdin.buffer.read(), doc_id="-", input_format=args.input_format, rules=ruleset)
+    path = Path(args.file)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file")
+    return clean_file(Input(path, path.name), settings, ruleset)
 
 
 def explanation(doc: Document) -> str:
@@ -288,6 +346,21 @@ def explanation(doc: Document) -> str:
         else:
             lines.append(f"{block.line:5}  DROP   {block.removed}  {block.text}")
     return "\n".join(head + lines)
+
+
+def cmd_config_show(args: argparse.Namespace) -> int:
+    """`cleaner config show`: each option's effective value and its source."""
+    print(show(resolve_settings(args)))
+    return EXIT_OK
+
+
+def cmd_rules_test(args: argparse.Namespace) -> int:
+    """`cleaner rules test [DIR]`: run every example; list each failure with its rule id."""
+    failures = example_failures([args.dir] if args.dir else None)
+    for failure in failures:
+        print(failure)
+    print(f"{len(failures)} failing example(s)" if failures else "ok")
+    return EXIT_FAILURES if failures else EXIT_OK
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:

@@ -1,10 +1,18 @@
-"""Run settings: one frozen object, built once from defaults and the command line."""
+"""Run settings: one frozen object, built once from defaults, then a config file, then flags.
+
+Every option is declared once, in OPTIONS: its key (in files, on the command line as --key, and
+in `cleaner config show`), the Settings field it fills, the TOML type it takes and how to convert it.
+"""
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from .rules import DEFAULT_RULES_DIR
 
@@ -72,3 +80,106 @@ def parse_languages(value: str | None) -> tuple[str, ...]:
         if not code.replace("-", "").isalpha():
             raise ConfigError(f"--lang takes ISO language codes like 'en,de', not {code!r}")
     return tuple(codes)
+
+
+def _languages(value: str | list[str]) -> tuple[str, ...]:
+    """A language list from a file (a list or 'en,de') or a flag ('en,de')."""
+    return parse_languages(",".join(value) if isinstance(value, list) else value)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One run option: its key, the Settings field it fills, accepted TOML types, a converter."""
+
+    key: str
+    field: str
+    types: tuple[type, ...]
+    convert: Callable[[Any, Path], Any]  # (value, folder relative paths are resolved against)
+
+
+def _path(value: str, base: Path) -> Path:
+    return base / value
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("input", "input_dir", (str,), _path),
+    Option("output", "output_dir", (str,), _path),
+    Option("rules", "rules_dirs", (list,), lambda v, base: tuple(base / str(p) for p in v)),
+    Option("format", "format", (str,), lambda v, _: v),
+    Option("lang", "languages", (list, str), lambda v, _: _languages(v)),
+    Option("input_format", "input_format", (str,), lambda v, _: v),
+    Option("workers", "workers", (int,), lambda v, _: v),
+    Option("max_bytes", "max_bytes", (int,), lambda v, _: v),
+    Option("timeout", "timeout", (int, float), lambda v, _: float(v)),
+    Option("quiet", "quiet", (bool,), lambda v, _: v),
+)
+OPTION_KEYS = {o.key: o for o in OPTIONS}
+
+#: Where a config file is looked for when --config is not given, in order.
+CONFIG_FILE = "cleaner.toml"
+PYPROJECT = "pyproject.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The settings of a run and, for each option key, where its value came from."""
+
+    settings: Settings
+    sources: Mapping[str, str]
+
+
+def find_config(explicit: Path | None, cwd: Path) -> tuple[dict[str, Any], str] | None:
+    """The config table and its origin: --config FILE, else ./cleaner.toml, else [tool.cleaner]."""
+    if explicit is not None:
+        return _read_toml(explicit, nested=explicit.name == PYPROJECT), str(explicit)
+    if (cwd / CONFIG_FILE).is_file():
+        return _read_toml(cwd / CONFIG_FILE, nested=False), str(cwd / CONFIG_FILE)
+    if (cwd / PYPROJECT).is_file():
+        table = _read_toml(cwd / PYPROJECT, nested=True)
+        if table:
+            return table, f"{cwd / PYPROJECT} [tool.cleaner]"
+    return None
+
+
+def _read_toml(path: Path, nested: bool) -> dict[str, Any]:
+    """A TOML file's cleaner options (from [tool.cleaner] when nested)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return data.get("tool", {}).get("cleaner", {}) if nested else data
+
+
+def resolve(flags: Mapping[str, Any], config: tuple[dict[str, Any], str] | None, extra: Mapping[str, Any] = {}) -> Resolved:
+    """Defaults, then the config file, then flags (None means not given); one Settings out."""
+    values: dict[str, Any] = {}
+    sources = {o.key: "default" for o in OPTIONS}
+    if config is not None:
+        table, origin = config
+        base = Path(origin.split(" [", 1)[0]).parent
+        for key, value in table.items():
+            option = OPTION_KEYS.get(key)
+            if option is None:
+                raise ConfigError(f"{origin}: unknown key {key!r} (known: {', '.join(OPTION_KEYS)})")
+            if not isinstance(value, option.types) or (isinstance(value, bool) and bool not in option.types):
+                wanted = " or ".join(t.__name__ for t in option.types)
+                raise ConfigError(f"{origin}: key {key!r} must be {wanted}, not {type(value).__name__}")
+            values[option.field], sources[key] = option.convert(value, base), origin
+    for key, value in flags.items():
+        if value is not None:
+            option = OPTION_KEYS[key]
+            values[option.field], sources[key] = option.convert(value, Path()), "command line"
+    return Resolved(Settings(**values, **extra), sources)
+
+
+def show(resolved: Resolved) -> str:
+    """Each option's effective value and where it came from, one per line."""
+    by_field = {f.name: getattr(resolved.settings, f.name) for f in fields(Settings)}
+    lines = []
+    for option in OPTIONS:
+        value = by_field[option.field]
+        shown = [str(v) for v in value] if isinstance(value, tuple) else str(value) if isinstance(value, Path) else value
+        lines.append(f"{option.key} = {json.dumps(shown, ensure_ascii=False)}  # {resolved.sources[option.key]}")
+    return "\n".join(lines)

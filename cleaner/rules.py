@@ -38,10 +38,19 @@ class Rule:
     pattern: re.Pattern[str] | None = None
     css: str | None = None
     capture_as: str | None = None  # strip rules: store the first group as this metadata field
+    examples: tuple[tuple[str, bool], ...] = ()  # (example, should it match?)
 
     def matches(self, line: str) -> bool:
         """True if this line rule's pattern is found in the line."""
         return self.pattern is not None and self.pattern.search(line) is not None
+
+    def example_failures(self) -> list[str]:
+        """One message per example this rule gets wrong."""
+        return [
+            f"example {example!r} " + ("should match but does not" if wanted else "should not match but does")
+            for example, wanted in self.examples
+            if example_matches(self, example) != wanted
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +147,8 @@ def _check_unique_names(files: Sequence[RuleFile]) -> None:
         seen[f.name] = f.path
 
 
-def load_rule_file(path: Path) -> RuleFile:
-    """Parse and validate one rule file."""
+def load_rule_file(path: Path, check_examples: bool = True) -> RuleFile:
+    """Parse and validate one rule file (with check_examples, a failing example is an error too)."""
     where = str(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
@@ -167,7 +176,9 @@ def load_rule_file(path: Path) -> RuleFile:
             if rule.id in ids:
                 raise RuleError(f"{where}: rule {rule.id!r}: field 'id': used twice in this file")
             ids.add(rule.id)
-            _check_examples(entry.get("examples"), rule, where)
+            failures = rule.example_failures() if check_examples else []
+            if failures:
+                raise RuleError(f"{where}: rule {rule.id!r} ({kind}): field 'examples': {failures[0]}")
             rules.append(rule)
     return RuleFile(name, where, tuple(rules), host, content)
 
@@ -214,32 +225,42 @@ def _parse_rule(entry: object, kind: str, file_name: str, where: str) -> Rule:
     if not isinstance(value, str) or not value.strip():
         raise RuleError(f"{at}: field {field_name!r}: missing or empty")
     reason = Reason(Origin.RULE, f"{file_name}/{rule_id}")
+    examples = _parse_examples(entry.get("examples"), at)
     if kind == "drop_selectors":
         _check_css(value, f"{at}: field 'css'")
-        return Rule(kind, rule_id, reason, css=value)
+        return Rule(kind, rule_id, reason, css=value, examples=examples)
     capture_as = entry.get("capture_as")
     if capture_as is not None and capture_as not in CAPTURE_FIELDS:
         raise RuleError(f"{at}: field 'capture_as': must be one of {sorted(CAPTURE_FIELDS)}")
     pattern = _compile(value, f"{at}: field {field_name!r}")
     if capture_as is not None and pattern.groups < 1:
         raise RuleError(f"{at}: field {field_name!r}: capture_as needs a (group) in the pattern")
-    return Rule(kind, rule_id, reason, pattern=pattern, capture_as=capture_as)
+    return Rule(kind, rule_id, reason, pattern=pattern, capture_as=capture_as, examples=examples)
 
 
-def _check_examples(examples: object, rule: Rule, where: str) -> None:
-    """Examples are part of the contract: a shipped rule must match (and not match) its examples."""
+def _parse_examples(examples: object, at: str) -> tuple[tuple[str, bool], ...]:
+    """A rule's examples as (line, should match) pairs; examples are part of the rule's contract."""
     if examples is None:
-        return
-    at = f"{where}: rule {rule.id!r} ({rule.kind}): field 'examples'"
+        return ()
+    at = f"{at}: field 'examples'"
     if not isinstance(examples, dict) or set(examples) - {"match", "no_match"}:
         raise RuleError(f"{at}: expected a mapping with 'match' and/or 'no_match' lists")
+    pairs = []
     for key, wanted in (("match", True), ("no_match", False)):
         for example in examples.get(key) or []:
             if not isinstance(example, str):
                 raise RuleError(f"{at}: every example must be a string")
-            if example_matches(rule, example) != wanted:
-                verb = "should match but does not" if wanted else "should not match but does"
-                raise RuleError(f"{at}: example {example!r} {verb}")
+            pairs.append((example, wanted))
+    return tuple(pairs)
+
+
+def example_failures(dirs: Sequence[Path | str] | None = None) -> list[str]:
+    """Every failing example of every rule file, as 'file: rule id (kind): what went wrong'."""
+    failures = []
+    for path in _rule_paths(dirs or [DEFAULT_RULES_DIR]):
+        for rule in load_rule_file(path, check_examples=False).rules:
+            failures += [f"{path}: rule {rule.id!r} ({rule.kind}): {f}" for f in rule.example_failures()]
+    return failures
 
 
 def example_matches(rule: Rule, example: str) -> bool:
