@@ -49,11 +49,23 @@ def timed(command: list[str]) -> tuple[float, float]:
 def cleaner_run(mode: str, out: Path, workers: int) -> tuple[Path, float]:
     """Run `cleaner run` on one traf-dev folder; return documents.jsonl and CPU seconds."""
     target = out / f"cleaner-{mode}"
-    cpu, _ = timed([
-        sys.executable, "-m", "cleaner", "run", str(SET_DIR / mode), str(target),
-        "--format", "jsonl", "--quiet", "--workers", str(workers),
-        "--input-format", "html" if mode == "html" else "text",
-    ])
+    cpu, _ = timed(
+        [
+            sys.executable,
+            "-m",
+            "cleaner",
+            "run",
+            str(SET_DIR / mode),
+            str(target),
+            "--format",
+            "jsonl",
+            "--quiet",
+            "--workers",
+            str(workers),
+            "--input-format",
+            "html" if mode == "html" else "text",
+        ]
+    )
     return target / "documents.jsonl", cpu
 
 

@@ -63,14 +63,36 @@ def measure(command: list[str]) -> dict:
 def cleaner(corpus: Path, out: Path, workers: int) -> dict:
     """One full `cleaner run` of the corpus into a fresh output folder."""
     shutil.rmtree(out, ignore_errors=True)
-    return measure([sys.executable, "-m", "cleaner", "run", str(corpus), str(out), "--quiet",
-                    "--workers", str(workers), "--format", "both"])
+    return measure(
+        [
+            sys.executable,
+            "-m",
+            "cleaner",
+            "run",
+            str(corpus),
+            str(out),
+            "--quiet",
+            "--workers",
+            str(workers),
+            "--format",
+            "both",
+        ]
+    )
 
 
 def trafilatura(variant: str, out: Path, workers: int) -> dict:
     """trafilatura alone on the traf-dev pages (the accuracy benchmark's runner)."""
-    return measure([sys.executable, str(ACCURACY), "--trafilatura-only", variant, str(out / f"traf-{variant}.jsonl"),
-                    "--workers", str(workers)])
+    return measure(
+        [
+            sys.executable,
+            str(ACCURACY),
+            "--trafilatura-only",
+            variant,
+            str(out / f"traf-{variant}.jsonl"),
+            "--workers",
+            str(workers),
+        ]
+    )
 
 
 def main() -> None:

@@ -1,11 +1,12 @@
-"""cleaner: turn raw web scrapes into a clean text corpus, with a reason for every removed line.
+r"""cleaner: turn raw web scrapes into a clean text corpus, with a reason for every removed line.
 
-    >>> from cleaner import clean
-    >>> doc = clean(b"Breaking news\n\nThe council met on Tuesday and agreed to build a new bridge over the river.\n\nBack to top")
-    >>> doc.text.splitlines()[-1]
-    'The council met on Tuesday and agreed to build a new bridge over the river.'
-    >>> [str(r.reason) for r in doc.removals]
-    ['rule:default/back-to-top']
+>>> from cleaner import clean
+>>> page = b"Breaking news\n\nThe council met on Tuesday and agreed to build a new bridge over the river."
+>>> doc = clean(page + b"\n\nBack to top")
+>>> doc.text.splitlines()[-1]
+'The council met on Tuesday and agreed to build a new bridge over the river.'
+>>> [str(r.reason) for r in doc.removals]
+['rule:default/back-to-top']
 """
 
 from __future__ import annotations

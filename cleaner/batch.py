@@ -14,13 +14,13 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
 from . import __version__
-from .config import Settings
+from .config import Settings, as_record
 from .corpus import JSONL_NAME, Input, atomic_writer, clean_file, discover, jsonl_record, output_paths, write_atomic
 from .document import Document, Status
 from .report import Record, Totals, write_reports
@@ -64,13 +64,21 @@ class Stop:
 def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
     """What decides a document's outputs besides its bytes: rules, options and the cleaner itself."""
     return json.dumps(
-        [__version__, ruleset.fingerprint, settings.format, list(settings.languages),
-         settings.input_format, settings.max_bytes],
+        [
+            __version__,
+            ruleset.fingerprint,
+            settings.format,
+            list(settings.languages),
+            settings.input_format,
+            settings.max_bytes,
+        ],
         separators=(",", ":"),
     )
 
 
-def plan_run(settings: Settings, ruleset: RuleSet, state: State) -> tuple[Plan, list[Input], dict[str, str | None], dict]:
+def plan_run(
+    settings: Settings, ruleset: RuleSet, state: State
+) -> tuple[Plan, list[Input], dict[str, str | None], dict]:
     """Find the inputs and sort them into new, changed, unchanged and removed."""
     inputs, skipped = discover(settings.input_dir, settings.output_dir, settings.input_format == "auto")
     targets: dict[str, str | None] = dict(output_paths(inputs)) if settings.writes_txt else {i.id: None for i in inputs}
@@ -85,7 +93,7 @@ def run(
     on_done: Callable[[Record], None] | None = None,
 ) -> Outcome:
     """Bring settings.output_dir up to date with settings.input_dir; return what was done."""
-    started, clock = datetime.now(timezone.utc).isoformat(timespec="seconds"), time.monotonic()
+    started, clock = datetime.now(UTC).isoformat(timespec="seconds"), time.monotonic()
     out = settings.output_dir
     with State(out) as state:
         plan, inputs, targets, skipped = plan_run(settings, ruleset, state)
@@ -120,8 +128,8 @@ def run(
                     f.write(line.encode("utf-8") + b"\n")
         outcome.stats = _stats(started, clock, plan, state, outcome)
         state.add_run(outcome.stats)
-        state.set_meta("settings", settings_record(settings))
-        summary = write_reports(out, settings_record(settings), state.records, plan, skipped, state.history())
+        state.set_meta("settings", as_record(settings))
+        summary = write_reports(out, as_record(settings), state.records, plan, skipped, state.history())
         outcome.totals = summary.totals
     return outcome
 
@@ -224,17 +232,3 @@ def _stats(started: str, clock: float, plan: Plan, state: State, outcome: Outcom
         bytes_out=bytes_out,
         interrupted=outcome.interrupted_by is not None,
     )
-
-
-def settings_record(settings: Settings) -> dict:
-    """The settings as the reports and the state show them."""
-    return {
-        "input": str(settings.input_dir),
-        "output": str(settings.output_dir),
-        "rules": [str(p) for p in settings.rules_dirs],
-        "format": settings.format,
-        "languages": list(settings.languages),
-        "input_format": settings.input_format,
-        "max_bytes": settings.max_bytes,
-        "timeout": settings.timeout,
-    }

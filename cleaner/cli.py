@@ -8,8 +8,8 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, clean
 from .config import FORMATS, INPUT_FORMATS, OPTIONS, ConfigError, Resolved, Settings, find_config, resolve, show
@@ -69,8 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with its subcommands."""
     parser = argparse.ArgumentParser(prog="cleaner", description="Turn raw web scrapes into a clean text corpus.")
     parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
-    parser.add_argument("--log-format", choices=("text", "json"), default="text",
-                        help="messages on stderr as plain lines or one JSON object per line")
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="messages on stderr as plain lines or one JSON object per line",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser(
@@ -100,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the last run's summary and what a run now would do",
         epilog="example: cleaner status corpus_clean",
     )
-    status.add_argument("output", nargs="?", default="corpus_clean", type=Path, help="output folder (default: corpus_clean)")
+    status.add_argument(
+        "output", nargs="?", default="corpus_clean", type=Path, help="output folder (default: corpus_clean)"
+    )
     status.set_defaults(handler=cmd_status)
 
     explain = commands.add_parser(
@@ -146,29 +152,50 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     """The options of a run; each one may also come from a config file (see config.OPTIONS)."""
     parser.add_argument("input", nargs="?", default=None, type=Path, help="input folder (default: corpus_raw)")
     parser.add_argument("output", nargs="?", default=None, type=Path, help="output folder (default: corpus_clean)")
-    parser.add_argument("--config", type=Path, default=None, metavar="FILE",
-                        help="TOML config file (default: ./cleaner.toml, else [tool.cleaner] in ./pyproject.toml)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="TOML config file (default: ./cleaner.toml, else [tool.cleaner] in ./pyproject.toml)",
+    )
     _add_rules_option(parser)
-    parser.add_argument("--format", choices=FORMATS, default=None, help="txt tree, documents.jsonl, or both (default: txt)")
+    parser.add_argument(
+        "--format", choices=FORMATS, default=None, help="txt tree, documents.jsonl, or both (default: txt)"
+    )
     parser.add_argument("--lang", default=None, help="keep only these languages, e.g. en,de")
-    parser.add_argument("--input-format", choices=INPUT_FORMATS, default=None,
-                        help="treat inputs as html or text (default: auto, by extension, else by content)")
+    parser.add_argument(
+        "--input-format",
+        choices=INPUT_FORMATS,
+        default=None,
+        help="treat inputs as html or text (default: auto, by extension, else by content)",
+    )
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
-    parser.add_argument("--max-bytes", type=int, default=None, help="record larger files as too large (default: 10 MiB)")
-    parser.add_argument("--timeout", type=float, default=None, help="seconds per file before it is recorded as timed out (default: 60)")
+    parser.add_argument(
+        "--max-bytes", type=int, default=None, help="record larger files as too large (default: 10 MiB)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=None, help="seconds per file before it is recorded as timed out (default: 60)"
+    )
     parser.add_argument("--quiet", action="store_true", default=None, help="no progress and no summary")
 
 
 def _add_rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--rules", action="append", type=Path, default=None, metavar="DIR",
+        "--rules",
+        action="append",
+        type=Path,
+        default=None,
+        metavar="DIR",
         help="rules folder or file; repeat to add more (default: the shipped rules)",
     )
 
 
 def _add_input_format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--input-format", choices=INPUT_FORMATS, default="auto",
+        "--input-format",
+        choices=INPUT_FORMATS,
+        default="auto",
         help="treat input as html or text (default: auto, by extension, else by content)",
     )
 
@@ -252,8 +279,10 @@ class Progress:
         elapsed = max(time.monotonic() - self.started, 1e-9)
         rate = self.done / elapsed
         eta = (self.total - self.done) / rate if rate else 0
-        return (f"{self.done}/{self.total} files, {rate:.1f} files/s, "
-                f"ETA {int(eta // 60)}m{int(eta % 60):02d}s, {self.failed} failed")
+        return (
+            f"{self.done}/{self.total} files, {rate:.1f} files/s, "
+            f"ETA {int(eta // 60)}m{int(eta % 60):02d}s, {self.failed} failed"
+        )
 
     def close(self) -> None:
         """Finish the bar, if there is one."""
@@ -264,7 +293,6 @@ class Progress:
 def cmd_status(args: argparse.Namespace) -> int:
     """`cleaner status OUTPUT`: the last run's summary and what a run now would do."""
     from .batch import plan_run
-    from .config import Settings
     from .state import State
 
     if not State.exists(args.output):
@@ -272,25 +300,25 @@ def cmd_status(args: argparse.Namespace) -> int:
     state = State(args.output, read_only=True)
     try:
         history = state.history()
-        saved = state.meta("settings") or {}
+        saved = state.meta("settings")
         print(f"cleaner: {args.output}: {len(history)} run(s)")
         if history:
             last = history[-1]
-            print(f"last run: {last.started}, {last.seconds:.1f} s: {last.new} new, {last.changed} changed, "
-                  f"{last.unchanged} unchanged, {last.removed} removed, {last.failed} failed"
-                  + (" (interrupted)" if last.interrupted else ""))
-        settings = Settings(
-            input_dir=Path(saved.get("input", "corpus_raw")), output_dir=args.output,
-            rules_dirs=tuple(Path(p) for p in saved.get("rules", [])) or Settings().rules_dirs,
-            format=saved.get("format", "txt"), languages=tuple(saved.get("languages", ())),
-            input_format=saved.get("input_format", "auto"), max_bytes=saved.get("max_bytes", Settings().max_bytes),
-        )
+            print(
+                f"last run: {last.started}, {last.seconds:.1f} s: {last.new} new, {last.changed} changed, "
+                f"{last.unchanged} unchanged, {last.removed} removed, {last.failed} failed"
+                + (" (interrupted)" if last.interrupted else "")
+            )
+        saved = saved if isinstance(saved, dict) else {}
+        settings = resolve({**saved, "output": str(args.output)}, None).settings
         if not settings.input_dir.is_dir():
             print(f"a run now: input folder {settings.input_dir} is gone")
             return EXIT_OK
         plan, *_ = plan_run(settings, load_rules(settings.rules_dirs), state)
-        print(f"a run now (same settings): {len(plan.new)} new, {len(plan.changed)} changed, "
-              f"{len(plan.unchanged)} unchanged, {len(plan.removed)} removed")
+        print(
+            f"a run now (same settings): {len(plan.new)} new, {len(plan.changed)} changed, "
+            f"{len(plan.unchanged)} unchanged, {len(plan.removed)} removed"
+        )
     finally:
         state.close()
     return EXIT_OK

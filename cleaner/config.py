@@ -10,7 +10,7 @@ import json
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,9 @@ def _read_toml(path: Path, nested: bool) -> dict[str, Any]:
     return data.get("tool", {}).get("cleaner", {}) if nested else data
 
 
-def resolve(flags: Mapping[str, Any], config: tuple[dict[str, Any], str] | None, extra: Mapping[str, Any] = {}) -> Resolved:
+def resolve(
+    flags: Mapping[str, Any], config: tuple[dict[str, Any], str] | None, extra: Mapping[str, Any] = {}
+) -> Resolved:
     """Defaults, then the config file, then flags (None means not given); one Settings out."""
     values: dict[str, Any] = {}
     sources = {o.key: "default" for o in OPTIONS}
@@ -174,12 +176,20 @@ def resolve(flags: Mapping[str, Any], config: tuple[dict[str, Any], str] | None,
     return Resolved(Settings(**values, **extra), sources)
 
 
+def as_record(settings: Settings) -> dict[str, Any]:
+    """The settings as plain data, by option key (for reports, the state and config show)."""
+    record = {}
+    for option in OPTIONS:
+        value = getattr(settings, option.field)
+        record[option.key] = (
+            [str(v) for v in value] if isinstance(value, tuple) else (str(value) if isinstance(value, Path) else value)
+        )
+    return record
+
+
 def show(resolved: Resolved) -> str:
     """Each option's effective value and where it came from, one per line."""
-    by_field = {f.name: getattr(resolved.settings, f.name) for f in fields(Settings)}
-    lines = []
-    for option in OPTIONS:
-        value = by_field[option.field]
-        shown = [str(v) for v in value] if isinstance(value, tuple) else str(value) if isinstance(value, Path) else value
-        lines.append(f"{option.key} = {json.dumps(shown, ensure_ascii=False)}  # {resolved.sources[option.key]}")
-    return "\n".join(lines)
+    return "\n".join(
+        f"{key} = {json.dumps(value, ensure_ascii=False)}  # {resolved.sources[key]}"
+        for key, value in as_record(resolved.settings).items()
+    )

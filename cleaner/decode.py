@@ -93,9 +93,9 @@ def reject_binary(raw: bytes) -> None:
     for magic, what in BINARY_MAGIC:
         if raw.startswith(magic):
             raise DecodeError(f"binary content: {what} signature")
-    if _bom(raw) is None and raw.count(0) > MAX_NUL_SHARE * len(raw):
-        if _looks_utf16(raw) is None:
-            raise DecodeError(f"binary content: {raw.count(0)} NUL bytes in {len(raw)}")
+    nuls = raw.count(0)
+    if nuls > MAX_NUL_SHARE * len(raw) and _bom(raw) is None and _looks_utf16(raw) is None:
+        raise DecodeError(f"binary content: {nuls} NUL bytes in {len(raw)}")
 
 
 def _to_str(raw: bytes, is_html: bool) -> tuple[str, Decoding]:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 
-class Origin(str, enum.Enum):
+class Origin(enum.StrEnum):
     """Which part of the cleaner decided a removal; the prefix of every reason."""
 
     RULE = "rule"
@@ -28,7 +28,7 @@ class Reason:
         return f"{self.origin.value}:{self.name}"
 
 
-class BlockKind(str, enum.Enum):
+class BlockKind(enum.StrEnum):
     """The shape of a block of text, as the segmenter saw it."""
 
     PARAGRAPH = "paragraph"
@@ -71,7 +71,7 @@ class Decoding:
     warnings: list[str] = field(default_factory=list)
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """The outcome for one input."""
 
     KEPT = "kept"  # written to the clean corpus

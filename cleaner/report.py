@@ -69,9 +69,7 @@ class Record:
             kept_lines=doc.kept_lines if doc.status is Status.KEPT else 0,
             removed_lines=len(doc.removals),
             removed_elements=len(doc.removed_elements),
-            removed_by_reason=dict(
-                sorted(Counter(str(r.reason) for r in doc.removals + doc.removed_elements).items())
-            ),
+            removed_by_reason=dict(sorted(Counter(str(r.reason) for r in doc.removals + doc.removed_elements).items())),
             output=output,
         )
 
@@ -178,8 +176,12 @@ def write_reports(
     head = {
         "cleaner_version": __version__,
         "settings": settings,
-        "run": {"new": len(plan.new), "changed": len(plan.changed), "unchanged": len(plan.unchanged),
-                "removed": len(plan.removed)},
+        "run": {
+            "new": len(plan.new),
+            "changed": len(plan.changed),
+            "unchanged": len(plan.unchanged),
+            "removed": len(plan.removed),
+        },
         "totals": summary.totals.as_dict(),
         "skipped": skipped,
         "history": [asdict(h) for h in history],
@@ -207,8 +209,10 @@ def render_html(head: dict, summary: Summary) -> str:
         ("Dropped", statuses.get("dropped", 0)),
         ("Failed", statuses.get("failed", 0)),
         ("Skipped", sum(head["skipped"].values())),
-        ("This run: new / changed / unchanged / removed",
-         f"{run['new']} / {run['changed']} / {run['unchanged']} / {run['removed']}"),
+        (
+            "This run: new / changed / unchanged / removed",
+            f"{run['new']} / {run['changed']} / {run['unchanged']} / {run['removed']}",
+        ),
         ("Bytes in", f"{t['bytes_in']:,}"),
         ("Bytes out", f"{t['bytes_out']:,}"),
         ("Lines kept", f"{t['kept_lines']:,}"),
@@ -230,8 +234,10 @@ def render_html(head: dict, summary: Summary) -> str:
         "<h2>Files that lost the most</h2>",
         _table(
             ["File", "Bytes in", "Bytes out", "Kept", "Lines removed"],
-            [(d["id"], d["bytes_in"], d["bytes_out"], f"{d['bytes_out'] / d['bytes_in']:.0%}", d["removed_lines"])
-             for d in summary.most_lost],
+            [
+                (d["id"], d["bytes_in"], d["bytes_out"], f"{d['bytes_out'] / d['bytes_in']:.0%}", d["removed_lines"])
+                for d in summary.most_lost
+            ],
         ),
         "<h2>Failed and dropped files</h2>",
         _table(["File", "Status", "Reason"], [(d["id"], d["status"], d["reason"]) for d in not_kept])
@@ -241,9 +247,33 @@ def render_html(head: dict, summary: Summary) -> str:
         "<h2>Run history</h2>",
         _bar_chart([(h["started"], h["new"] + h["changed"]) for h in history], "Files cleaned per run"),
         _table(
-            ["Started (UTC)", "Seconds", "New", "Changed", "Unchanged", "Removed", "Failed", "Bytes in", "Bytes out", "Interrupted"],
-            [(h["started"], h["seconds"], h["new"], h["changed"], h["unchanged"], h["removed"], h["failed"],
-              f"{h['bytes_in']:,}", f"{h['bytes_out']:,}", "yes" if h["interrupted"] else "") for h in reversed(history)],
+            [
+                "Started (UTC)",
+                "Seconds",
+                "New",
+                "Changed",
+                "Unchanged",
+                "Removed",
+                "Failed",
+                "Bytes in",
+                "Bytes out",
+                "Interrupted",
+            ],
+            [
+                (
+                    h["started"],
+                    h["seconds"],
+                    h["new"],
+                    h["changed"],
+                    h["unchanged"],
+                    h["removed"],
+                    h["failed"],
+                    f"{h['bytes_in']:,}",
+                    f"{h['bytes_out']:,}",
+                    "yes" if h["interrupted"] else "",
+                )
+                for h in reversed(history)
+            ],
         ),
         "<h2>Encodings</h2>",
         _table(["Encoding", "Files"], list(t["encodings"].items())),

@@ -151,7 +151,7 @@ def load_rule_file(path: Path, check_examples: bool = True) -> RuleFile:
     """Parse and validate one rule file (with check_examples, a failing example is an error too)."""
     where = str(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{where}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
@@ -191,9 +191,7 @@ class _StrictLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} given twice", key_node.start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, f"key {key!r} given twice", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 

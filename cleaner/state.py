@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 STATE_DIR = ".cleaner"
@@ -179,9 +179,7 @@ class State:
             before = known.get(doc_id)
             if before is None:
                 plan.new.append(doc_id)
-            elif full or before.fingerprint != fingerprint or before.output != output:
-                plan.changed.append(doc_id)
-            elif _content_changed(path, before):
+            elif full or before.fingerprint != fingerprint or before.output != output or _content_changed(path, before):
                 plan.changed.append(doc_id)
             else:
                 plan.unchanged.append(doc_id)
@@ -199,8 +197,16 @@ class State:
         """Record a cleaned document as its input was read (its outputs must already be in place)."""
         self.db.execute(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, seen.size, seen.mtime_ns, seen.sha256, seen.fingerprint, seen.output,
-             json.dumps(record, ensure_ascii=False, sort_keys=True), jsonl),
+            (
+                doc_id,
+                seen.size,
+                seen.mtime_ns,
+                seen.sha256,
+                seen.fingerprint,
+                seen.output,
+                json.dumps(record, ensure_ascii=False, sort_keys=True),
+                jsonl,
+            ),
         )
         self._tick()
 
@@ -224,10 +230,20 @@ class State:
     def add_run(self, stats: RunStats) -> None:
         """Append a run to the history."""
         self.db.execute(
-            "INSERT INTO runs (started, seconds, new, changed, unchanged, removed, failed, bytes_in, bytes_out, interrupted)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (stats.started, stats.seconds, stats.new, stats.changed, stats.unchanged, stats.removed,
-             stats.failed, stats.bytes_in, stats.bytes_out, int(stats.interrupted)),
+            "INSERT INTO runs (started, seconds, new, changed, unchanged, removed, failed, bytes_in, bytes_out,"
+            " interrupted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                stats.started,
+                stats.seconds,
+                stats.new,
+                stats.changed,
+                stats.unchanged,
+                stats.removed,
+                stats.failed,
+                stats.bytes_in,
+                stats.bytes_out,
+                int(stats.interrupted),
+            ),
         )
         self.commit()
 
@@ -258,7 +274,8 @@ class State:
             "SELECT started, seconds, new, changed, unchanged, removed, failed, bytes_in, bytes_out, interrupted"
             " FROM runs ORDER BY id"
         )
-        return [RunStats(*r[:-1], bool(r[-1])) for r in rows]
+        names = [f.name for f in fields(RunStats)]
+        return [RunStats(**{**dict(zip(names, row, strict=True)), "interrupted": bool(row[-1])}) for row in rows]
 
 
 def _content_changed(path: Path, before: Seen) -> bool:
