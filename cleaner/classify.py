@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from . import language
-from .document import Block, BlockKind, Document, Origin, Reason
+from .document import Block, BlockKind, Document, LineHint, Origin, Reason
 from .segment import SENTENCE_END
 
 # --- thresholds (character counts are of the normalised line) --------------------------------
@@ -35,6 +35,15 @@ UNPUNCTUATED_MAX_CHARS = 150
 #: Punctuation that ends a clause: followed by a space or the end, so "1.787" does not count.
 PROSE_PUNCTUATION_RE = re.compile(r"[.,;:!?。，、؛،](?:\s|$)")
 
+#: A line whose text is mostly one link's text (share of characters) is a link, not prose: after
+#: the article's last paragraph such lines are teasers, "back" links and author pages. Label plus
+#: link ("Read more: <title>") still counts, a sentence with a linked phrase does not.
+LINK_DENSE_SHARE = 0.6
+
+#: Elements whose lines are parts of a list or table; a linked item is an entry of the article's
+#: own list (sources, products, steps) as often as a teaser, so the link rule leaves them alone.
+LISTING_ELEMENTS = frozenset({"item", "cell"})
+
 #: A title is short: headlines run up to about 25 words.
 TITLE_MAX_CHARS = 160
 #: A caption under an image credit is at most a few sentences.
@@ -46,13 +55,28 @@ CAPTION_SENTENCE_MAX_CHARS = 150
 #: Lines that credit or label an image: "Image: …", "Photo: AFP", "Foto: dpa", "Content image - X".
 IMAGE_CREDIT_RE = re.compile(
     r"(?i)^(?:(?:content |featured |header |cover )?(?:image|photo|picture|foto|bild|imagen|"
-    r"immagine|photographie)(?: credit| source| courtesy)?s?\s*[:\-–|©]|"
+    r"immagine|photographie|titelbild|beitragsbild|headerbild|titelfoto|aufmacherbild|"
+    r"vorschaubild|bildquelle|fotoquelle|bildnachweis)(?: credit| source| courtesy)?s?\s*[:\-–|©]|"
     r"(?:photo|image|bild|foto)(?:s)? ?(?:by|von|de|credit|©)\b|©\s*(?:photo|foto|bild)|"
     r"(?:crédit|credit)s? (?:photo|image)s?\s*:)"
 )
 
 
-class Quality(str, enum.Enum):
+#: An author's note closes many articles: a name, a verb, then a role ("Jane Doe is a reporter at
+#: …", "Max Muster ist Redakteur bei …"). Inside the text the same shape is reporting, so only the
+#: last few kept lines are read this way.
+AUTHOR_BIO_RE = re.compile(
+    r"^(?:[A-ZÄÖÜÉ][\w'’.-]+ ){1,2}[A-ZÄÖÜÉ][\w'’-]+ (?:is|was|ist|war|est|es|è|jest)\b.{0,150}?"
+    r"(?i:\b(?:co-?founder|founder|ceo|editor|journalist|writer|author|reporter|correspondent|columnist|"
+    r"head of|director|professor|lecturer|expert|consultant|(?:mit)?gründer(?:in)?|redakteur(?:in)?|"
+    r"autor(?:in)?|journalistin|chefredakteur(?:in)?|leiter(?:in)?|expert(?:e|in)|korrespondent(?:in)?|"
+    r"werkstudent(?:in)?|volontär(?:in)?|journaliste|rédact(?:eur|rice)|periodista|redactor(?:a)?|"
+    r"fundador(?:a)?|gründungspartner(?:in)?))"
+)
+AUTHOR_BIO_TAIL = 3
+
+
+class Quality(enum.StrEnum):
     """The context-free class of a block (jusText's good / near-good / short / bad)."""
 
     GOOD = "good"
@@ -75,22 +99,42 @@ CAPTION = heuristic("caption")
 DUPLICATE_TITLE = Reason(Origin.TITLE, "duplicate-title")
 BOILERPLATE = heuristic("boilerplate")
 NAVIGATION = heuristic("navigation")
+LINK_TAIL = heuristic("link-tail")
+TRAILING_HEADING = heuristic("trailing-heading")
+AUTHOR_BIO = heuristic("author-bio")
 
 
 def classify(
-    doc: Document, stopwords: frozenset[str], known_language: bool, protected: set[int]
+    doc: Document,
+    stopwords: frozenset[str],
+    known_language: bool,
+    protected: set[int],
 ) -> None:
-    """Run all heuristic passes over the document's kept blocks."""
+    """Run all heuristic passes over the document's kept blocks (HTML: with the page's line hints)."""
     drop_image_credits(doc.blocks, protected)
     find_title(doc, protected)
     if doc.input_format == "html":
-        return  # trafilatura already chose the main content; only precise passes apply
+        # trafilatura already chose the main content; only the precise structural passes apply
+        qualities = [quality(b, stopwords, known_language) for b in doc.blocks]
+        drop_link_tail(doc.blocks, qualities, doc.line_hints, protected)
+        drop_trailing_headings(doc.blocks, doc.line_hints, protected)
+        drop_author_bio(doc.blocks, protected)
+        return
     qualities = [quality(b, stopwords, known_language) for b in doc.blocks]
     if known_language:
         qualities = other_languages(doc.blocks, qualities)
     qualities = short_article(doc.blocks, qualities)
     qualities = off_indent(doc.blocks, qualities)
     settle(doc.blocks, qualities, protected)
+    drop_author_bio(doc.blocks, protected)
+
+
+def drop_author_bio(blocks: list[Block], protected: set[int]) -> None:
+    """Drop an author's note ("Jane Doe is a reporter at …") among the last kept lines."""
+    tail = [i for i, b in enumerate(blocks) if b.kept][-AUTHOR_BIO_TAIL:]
+    for i in tail:
+        if i not in protected and AUTHOR_BIO_RE.match(blocks[i].text):
+            blocks[i].removed = AUTHOR_BIO
 
 
 def drop_image_credits(blocks: list[Block], protected: set[int]) -> None:
@@ -102,6 +146,44 @@ def drop_image_credits(blocks: list[Block], protected: set[int]) -> None:
         nxt = _next_kept(blocks, i)
         if nxt is not None and nxt not in protected and _is_caption(blocks[nxt].text):
             blocks[nxt].removed = CAPTION
+
+
+def last_prose(blocks: Sequence[Block], qualities: Sequence[Quality]) -> int | None:
+    """The index of the last kept good paragraph: where the article's body ends."""
+    for i in range(len(blocks) - 1, -1, -1):
+        if blocks[i].kept and qualities[i] is Quality.GOOD and blocks[i].kind is BlockKind.PARAGRAPH:
+            return i
+    return None
+
+
+def drop_link_tail(
+    blocks: list[Block], qualities: Sequence[Quality], hints: Mapping[int, LineHint], protected: set[int]
+) -> None:
+    """Drop lines that are links (not list entries) after the article's last paragraph."""
+    end = last_prose(blocks, qualities)
+    if end is None:
+        return
+    for i in range(end + 1, len(blocks)):
+        hint = hints.get(blocks[i].line)
+        if (
+            blocks[i].kept
+            and i not in protected
+            and hint is not None
+            and hint.linked >= LINK_DENSE_SHARE
+            and hint.element not in LISTING_ELEMENTS
+        ):
+            blocks[i].removed = LINK_TAIL
+
+
+def drop_trailing_headings(blocks: list[Block], hints: Mapping[int, LineHint], protected: set[int]) -> None:
+    """Drop headings that end the text: a heading with nothing under it heads a box that was cut."""
+    for i in range(len(blocks) - 1, -1, -1):
+        if not blocks[i].kept:
+            continue
+        hint = hints.get(blocks[i].line)
+        if i in protected or hint is None or hint.element != "head" or blocks[i].kind is not BlockKind.HEADING:
+            return  # a "heading" that ends like a sentence is a highlighted line of the text
+        blocks[i].removed = TRAILING_HEADING
 
 
 def _is_caption(text: str) -> bool:
@@ -205,7 +287,7 @@ def other_languages(blocks: list[Block], qualities: list[Quality]) -> list[Quali
     # word that is a stopword in some language.
     anywhere = language.stopwords(None)
     better = []
-    for block, own in zip(blocks, qualities):
+    for block, own in zip(blocks, qualities, strict=True):
         other = quality(block, anywhere, known_language=False)
         if other is not Quality.SHORT and QUALITY_RANK.index(other) > QUALITY_RANK.index(own):
             own = other
@@ -215,11 +297,11 @@ def other_languages(blocks: list[Block], qualities: list[Quality]) -> list[Quali
 
 def short_article(blocks: list[Block], qualities: list[Quality]) -> list[Quality]:
     """With no good block at all, near-good paragraphs are the best prose there is: a short text."""
-    if any(b.kept and q is Quality.GOOD for b, q in zip(blocks, qualities)):
+    if any(b.kept and q is Quality.GOOD for b, q in zip(blocks, qualities, strict=True)):
         return qualities
     return [
         Quality.GOOD if q is Quality.NEAR_GOOD and b.kind is BlockKind.PARAGRAPH else q
-        for b, q in zip(blocks, qualities)
+        for b, q in zip(blocks, qualities, strict=True)
     ]
 
 
@@ -233,8 +315,7 @@ def off_indent(blocks: list[Block], qualities: list[Quality]) -> list[Quality]:
         return qualities
     demoted = {Quality.SHORT: Quality.BAD, Quality.NEAR_GOOD: Quality.SHORT}
     return [
-        demoted.get(own, own) if block.indent != body else own
-        for block, own in zip(blocks, qualities)
+        demoted.get(own, own) if block.indent != body else own for block, own in zip(blocks, qualities, strict=True)
     ]
 
 
@@ -245,7 +326,7 @@ def article_indent(blocks: list[Block], qualities: Sequence[Quality]) -> int | N
     # by names and "Reply" links) from outweighing the article.
     best, best_weight = None, 0
     run_indent, weight = None, 0
-    for block, own in zip(blocks, qualities):
+    for block, own in zip(blocks, qualities, strict=True):
         if block.indent != run_indent:
             run_indent, weight = block.indent, 0
         if own is Quality.GOOD and block.kind is BlockKind.PARAGRAPH:
@@ -260,7 +341,7 @@ def settle(blocks: list[Block], qualities: Sequence[Quality], protected: set[int
     kept = [i for i, b in enumerate(blocks) if b.kept]
     classes = [qualities[i] for i in kept]
     final = [_settled(pos, classes) for pos in range(len(classes))]
-    for i, verdict in zip(kept, final):
+    for i, verdict in zip(kept, final, strict=True):
         if verdict is Quality.BAD and i not in protected:
             blocks[i].removed = NAVIGATION if blocks[i].kind is BlockKind.LIST_ITEM else BOILERPLATE
 

@@ -53,6 +53,14 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class LineHint:
+    """What an HTML page's structure says about one line of the text extracted from it."""
+
+    element: str | None  # the output tree's element: "head", "p", "item", "cell", "quote", "code"
+    linked: float  # the share of the line that is the text of a link on the page
+
+
+@dataclass(frozen=True, slots=True)
 class Removal:
     """A line that was removed, with its line number and the reason."""
 
@@ -92,6 +100,7 @@ class Document:
     decoding: Decoding | None = None
     source_text: str = ""  # decoded text (text mode) or extracted text (HTML mode)
     blocks: list[Block] = field(default_factory=list)
+    line_hints: dict[int, LineHint] = field(default_factory=dict)  # HTML only, by line number
     title: str | None = None
     url: str | None = None
     date: str | None = None

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import trafilatura
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 from trafilatura.utils import HTML_PARSER, load_html
 
-from .document import Document, Removal
+from .document import Document, LineHint, Removal
 from .rules import Rule, RuleSet
 
 #: trafilatura logs every discarded page at WARNING; we record our own reason instead.
@@ -38,6 +38,19 @@ PROTECTED_TAGS = frozenset({"html", "body", "main", "article", "h1"})
 #: How much of a removed element's text the report keeps, to show what a selector cut.
 REMOVED_ELEMENT_PREVIEW = 120
 
+#: The elements of trafilatura's output tree that hold one line (or a few) of the text.
+LINE_ELEMENTS = ("head", "p", "item", "cell", "quote", "code")
+
+#: Link texts shorter than this ("1", "»", "PDF") say nothing about the line they sit in.
+ANCHOR_MIN_CHARS = 3
+
+#: How far ahead in the output tree a line is looked for: lines and elements come in the same
+#: order, so the match is near; the bound keeps a page with thousands of elements linear.
+HINT_LOOKAHEAD = 40
+
+#: The list marker trafilatura's plain-text output puts before a list item.
+ITEM_MARKER = "- "
+
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
@@ -47,6 +60,7 @@ class Extraction:
     title: str | None
     url: str | None
     date: str | None
+    hints: dict[int, LineHint] = field(default_factory=dict)  # by 1-based line number
 
 
 class HtmlError(ValueError):
@@ -54,7 +68,10 @@ class HtmlError(ValueError):
 
 
 def extract(doc: Document, html: str, ruleset: RuleSet) -> str:
-    """Apply selector rules, extract main text and metadata into the document; return the text."""
+    """Apply selector rules, extract main text, metadata and line hints into the document.
+
+    Returns the text; doc.line_hints says, by line number, what the page's structure says of each.
+    """
     tree = load_html(html)
     if _hit_depth_limit():
         raise HtmlError(f"HTML nested deeper than the parser's limit of {PARSER_MAX_DEPTH} levels")
@@ -67,6 +84,7 @@ def extract(doc: Document, html: str, ruleset: RuleSet) -> str:
     doc.url = doc.url or found.url or url
     doc.title = doc.title or found.title
     doc.date = doc.date or found.date
+    doc.line_hints = found.hints
     return found.text
 
 
@@ -115,6 +133,7 @@ def _protected(element: HtmlElement) -> bool:
 
 def main_text(tree: HtmlElement, url: str | None) -> Extraction:
     """Run trafilatura for the main text and metadata; an empty page gives empty text."""
+    anchors = anchor_texts(tree)  # before extraction, which prunes the tree
     result = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -125,6 +144,45 @@ def main_text(tree: HtmlElement, url: str | None) -> Extraction:
         # date-like string (a copyright year becomes 1 January), which is worse than no date.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    if result is None:
+    if not isinstance(result, trafilatura.settings.Document):  # None, or a dict if asked for one
         return Extraction("", None, None, None)
-    return Extraction(result.text or "", result.title, result.url, result.date)
+    text = result.text or ""
+    hints = line_hints(text, result.body, anchors) if result.body is not None else {}
+    return Extraction(text, result.title, result.url, result.date, hints)
+
+
+def _norm(text: str) -> str:
+    """Whitespace-normalised text, for matching lines to elements and links."""
+    return " ".join(text.split())
+
+
+def anchor_texts(tree: HtmlElement) -> frozenset[str]:
+    """The normalised texts of the page's links."""
+    found = (_norm(a.text_content()) for a in tree.iter("a"))
+    return frozenset(t for t in found if len(t) >= ANCHOR_MIN_CHARS)
+
+
+def line_hints(text: str, body: HtmlElement, anchors: frozenset[str]) -> dict[int, LineHint]:
+    """Match each line of the text to its element in the output tree, in order; add its link share."""
+    elements = [(el.tag, _norm("".join(el.itertext()))) for el in body.iter(*LINE_ELEMENTS)]
+    hints: dict[int, LineHint] = {}
+    at = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        key = _norm(line).removeprefix(ITEM_MARKER)
+        if not key:
+            continue
+        found = next((j for j in range(at, min(at + HINT_LOOKAHEAD, len(elements))) if key in elements[j][1]), None)
+        if found is not None:
+            at = found
+        hints[number] = LineHint(elements[found][0] if found is not None else None, link_share(key, anchors))
+    return hints
+
+
+def link_share(line: str, anchors: frozenset[str]) -> float:
+    """The share of a line that is one link's text: all of it, or what follows a label ("Read: …")."""
+    if line in anchors:
+        return 1.0
+    label, colon, rest = line.partition(": ")
+    if colon and rest in anchors:
+        return len(rest) / len(line)
+    return 0.0

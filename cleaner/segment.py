@@ -11,6 +11,8 @@ from .document import Block, BlockKind
 BULLET_RE = re.compile(r"^[*+•·▪►»‣◦●■□–—-]\s+(?=\S)")
 INDENTED_BULLET_RE = re.compile(r"^o\s+(?=\S)")
 NUMBERED_RE = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
+#: The outer bars of a table row as extractors write it ("| cell | cell |"); the cells are the text.
+TABLE_ROW_RE = re.compile(r"^\|\s+(.*?)(?:\s+\|)+$")
 
 #: A heading is short and does not end like a sentence. 100 characters is about 15 words:
 #: longer lines without end punctuation are truncated teasers or captions, not headings.
@@ -35,6 +37,9 @@ def make_block(line: str, number: int) -> Block | None:
         return None
     indent = len(line) - len(line.lstrip())
     text = " ".join(stripped.split())
+    row = TABLE_ROW_RE.match(text)
+    if row and row.group(1):
+        text = row.group(1)
     bullet = BULLET_RE.match(text) or (INDENTED_BULLET_RE.match(text) if indent else None)
     if bullet:
         return Block(text[bullet.end() :], number, BlockKind.LIST_ITEM, indent)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.decode import DecodeError, decode, declared_charset
+from cleaner.decode import DecodeError, declared_charset, decode
 
 SPANISH = "La biblioteca municipal amplía su horario: abrirá también los sábados y domingos por la mañana."
 GERMAN = "Der Bürgermeister sagte, dass die Brücke über den Fluss im nächsten Frühjahr fertig wird. "
@@ -91,7 +91,7 @@ def test_declaration_only_counts_for_html():
 
 def test_declaration_that_does_not_decode_falls_back_to_utf8():
     # the UTF-8 bytes of ” end in 0x9D, which windows-1252 does not define: the declaration lies
-    raw = '<meta charset="windows-1252"><p>Grüße aus Köln – “schön”</p>'.encode("utf-8")
+    raw = '<meta charset="windows-1252"><p>Grüße aus Köln – “schön”</p>'.encode()
     text, decoding = decode(raw, is_html=True)
     assert "Grüße aus Köln – “schön”" in text
     assert (decoding.encoding, decoding.method) == ("utf-8", "utf-8")

@@ -33,7 +33,7 @@ def shipped_examples() -> list:
     return cases
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def loaded(path: Path):
     """A shipped rule file, loaded once per test session."""
     return load_rule_file(path)
@@ -96,7 +96,7 @@ _DuplicateKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_T
 
 def test_shipped_rule_files_have_no_duplicate_keys():
     for path in SHIPPED_FILES:
-        yaml.load(path.read_text(encoding="utf-8"), Loader=_DuplicateKeyLoader)  # noqa: S506 (safe loader subclass)
+        yaml.load(path.read_text(encoding="utf-8"), Loader=_DuplicateKeyLoader)
 
 
 # --- errors: one line naming the file, the rule and the field ------------------------------------
