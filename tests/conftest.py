@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from cleaner import RuleSet, load_rules
+from cleaner import RuleSet, Settings, batch, load_rules
+from cleaner.batch import Outcome
 
 #: Property tests are deterministic (the same examples every run) and keep no example database.
 hypothesis_settings.register_profile("cleaner", derandomize=True, database=None, deadline=None)
@@ -124,3 +128,60 @@ def make_tree(tmp_path: Path) -> Callable[[dict[str, bytes | str]], Path]:
 def tmp_leftovers(folder: Path) -> list[Path]:
     """Temporary files the atomic writers would leave behind on a failure (.NAME.XXXX.tmp)."""
     return [p for p in folder.rglob("*") if re.fullmatch(r"\..*\.tmp", p.name)]
+
+
+# --- batch runs ----------------------------------------------------------------------------------
+
+#: Files a run writes that carry its history (timestamps, durations), so differ between runs.
+RUN_REPORTS = ("report.json", "report.html")
+
+
+@functools.cache
+def shipped_rules() -> RuleSet:
+    """The shipped rules, loaded once (for helpers that cannot take the `ruleset` fixture)."""
+    return load_rules()
+
+
+@dataclass
+class Batch:
+    """A finished batch run: what cleaner.batch.run returned and the report.json it wrote."""
+
+    outcome: Outcome
+    report: dict
+
+    @property
+    def documents(self) -> list[dict]:
+        """The per-document records, in report.json's order."""
+        return self.report["documents"]
+
+    @property
+    def records(self) -> dict[str, dict]:
+        """The per-document records by id."""
+        return {d["id"]: d for d in self.documents}
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        return self.report["skipped"]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """This run's new / changed / unchanged / removed counts, as report.json states them."""
+        return self.report["run"]
+
+
+def run_batch(inp: Path, out: Path, ruleset: RuleSet | None = None, **options) -> Batch:
+    """Run cleaner.batch.run over inp into out (one worker unless told) and read back report.json."""
+    options.setdefault("workers", 1)
+    outcome = batch.run(Settings(input_dir=inp, output_dir=out, **options), ruleset or shipped_rules())
+    return Batch(outcome, json.loads((out / "report.json").read_text(encoding="utf-8")))
+
+
+def output_files(out: Path) -> dict[str, bytes]:
+    """Every output a run leaves in OUT (the .txt tree, documents.jsonl, stray files), by relative
+    path; not the state folder and not the reports, which carry the run history."""
+    files = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out)
+        if path.is_file() and rel.parts[0] != ".cleaner" and rel.as_posix() not in RUN_REPORTS:
+            files[rel.as_posix()] = path.read_bytes()
+    return files

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE_PARAGRAPHS, article_html
+from conftest import ARTICLE_PARAGRAPHS, article_html, run_batch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import Settings, clean, corpus, load_rules
-from cleaner.report import Record, Report, Totals, render_html
+from cleaner import clean
+from cleaner.report import Record, Summary, Totals, write_reports
+from cleaner.state import Plan
 
 TEXT = "Council approves new footbridge\n\n" + "\n\n".join(ARTICLE_PARAGRAPHS) + "\n\nBack to top\n\nShare this article\n"
 
@@ -27,6 +30,11 @@ def record(**fields) -> Record:
     )
     base.update(fields)
     return Record(**base)
+
+
+def stored(**fields) -> dict:
+    """A record as the state stores it and Totals.of takes it: a dict of Record's fields."""
+    return asdict(record(**fields))
 
 
 # --- records and totals --------------------------------------------------------------------------
@@ -57,11 +65,11 @@ def test_record_of_a_failed_document():
 
 
 def test_totals_merge_with_plus():
-    a = Totals.of(record(id="a", bytes_in=100, bytes_out=60, kept_lines=3, removed_lines=2,
+    a = Totals.of(stored(id="a", bytes_in=100, bytes_out=60, kept_lines=3, removed_lines=2,
                          removed_by_reason={"rule:default/share": 2}, language="en"))
-    b = Totals.of(record(id="b", bytes_in=50, bytes_out=40, kept_lines=5, removed_lines=1,
+    b = Totals.of(stored(id="b", bytes_in=50, bytes_out=40, kept_lines=5, removed_lines=1,
                          removed_by_reason={"rule:default/share": 1}, language="de", encoding="cp1252"))
-    c = Totals.of(record(id="c", status="failed", reason="binary", encoding=None, language=None, bytes_out=0,
+    c = Totals.of(stored(id="c", status="failed", reason="binary", encoding=None, language=None, bytes_out=0,
                          kept_lines=0, removed_lines=0, removed_by_reason={}, output=None))
     total = a + b + c
     assert total.files == 3
@@ -77,19 +85,17 @@ def test_totals_merge_with_plus():
 
 
 def test_dropped_documents_do_not_count_as_languages():
-    t = Totals.of(record(status="dropped", reason="language:not-en: detected de", language="de"))
+    t = Totals.of(stored(status="dropped", reason="language:not-en: detected de", language="de"))
     assert t.languages == Counter()
     assert t.statuses == Counter({"dropped": 1})
 
 
 def test_report_totals_equal_the_sum_of_records():
-    report = Report(settings=Settings(workers=1))
     recs = [record(id=f"{i}.txt", bytes_in=10 * i, kept_lines=i) for i in range(1, 6)]
-    for r in recs:
-        report.add(r)
-    assert report.totals.files == 5
-    assert report.totals.bytes_in == sum(r.bytes_in for r in recs)
-    assert report.totals.kept_lines == sum(r.kept_lines for r in recs)
+    totals = Summary.of(asdict(r) for r in recs).totals  # records as the state stores them
+    assert totals.files == 5
+    assert totals.bytes_in == sum(r.bytes_in for r in recs)
+    assert totals.kept_lines == sum(r.kept_lines for r in recs)
 
 
 counts = st.integers(min_value=0, max_value=10**6)
@@ -98,7 +104,7 @@ counts = st.integers(min_value=0, max_value=10**6)
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.tuples(counts, counts, counts, st.sampled_from(["kept", "dropped", "failed"])), max_size=8))
 def test_totals_of_a_split_run_equal_the_whole(rows):
-    recs = [record(id=str(i), bytes_in=a, bytes_out=b, kept_lines=k, status=s) for i, (a, b, k, s) in enumerate(rows)]
+    recs = [stored(id=str(i), bytes_in=a, bytes_out=b, kept_lines=k, status=s) for i, (a, b, k, s) in enumerate(rows)]
     whole = sum((Totals.of(r) for r in recs), Totals())
     half = len(recs) // 2
     left = sum((Totals.of(r) for r in recs[:half]), Totals())
@@ -130,11 +136,15 @@ def report_tree(make_tree):
     )
 
 
-def write_report(inp: Path, out: Path) -> Report:
-    settings = Settings(input_dir=inp, output_dir=out, workers=1, format="both")
-    report = corpus.run(settings, load_rules())
-    report.write(out)
-    return report
+def write_report(inp: Path, out: Path) -> dict:
+    """A batch run writes report.json and report.html itself; return report.json."""
+    return run_batch(inp, out, format="both").report
+
+
+def without_history(page: str) -> str:
+    """report.html without its run history section (timestamps and durations differ between runs)."""
+    head, rest = page.split("<h2>Run history</h2>", 1)
+    return head + "<h2>Encodings</h2>" + rest.split("<h2>Encodings</h2>", 1)[1]
 
 
 def test_report_json_has_one_record_per_input_and_totals(report_tree, tmp_path):
@@ -156,12 +166,20 @@ def test_report_json_has_one_record_per_input_and_totals(report_tree, tmp_path):
 
 
 def test_report_json_is_deterministic(report_tree, tmp_path):
+    # Two fresh runs into the same folder: everything but the run history (when, how long) is identical.
     out = tmp_path / "out"
     write_report(report_tree, out)
-    first_json, first_html = (out / "report.json").read_bytes(), (out / "report.html").read_bytes()
+    first_json, first_html = (out / "report.json").read_bytes(), (out / "report.html").read_text(encoding="utf-8")
+    shutil.rmtree(out)
     write_report(report_tree, out)
-    assert (out / "report.json").read_bytes() == first_json
-    assert (out / "report.html").read_bytes() == first_html
+    second_json, second_html = (out / "report.json").read_bytes(), (out / "report.html").read_text(encoding="utf-8")
+
+    def blank_history(data: bytes) -> bytes:
+        return re.sub(rb'("started": )"[^"]*"|("seconds": )[0-9.e-]+', rb"\1\2X", data)
+
+    assert blank_history(second_json) == blank_history(first_json)
+    assert json.loads(second_json)["documents"] == json.loads(first_json)["documents"]
+    assert without_history(second_html) == without_history(first_html)
 
 
 def test_report_html_is_self_contained_with_chart_and_failures(report_tree, tmp_path):
@@ -182,7 +200,17 @@ def test_report_html_is_self_contained_with_chart_and_failures(report_tree, tmp_
     assert "script <x>.txt" not in page and "script &lt;x&gt;.txt" in page
 
 
-def test_render_html_without_failures_says_none():
-    data = Report(settings=Settings(workers=1)).as_dict()
-    page = render_html(data)
+def test_render_html_without_failures_says_none(tmp_path):
+    write_reports(tmp_path, {}, lambda: iter(()), Plan(), {}, [])
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Failed and dropped files</h2>\n<p>None.</p>" in page
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["documents"] == [] and data["totals"]["files"] == 0
+
+
+def test_report_json_keys(report_tree, tmp_path):
+    data = write_report(report_tree, tmp_path / "out")
+    assert list(data) == ["cleaner_version", "settings", "run", "totals", "skipped", "history", "documents"]
+    assert data["run"] == {"new": 5, "changed": 0, "unchanged": 0, "removed": 0}
+    assert len(data["history"]) == 1 and data["history"][0]["new"] == 5
+    assert data["settings"]["input"] == str(report_tree) and data["settings"]["format"] == "both"
