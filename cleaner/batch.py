@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +22,17 @@ from pebble import ProcessExpired, ProcessPool
 
 from . import __version__
 from .config import Settings, as_record
-from .corpus import JSONL_NAME, Input, atomic_writer, clean_file, discover, jsonl_record, output_paths, write_atomic
+from .corpus import (
+    JSONL_NAME,
+    Input,
+    atomic_writer,
+    clean_file,
+    discover,
+    jsonl_record,
+    output_paths,
+    sweep_temp_files,
+    write_atomic,
+)
 from .document import Document, Status
 from .report import Record, Totals, write_reports
 from .rules import RuleSet
@@ -98,7 +109,8 @@ def run(
     with State(out) as state:
         plan, inputs, targets, skipped = plan_run(settings, ruleset, state)
         outcome = Outcome(plan)
-        _forget_removed(state, plan.removed, out)
+        sweep_temp_files(out)
+        _clear_stale_outputs(state, plan, targets, out)
         todo = [i for i in inputs if i.id in plan.todo]
         if on_start is not None:
             on_start(len(todo))
@@ -106,8 +118,8 @@ def run(
         previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             fp = fingerprint(settings, ruleset)
-            for item, doc in _clean_all(todo, settings, ruleset, stop):
-                record = _write_outputs(doc, targets[item.id], state.output_of(item.id), out)
+            for item, doc in _clean_all(todo, settings, ruleset, stop, state.lock_fd):
+                record = _write_outputs(doc, targets[item.id], out)
                 kept = doc.status is Status.KEPT
                 line = json.dumps(jsonl_record(doc), ensure_ascii=False) if kept and settings.writes_jsonl else None
                 seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, targets[item.id])
@@ -134,10 +146,14 @@ def run(
     return outcome
 
 
-def _clean_all(todo: list[Input], settings: Settings, ruleset: RuleSet, stop: Stop) -> Iterator[tuple[Input, Document]]:
+def _clean_all(
+    todo: list[Input], settings: Settings, ruleset: RuleSet, stop: Stop, lock_fd: int | None
+) -> Iterator[tuple[Input, Document]]:
     """Clean inputs in worker processes, a bounded number in flight; yield them as they finish."""
     queue = iter(todo)
-    with ProcessPool(max_workers=settings.workers, initializer=_init_worker, initargs=(settings, ruleset)) as pool:
+    with ProcessPool(
+        max_workers=settings.workers, initializer=_init_worker, initargs=(settings, ruleset, lock_fd)
+    ) as pool:
         running: dict = {}
 
         def submit_next() -> None:
@@ -162,11 +178,18 @@ def _clean_all(todo: list[Input], settings: Settings, ruleset: RuleSet, stop: St
 _WORKER: tuple[Settings, RuleSet] | None = None
 
 
-def _init_worker(settings: Settings, ruleset: RuleSet) -> None:
-    """Give each worker the settings and rules once, and leave Ctrl-C to the parent."""
+def _init_worker(settings: Settings, ruleset: RuleSet, lock_fd: int | None) -> None:
+    """Give each worker the settings and rules once; leave Ctrl-C and the run's lock to the parent.
+
+    A forked worker shares the parent's flock on OUTPUT: closing its copy means a worker that
+    outlives a killed parent cannot keep the folder locked.
+    """
     global _WORKER
     _WORKER = (settings, ruleset)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if lock_fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(lock_fd)
 
 
 def _clean_in_worker(item: Input) -> Document:
@@ -193,24 +216,29 @@ def _result(future: Future, item: Input, timeout: float) -> Document:
     return doc.fail(reason)
 
 
-def _write_outputs(doc: Document, target: str | None, previous: str | None, out: Path) -> Record:
-    """Write (or remove) a document's text output; return its report record."""
+def _write_outputs(doc: Document, target: str | None, out: Path) -> Record:
+    """Write a kept document's text at its path (a dropped or failed one has none); its record."""
     kept = doc.status is Status.KEPT
     text = doc.text.encode("utf-8") + b"\n" if kept else b""
-    output = target if kept else None
-    if previous and previous != output:
-        (out / previous).unlink(missing_ok=True)
-    if output is not None:
-        write_atomic(out / output, text)
-    return Record.of(doc, len(text), output)
+    if target is not None and kept:
+        write_atomic(out / target, text)
+    elif target is not None:
+        (out / target).unlink(missing_ok=True)  # an earlier run's output of this document
+    return Record.of(doc, len(text), target if kept else None)
 
 
-def _forget_removed(state: State, removed: list[str], out: Path) -> None:
-    """Remove the outputs of inputs that are gone, then their state."""
-    for doc_id in removed:
+def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None], out: Path) -> None:
+    """Before any write: remove outputs of inputs that are gone, and old paths no input claims now.
+
+    Doing this first, and never touching a path another document now owns, keeps the outputs
+    independent of the order in which files finish.
+    """
+    claimed = {t for t in targets.values() if t}
+    for doc_id in [*plan.removed, *sorted(plan.todo)]:
         previous = state.output_of(doc_id)
-        if previous:
+        if previous and previous not in claimed:
             (out / previous).unlink(missing_ok=True)
+    for doc_id in plan.removed:
         state.forget(doc_id)
 
 

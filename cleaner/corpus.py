@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import io
 import os
+import re
 import tempfile
 import zlib
 from collections import Counter
@@ -27,6 +28,8 @@ JSONL_NAME = "documents.jsonl"
 #: The process's umask, read once (os.umask can only be read by setting it).
 UMASK = os.umask(0o022)
 os.umask(UMASK)
+#: The names atomic_writer gives its temporary files (tempfile adds 8 random characters).
+TEMP_PREFIX_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,7 @@ def clean_file(item: Input, settings: Settings, ruleset: RuleSet) -> Document:
         if doc.size > settings.max_bytes:  # (a .gz this large expands larger still)
             return doc.fail(pipeline.too_large(doc.size, settings.max_bytes))  # never read it whole
         doc.raw, doc.sha256 = read_input(item.path, settings.max_bytes)
+        doc.content_size = len(doc.raw)
     except PermissionError:
         return doc.fail("cannot read: permission denied")
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
@@ -142,6 +146,16 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def sweep_temp_files(folder: Path) -> int:
+    """Remove temporary files an interrupted run left behind (only ours: '.NAME.*.tmp')."""
+    swept = 0
+    for path in folder.rglob(".*.tmp"):
+        if path.is_file() and TEMP_PREFIX_RE.match(path.name):
+            path.unlink(missing_ok=True)
+            swept += 1
+    return swept
 
 
 def write_atomic(path: Path, data: bytes) -> None:

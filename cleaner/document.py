@@ -94,6 +94,7 @@ class Document:
     id: str  # path relative to the input folder, POSIX separators
     raw: bytes = b""
     size: int = 0  # bytes of the input file (raw is released once the document is cleaned)
+    content_size: int = 0  # bytes of content read (a .gz decompressed), what the report counts
     mtime_ns: int = 0  # the input file's modification time when it was read
     sha256: str = ""  # hash of the input file's bytes as read ("" when not read: too large)
     input_format: str = "text"  # "html" | "text"

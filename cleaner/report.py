@@ -64,7 +64,7 @@ class Record:
             title=doc.title,
             url=doc.url,
             date=doc.date,
-            bytes_in=doc.size,
+            bytes_in=doc.content_size or doc.size,
             bytes_out=bytes_out,
             kept_lines=doc.kept_lines if doc.status is Status.KEPT else 0,
             removed_lines=len(doc.removals),

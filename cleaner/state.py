@@ -114,7 +114,7 @@ class State:
     def __init__(self, output_dir: Path, read_only: bool = False) -> None:
         self.dir = output_dir / STATE_DIR
         self.read_only = read_only
-        self._lock_fd: int | None = None
+        self.lock_fd: int | None = None  # forked workers must close it (see batch._init_worker)
         self._pending = 0
         if not read_only:
             self.dir.mkdir(parents=True, exist_ok=True)
@@ -145,16 +145,16 @@ class State:
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
-        self._lock_fd = fd
+        self.lock_fd = fd
 
     def close(self) -> None:
         """Commit what is pending, close the database and release the lock."""
         if not self.read_only and self.db.in_transaction:
             self.db.execute("COMMIT")
         self.db.close()
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing the descriptor releases the flock
-            self._lock_fd = None
+        if self.lock_fd is not None:
+            os.close(self.lock_fd)  # closing the descriptor releases the lock
+            self.lock_fd = None
 
     def __enter__(self) -> State:
         return self

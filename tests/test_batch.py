@@ -473,10 +473,6 @@ def test_sigkill_in_the_middle_of_a_write_leaves_only_complete_outputs(killed_in
     assert without_tmp(output_files(out)) == output_files(reference)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a SIGKILL during corpus.atomic_writer leaves its .NAME.XXXX.tmp in OUTPUT and no later run removes it",
-)
 def test_a_temp_file_left_by_sigkill_is_removed_by_the_next_run(killed_in_write, tree):
     wait_for_lock(killed_in_write)
     run_batch(tree, killed_in_write)
@@ -511,11 +507,6 @@ def pids_of(marker: str) -> list[int]:
     return pids
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: pool workers inherit the flock'd lock descriptor (State._lock, flock before the fork), so "
-    "after the parent is SIGKILLed a worker still busy with a slow file keeps OUTPUT locked",
-)
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
 def test_sigkill_of_the_parent_does_not_leave_the_folder_locked(tree, tmp_path):
     out = tmp_path / "out"

@@ -159,11 +159,6 @@ def test_gz_inputs_are_read_transparently(make_tree, tmp_path):
     assert ARTICLE_PARAGRAPHS[0] in (out / "sub" / "b.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: corpus.clean_file sets doc.size to the .gz file's size (for the state's change detection) "
-    "and no longer to the decompressed size, so report bytes_in of a .gz is the compressed size",
-)
 def test_gz_bytes_in_is_the_decompressed_size(make_tree, tmp_path):
     text = article("Gzipped article about the bridge")
     root = make_tree({"a.txt.gz": gzip.compress(text.encode())})

@@ -339,11 +339,6 @@ def test_incremental_outputs_equal_a_fresh_full_run(tree, tmp_path):
     assert last.report["totals"] == reference.report["totals"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: batch._write_outputs unlinks a document's previous output even when another document "
-    "has just been given that path in the same run, deleting that document's fresh output",
-)
 def test_an_output_path_handed_to_another_document_is_not_deleted(make_tree, tmp_path, monkeypatch):
     # a.html and a.txt collide, so a.html writes a.html.txt. Adding a.html.html (whose own name
     # is a.html.txt) renames a.html's output to a.html.1.txt; if a.html finishes after
