@@ -7,7 +7,7 @@ import json
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,15 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--full", action="store_true", help="clean every input again, not only new and changed ones")
     run.set_defaults(handler=cmd_run)
 
-    clean = commands.add_parser(
+    _add_document_command(
+        commands,
         "clean",
+        cmd_clean,
         help="clean one document and print its text ('-' reads standard input)",
         epilog="example: cleaner clean - < page.html > page.txt",
     )
-    clean.add_argument("file", help="a file, or - for standard input")
-    _add_rules_option(clean)
-    _add_input_format_option(clean)
-    clean.set_defaults(handler=cmd_clean)
 
     status = commands.add_parser(
         "status",
@@ -109,15 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.set_defaults(handler=cmd_status)
 
-    explain = commands.add_parser(
+    _add_document_command(
+        commands,
         "explain",
+        cmd_explain,
         help="show every kept and removed line of one file, with the reason",
         epilog="example: cleaner explain corpus_raw/seeds/003_0c92e233fc806f03.txt",
     )
-    explain.add_argument("file", help="a file, or - for standard input")
-    _add_rules_option(explain)
-    _add_input_format_option(explain)
-    explain.set_defaults(handler=cmd_explain)
 
     config = commands.add_parser("config", help="the effective configuration")
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
@@ -146,6 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("dir", nargs="?", type=Path, default=None, help="rules folder (default: the shipped rules)")
     test.set_defaults(handler=cmd_rules_test)
     return parser
+
+
+def _add_document_command(commands, name: str, handler: Callable[[argparse.Namespace], int], **texts: str) -> None:
+    """A subcommand that takes one document: a file, or - for standard input."""
+    parser = commands.add_parser(name, **texts)
+    parser.add_argument("file", help="a file, or - for standard input")
+    _add_rules_option(parser)
+    _add_input_format_option(parser)
+    parser.set_defaults(handler=handler)
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
