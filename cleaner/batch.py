@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from . import __version__
+from . import __version__, dedup, language
 from .config import Settings, as_record
 from .corpus import (
     JSONL_NAME,
@@ -33,6 +33,7 @@ from .corpus import (
     sweep_temp_files,
     write_atomic,
 )
+from .dedup import Fingerprint
 from .document import Document, Status
 from .report import Record, Totals, write_reports
 from .rules import RuleSet
@@ -114,24 +115,11 @@ def run(
         todo = [i for i in inputs if i.id in plan.todo]
         if on_start is not None:
             on_start(len(todo))
-        stop = Stop()
-        previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            fp = fingerprint(settings, ruleset)
-            for item, doc in _clean_all(todo, settings, ruleset, stop, state.lock_fd):
-                record = _write_outputs(doc, targets[item.id], out)
-                kept = doc.status is Status.KEPT
-                line = json.dumps(jsonl_record(doc), ensure_ascii=False) if kept and settings.writes_jsonl else None
-                seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, targets[item.id])
-                state.save(seen, item.id, asdict(record), line)
-                outcome.cleaned += 1
-                if record.status == Status.FAILED.value:
-                    outcome.failed.append(record)
-                if on_done is not None:
-                    on_done(record)
-        finally:
-            for s, handler in previous.items():
-                signal.signal(s, handler)
+        recorder = _Recorder(state, settings, ruleset, targets, outcome, on_done)
+        with _stop_on_signals() as stop:
+            recorder.clean(todo, stop)
+            restored = _apply_dedup(state, settings, out) if not stop.requested else []
+            recorder.clean([i for i in inputs if i.id in set(restored)], stop)
         state.commit()
         outcome.interrupted_by = stop.signal
         if settings.writes_jsonl:
@@ -141,14 +129,72 @@ def run(
         outcome.stats = _stats(started, clock, plan, state, outcome)
         state.add_run(outcome.stats)
         state.set_meta("settings", as_record(settings))
-        summary = write_reports(out, as_record(settings), state.records, plan, skipped, state.history())
+        summary = write_reports(
+            out, as_record(settings), state.records, plan, skipped, state.history(), state.duplicate_clusters()
+        )
         outcome.totals = summary.totals
     return outcome
 
 
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[Stop]:
+    """SIGINT and SIGTERM set a Stop flag instead of killing the run, for the duration."""
+    stop = Stop()
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+@dataclass(slots=True)
+class _Recorder:
+    """Cleans inputs and records each result: outputs first, then its state row."""
+
+    state: State
+    settings: Settings
+    ruleset: RuleSet
+    targets: dict[str, str | None]
+    outcome: Outcome
+    on_done: Callable[[Record], None] | None
+
+    def clean(self, items: list[Input], stop: Stop) -> None:
+        """Clean the items in the worker pool and record each as it finishes."""
+        if not items:
+            return
+        fp = fingerprint(self.settings, self.ruleset)
+        for item, (doc, text_fp) in _clean_all(items, self.settings, self.ruleset, stop, self.state.lock_fd):
+            target = self.targets[item.id]
+            record = _write_outputs(doc, target, self.settings.output_dir)
+            line = json.dumps(jsonl_record(doc), ensure_ascii=False) if record.status == "kept" else None
+            seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, target)
+            self.state.save(seen, item.id, asdict(record), line if self.settings.writes_jsonl else None, text_fp)
+            self.outcome.cleaned += 1
+            if record.status == Status.FAILED.value:
+                self.outcome.failed.append(record)
+            if self.on_done is not None:
+                self.on_done(record)
+
+
+def _apply_dedup(state: State, settings: Settings, out: Path) -> list[str]:
+    """Cluster duplicates, remove their outputs; return the ids that must be written again."""
+    duplicates = (
+        dedup.clusters(state.fingerprints(), settings.dedup, settings.dedup_threshold)
+        if (settings.dedup != "off")
+        else {}
+    )
+    restored = state.set_duplicates(duplicates)
+    for doc_id in duplicates:  # all, not only new ones: a crash may have left one behind
+        output = state.output_of(doc_id)
+        if output:
+            (out / output).unlink(missing_ok=True)
+    return restored
+
+
 def _clean_all(
     todo: list[Input], settings: Settings, ruleset: RuleSet, stop: Stop, lock_fd: int | None
-) -> Iterator[tuple[Input, Document]]:
+) -> Iterator[tuple[Input, tuple[Document, Fingerprint | None]]]:
     """Clean inputs in worker processes, a bounded number in flight; yield them as they finish."""
     queue = iter(todo)
     with ProcessPool(
@@ -190,15 +236,21 @@ def _init_worker(settings: Settings, ruleset: RuleSet, lock_fd: int | None) -> N
     if lock_fd is not None:
         with contextlib.suppress(OSError):
             os.close(lock_fd)
+    # Load the language profiles and stoplists now, so that --timeout measures a file's own
+    # cleaning and not the worker's one-off start-up (about a second).
+    language.detect("warm up the language profiles")
+    language.stopwords(None)
+    dedup.fingerprint("warm up")
 
 
-def _clean_in_worker(item: Input) -> Document:
-    """The task run in a worker: clean one input with the worker's settings and rules."""
+def _clean_in_worker(item: Input) -> tuple[Document, Fingerprint | None]:
+    """The task run in a worker: clean one input; fingerprint its text for dedup if kept."""
     assert _WORKER is not None, "worker not initialised"
-    return clean_file(item, *_WORKER)
+    doc = clean_file(item, *_WORKER)
+    return doc, dedup.fingerprint(doc.text) if doc.status is Status.KEPT else None
 
 
-def _result(future: Future, item: Input, timeout: float) -> Document:
+def _result(future: Future, item: Input, timeout: float) -> tuple[Document, Fingerprint | None]:
     """A finished task's document; a timeout or a dead worker becomes a failed document."""
     try:
         return future.result()
@@ -213,7 +265,7 @@ def _result(future: Future, item: Input, timeout: float) -> Document:
         stat = item.path.stat()
         doc.size, doc.mtime_ns = stat.st_size, stat.st_mtime_ns
         doc.sha256 = file_hash(item.path)
-    return doc.fail(reason)
+    return doc.fail(reason), None
 
 
 def _write_outputs(doc: Document, target: str | None, out: Path) -> Record:

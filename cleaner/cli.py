@@ -12,7 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, clean
-from .config import FORMATS, INPUT_FORMATS, OPTIONS, ConfigError, Resolved, Settings, find_config, resolve, show
+from .config import (
+    DEDUP_MODES,
+    FORMATS,
+    INPUT_FORMATS,
+    OPTIONS,
+    ConfigError,
+    Resolved,
+    Settings,
+    find_config,
+    resolve,
+    show,
+)
 from .document import Document, Status
 from .report import Record
 from .rules import RuleError, example_failures, load_rules
@@ -21,7 +32,7 @@ from .state import LockedError
 if TYPE_CHECKING:
     from .batch import Outcome
 
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
 
 #: How many failures the closing summary lists (all are in report.json).
 MAX_FAILURES_SHOWN = 20
@@ -50,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         log("interrupted", level="error")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: one clear line instead of a traceback, and a distinct code
+        log(f"internal error: {type(exc).__name__}: {exc} (please report it)", level="error")
+        return EXIT_INTERNAL
 
 
 #: Set by --log-format json: messages on stderr become one JSON object per line.
@@ -181,6 +195,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout", type=float, default=None, help="seconds per file before it is recorded as timed out (default: 60)"
+    )
+    parser.add_argument(
+        "--dedup", choices=DEDUP_MODES, default=None, help="drop exact or near duplicate documents (default: off)"
+    )
+    parser.add_argument(
+        "--dedup-threshold", type=float, default=None, help="Jaccard similarity for near duplicates (default: 0.8)"
     )
     parser.add_argument("--quiet", action="store_true", default=None, help="no progress and no summary")
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .dedup import DEFAULT_THRESHOLD as DEFAULT_DEDUP_THRESHOLD
+from .dedup import MODES as DEDUP_MODES
 from .rules import DEFAULT_RULES_DIR
 
 FORMATS = ("txt", "jsonl", "both")
@@ -47,6 +49,8 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     full: bool = False  # redo every input, not only new and changed ones
+    dedup: str = "off"  # "off" | "exact" | "near": drop duplicate documents across the corpus
+    dedup_threshold: float = DEFAULT_DEDUP_THRESHOLD
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -55,6 +59,10 @@ class Settings:
             raise ConfigError(f"--input-format must be one of {', '.join(INPUT_FORMATS)}, not {self.input_format!r}")
         if self.workers < 1:
             raise ConfigError(f"--workers must be at least 1, not {self.workers}")
+        if self.dedup not in DEDUP_MODES:
+            raise ConfigError(f"--dedup must be one of {', '.join(DEDUP_MODES)}, not {self.dedup!r}")
+        if not 0 < self.dedup_threshold <= 1:
+            raise ConfigError(f"--dedup-threshold must be in (0, 1], not {self.dedup_threshold}")
         if self.timeout <= 0:
             raise ConfigError(f"--timeout must be positive, not {self.timeout}")
         if self.max_bytes < 1:
@@ -112,6 +120,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_bytes", "max_bytes", (int,), lambda v, _: v),
     Option("timeout", "timeout", (int, float), lambda v, _: float(v)),
     Option("quiet", "quiet", (bool,), lambda v, _: v),
+    Option("dedup", "dedup", (str,), lambda v, _: v),
+    Option("dedup_threshold", "dedup_threshold", (int, float), lambda v, _: float(v)),
 )
 OPTION_KEYS = {o.key: o for o in OPTIONS}
 

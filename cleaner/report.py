@@ -168,6 +168,7 @@ def write_reports(
     plan: Plan,
     skipped: dict[str, int],
     history: list[RunStats],
+    duplicates: dict[str, list[str]] | None = None,
 ) -> Summary:
     """Write report.json and report.html, atomically, streaming the records from the state."""
     from .corpus import atomic_writer, write_atomic
@@ -185,6 +186,7 @@ def write_reports(
         "totals": summary.totals.as_dict(),
         "skipped": skipped,
         "history": [asdict(h) for h in history],
+        "duplicates": duplicates or {},
     }
     with atomic_writer(folder / "report.json") as f:
         f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2].encode() + b',\n "documents": [')
@@ -244,6 +246,13 @@ def render_html(head: dict, summary: Summary) -> str:
         + (f"<p>… and {more:,} more in report.json.</p>" if more > 0 else "")
         if not_kept
         else "<p>None.</p>",
+        "<h2>Duplicate clusters</h2>",
+        _table(
+            ["Kept document", "Duplicates dropped"],
+            [(keeper, ", ".join(dups)) for keeper, dups in list(head["duplicates"].items())[:MAX_LISTED]],
+        )
+        if head["duplicates"]
+        else "<p>None (or --dedup off).</p>",
         "<h2>Run history</h2>",
         _bar_chart([(h["started"], h["new"] + h["changed"]) for h in history], "Files cleaned per run"),
         _table(

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .dedup import Fingerprint
+
 STATE_DIR = ".cleaner"
 DB_NAME = "state.sqlite"
 LOCK_NAME = "lock"
@@ -34,7 +36,11 @@ CREATE TABLE IF NOT EXISTS documents (
     fingerprint TEXT NOT NULL,
     output TEXT,
     record TEXT NOT NULL,
-    jsonl TEXT
+    jsonl TEXT,
+    text_length INTEGER,
+    text_hash TEXT,
+    minhash BLOB,
+    duplicate_of TEXT
 );
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -193,10 +199,13 @@ class State:
 
     # --- recording ---------------------------------------------------------------------------
 
-    def save(self, seen: Seen, doc_id: str, record: dict, jsonl: str | None) -> None:
+    def save(
+        self, seen: Seen, doc_id: str, record: dict, jsonl: str | None, fingerprint: Fingerprint | None = None
+    ) -> None:
         """Record a cleaned document as its input was read (its outputs must already be in place)."""
+        fp = fingerprint
         self.db.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             (
                 doc_id,
                 seen.size,
@@ -206,6 +215,9 @@ class State:
                 seen.output,
                 json.dumps(record, ensure_ascii=False, sort_keys=True),
                 jsonl,
+                fp.length if fp else None,
+                fp.text_hash if fp else None,
+                fp.signature if fp else None,
             ),
         )
         self._tick()
@@ -259,14 +271,47 @@ class State:
     # --- reading back ------------------------------------------------------------------------
 
     def records(self) -> Iterator[dict]:
-        """Every document's report record, in id order, streamed."""
-        for (record,) in self.db.execute("SELECT record FROM documents ORDER BY id"):
-            yield json.loads(record)
+        """Every document's report record, in id order, streamed (a duplicate shows as dropped)."""
+        for record, duplicate_of in self.db.execute("SELECT record, duplicate_of FROM documents ORDER BY id"):
+            data = json.loads(record)
+            if duplicate_of is not None:
+                data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
+            yield data
 
     def jsonl_lines(self) -> Iterator[str]:
-        """Every kept document's documents.jsonl line, in id order, streamed."""
-        for (line,) in self.db.execute("SELECT jsonl FROM documents WHERE jsonl IS NOT NULL ORDER BY id"):
+        """Every kept document's documents.jsonl line, in id order, streamed (no duplicates)."""
+        rows = self.db.execute(
+            "SELECT jsonl FROM documents WHERE jsonl IS NOT NULL AND duplicate_of IS NULL ORDER BY id"
+        )
+        for (line,) in rows:
             yield line
+
+    # --- duplicates ---------------------------------------------------------------------------
+
+    def fingerprints(self) -> Iterator[tuple[str, Fingerprint]]:
+        """The dedup fingerprint of every kept document."""
+        rows = self.db.execute("SELECT id, text_length, text_hash, minhash FROM documents WHERE text_hash IS NOT NULL")
+        for doc_id, length, text_hash, signature in rows:
+            yield doc_id, Fingerprint(length, text_hash, signature)
+
+    def set_duplicates(self, duplicates: dict[str, str]) -> list[str]:
+        """Store which documents duplicate which; return the ids that stopped being duplicates."""
+        before = dict(self.db.execute("SELECT id, duplicate_of FROM documents WHERE duplicate_of IS NOT NULL"))
+        self.db.execute("UPDATE documents SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL")
+        self.db.executemany(
+            "UPDATE documents SET duplicate_of = ? WHERE id = ?", [(k, d) for d, k in duplicates.items()]
+        )
+        self.commit()
+        return sorted(set(before) - set(duplicates))
+
+    def duplicate_clusters(self) -> dict[str, list[str]]:
+        """Kept document -> the duplicates dropped in its favour."""
+        clusters: dict[str, list[str]] = {}
+        for doc_id, keeper in self.db.execute(
+            "SELECT id, duplicate_of FROM documents WHERE duplicate_of IS NOT NULL ORDER BY duplicate_of, id"
+        ):
+            clusters.setdefault(keeper, []).append(doc_id)
+        return clusters
 
     def history(self) -> list[RunStats]:
         """All runs, oldest first."""
