@@ -26,7 +26,13 @@ def clean(
     input_format: str = "auto",
     rules: RuleSet | None = None,
 ) -> Document:
-    """Clean one document given as bytes or text; return it with text, metadata and removals."""
+    """Clean one document given as bytes or text; return it with text, metadata and removals.
+
+    >>> body = "The new bridge opens on Monday. " * 8
+    >>> doc = clean(f"<html><body><article><p>{body}</p></article></body></html>")
+    >>> doc.input_format, doc.status.value, doc.text.startswith("The new bridge opens on Monday.")
+    ('html', 'kept', True)
+    """
     from .pipeline import process
 
     raw = data.encode("utf-8") if isinstance(data, str) else data

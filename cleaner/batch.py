@@ -83,6 +83,7 @@ def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
             list(settings.languages),
             settings.input_format,
             settings.max_bytes,
+            settings.dedup == "near",  # near dedup needs each text's MinHash signature
         ],
         separators=(",", ":"),
     )
@@ -240,14 +241,16 @@ def _init_worker(settings: Settings, ruleset: RuleSet, lock_fd: int | None) -> N
     # cleaning and not the worker's one-off start-up (about a second).
     language.detect("warm up the language profiles")
     language.stopwords(None)
-    dedup.fingerprint("warm up")
+    dedup.fingerprint("warm up", signature=settings.dedup == "near")
 
 
 def _clean_in_worker(item: Input) -> tuple[Document, Fingerprint | None]:
     """The task run in a worker: clean one input; fingerprint its text for dedup if kept."""
     assert _WORKER is not None, "worker not initialised"
     doc = clean_file(item, *_WORKER)
-    return doc, dedup.fingerprint(doc.text) if doc.status is Status.KEPT else None
+    settings = _WORKER[0]
+    kept = doc.status is Status.KEPT
+    return doc, dedup.fingerprint(doc.text, signature=settings.dedup == "near") if kept else None
 
 
 def _result(future: Future, item: Input, timeout: float) -> tuple[Document, Fingerprint | None]:

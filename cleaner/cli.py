@@ -180,6 +180,14 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     _add_rules_option(parser)
     parser.add_argument(
+        "--add-rules",
+        action="append",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a rules folder or file used beside the shipped rules (repeatable)",
+    )
+    parser.add_argument(
         "--format", choices=FORMATS, default=None, help="txt tree, documents.jsonl, or both (default: txt)"
     )
     parser.add_argument("--lang", default=None, help="keep only these languages, e.g. en,de")
@@ -238,7 +246,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = resolve_settings(args, full=args.full).settings
     if not settings.input_dir.is_dir():
         raise ConfigError(f"input folder {settings.input_dir} does not exist or is not a folder")
-    ruleset = load_rules(settings.rules_dirs)
+    ruleset = load_rules(settings.all_rules_dirs)
     progress = Progress(enabled=not settings.quiet)
     try:
         outcome = run(settings, ruleset, on_start=progress.start, on_done=progress.update)
@@ -339,7 +347,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         if not settings.input_dir.is_dir():
             print(f"a run now: input folder {settings.input_dir} is gone")
             return EXIT_OK
-        plan, *_ = plan_run(settings, load_rules(settings.rules_dirs), state)
+        plan, *_ = plan_run(settings, load_rules(settings.all_rules_dirs), state)
         print(
             f"a run now (same settings): {len(plan.new)} new, {len(plan.changed)} changed, "
             f"{len(plan.unchanged)} unchanged, {len(plan.removed)} removed"

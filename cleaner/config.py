@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .dedup import DEFAULT_THRESHOLD as DEFAULT_DEDUP_THRESHOLD
+from .dedup import EXTRA as DEDUP_EXTRA
 from .dedup import MODES as DEDUP_MODES
+from .dedup import near_available
 from .rules import DEFAULT_RULES_DIR
 
 FORMATS = ("txt", "jsonl", "both")
@@ -40,7 +42,8 @@ class Settings:
 
     input_dir: Path = Path("corpus_raw")
     output_dir: Path = Path("corpus_clean")
-    rules_dirs: tuple[Path, ...] = (DEFAULT_RULES_DIR,)
+    rules_dirs: tuple[Path, ...] = (DEFAULT_RULES_DIR,)  # --rules: replace the shipped rules
+    add_rules_dirs: tuple[Path, ...] = ()  # --add-rules: more rule folders beside them
     format: str = "txt"
     languages: tuple[str, ...] = ()  # empty: keep every language
     input_format: str = "auto"
@@ -61,12 +64,19 @@ class Settings:
             raise ConfigError(f"--workers must be at least 1, not {self.workers}")
         if self.dedup not in DEDUP_MODES:
             raise ConfigError(f"--dedup must be one of {', '.join(DEDUP_MODES)}, not {self.dedup!r}")
+        if self.dedup == "near" and not near_available():
+            raise ConfigError(f"--dedup near needs the optional extra: pip install 'cleaner[{DEDUP_EXTRA}]'")
         if not 0 < self.dedup_threshold <= 1:
             raise ConfigError(f"--dedup-threshold must be in (0, 1], not {self.dedup_threshold}")
         if self.timeout <= 0:
             raise ConfigError(f"--timeout must be positive, not {self.timeout}")
         if self.max_bytes < 1:
             raise ConfigError(f"--max-bytes must be positive, not {self.max_bytes}")
+
+    @property
+    def all_rules_dirs(self) -> tuple[Path, ...]:
+        """Every rule folder of the run: the shipped (or replacing) ones, then the added ones."""
+        return self.rules_dirs + self.add_rules_dirs
 
     @property
     def writes_txt(self) -> bool:
@@ -113,6 +123,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("input", "input_dir", (str,), _path),
     Option("output", "output_dir", (str,), _path),
     Option("rules", "rules_dirs", (list,), lambda v, base: tuple(base / str(p) for p in v)),
+    Option("add_rules", "add_rules_dirs", (list,), lambda v, base: tuple(base / str(p) for p in v)),
     Option("format", "format", (str,), lambda v, _: v),
     Option("lang", "languages", (list, str), lambda v, _: _languages(v)),
     Option("input_format", "input_format", (str,), lambda v, _: v),

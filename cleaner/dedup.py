@@ -8,12 +8,17 @@ the longest, then the smallest id, so the choice depends on neither file order n
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+#: Near duplicates need datasketch (and numpy), an optional extra: `pip install 'cleaner[dedup]'`.
+EXTRA = "dedup"
 
 MODES = ("off", "exact", "near")
 
@@ -34,11 +39,16 @@ WORD_RE = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """What dedup needs of one document: its length, exact hash and MinHash signature."""
+    """What dedup needs of one document: its length, exact hash and MinHash signature (near only)."""
 
     length: int
     text_hash: str
-    signature: bytes
+    signature: bytes | None
+
+
+def near_available() -> bool:
+    """True if the optional 'dedup' extra (datasketch) is installed."""
+    return importlib.util.find_spec("datasketch") is not None
 
 
 def normalise(text: str) -> list[str]:
@@ -46,18 +56,28 @@ def normalise(text: str) -> list[str]:
     return WORD_RE.findall(text.casefold())
 
 
-def fingerprint(text: str) -> Fingerprint:
-    """The fingerprint of one clean text."""
+def fingerprint(text: str, signature: bool) -> Fingerprint:
+    """The fingerprint of one clean text; with `signature`, its MinHash for near duplicates too."""
     words = normalise(text)
     digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+    return Fingerprint(len(text), digest, _signature(words) if signature else None)
+
+
+def _signature(words: list[str]) -> bytes:
+    """The MinHash signature of the text's word shingles, as bytes."""
+    from datasketch import MinHash
+
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
     minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
     minhash.update_batch([s.encode("utf-8") for s in sorted(shingles)])
-    return Fingerprint(len(text), digest, minhash.hashvalues.tobytes())
+    return bytes(minhash.hashvalues.tobytes())
 
 
 def _minhash(signature: bytes) -> MinHash:
     """A MinHash rebuilt from stored signature bytes."""
+    import numpy as np
+    from datasketch import MinHash
+
     values = np.frombuffer(signature, dtype=np.uint32)
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME, hashvalues=values)
 
@@ -96,8 +116,10 @@ def clusters(documents: Iterable[tuple[str, Fingerprint]], mode: str, threshold:
 
 def _join_near(docs: dict[str, Fingerprint], threshold: float, join) -> None:
     """Join documents whose estimated Jaccard similarity reaches the threshold (LSH candidates)."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    hashes = {doc_id: _minhash(fp.signature) for doc_id, fp in docs.items()}
+    hashes = {doc_id: _minhash(fp.signature) for doc_id, fp in docs.items() if fp.signature is not None}
     for doc_id, minhash in hashes.items():
         lsh.insert(doc_id, minhash)
     for doc_id, minhash in hashes.items():

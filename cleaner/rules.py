@@ -115,7 +115,14 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 def load_rules(dirs: Sequence[Path | str] | None = None) -> RuleSet:
-    """Load and validate every `*.yaml` file under the given folders (default: the shipped rules)."""
+    """Load and validate every `*.yaml` file under the given folders (default: the shipped rules).
+
+    >>> rules = load_rules()
+    >>> [f.name for f in rules.files]
+    ['default']
+    >>> any(r.matches("Back to top") for r in rules.for_document(None, "").of("drop_lines"))
+    True
+    """
     paths = list(_rule_paths(dirs or [DEFAULT_RULES_DIR]))
     if not paths:
         raise RuleError(f"no rule files (*.yaml) in {', '.join(map(str, dirs or []))}")

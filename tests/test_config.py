@@ -127,3 +127,16 @@ def test_every_subcommand_help_has_an_example(capsys):
         with pytest.raises(SystemExit):
             main([*command, "--help"])
         assert "example: cleaner" in capsys.readouterr().out
+
+
+def test_add_rules_works_beside_the_shipped_rules_and_rules_replaces_them(tmp_path):
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "x.yaml").write_text("name: extra\ndrop_lines:\n  - {id: promo, pattern: '(?i)^moscow.s demands include'}\n")
+    seeds = SAMPLE / "seeds"
+    for flag, out in (("--add-rules", tmp_path / "added"), ("--rules", tmp_path / "replaced")):
+        assert main(["run", str(seeds), str(out), "--quiet", "--workers", "1", flag, str(extra)]) == 0
+    added = json.loads((tmp_path / "added" / "report.json").read_text())["totals"]["removed_by_reason"]
+    replaced = json.loads((tmp_path / "replaced" / "report.json").read_text())["totals"]["removed_by_reason"]
+    assert added["rule:extra/promo"] == 3 and "rule:default/related-articles" in added
+    assert replaced["rule:extra/promo"] == 3 and not any(r.startswith("rule:default/") for r in replaced)

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from conftest import output_files, run_batch
 
-from cleaner.dedup import clusters, fingerprint
+from cleaner.dedup import clusters
+from cleaner.dedup import fingerprint as exact_fingerprint
+
+
+def fingerprint(text: str):
+    """A fingerprint with its MinHash signature, as --dedup near makes them."""
+    return exact_fingerprint(text, signature=True)
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus_raw" / "seeds"
 STORY = (SEEDS / "001_8a553b9692560df8.txt").read_text(encoding="utf-8")
@@ -34,6 +40,22 @@ def test_a_page_and_its_lightly_edited_copy_form_one_cluster():
 def test_unrelated_pages_on_the_same_story_are_not_duplicates():
     texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.iterdir())}
     assert clusters([(k, fingerprint(v)) for k, v in texts.items()], "near", 0.8) == {}
+
+
+def test_exact_fingerprints_need_no_signature():
+    assert exact_fingerprint(STORY, signature=False).signature is None
+    assert exact_fingerprint(STORY, signature=False).text_hash == fingerprint(STORY).text_hash
+
+
+def test_near_without_the_extra_is_a_one_line_error_naming_it(monkeypatch, tmp_path, capsys):
+    import cleaner.config
+    from cleaner.cli import main
+
+    monkeypatch.setattr(cleaner.config, "near_available", lambda: False)
+    assert main(["run", str(SEEDS), str(tmp_path / "out"), "--dedup", "near"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "cleaner[dedup]" in err
+    assert main(["run", str(SEEDS), str(tmp_path / "out"), "--dedup", "exact", "--quiet"]) == 0
 
 
 def test_exact_mode_only_joins_identical_texts():
