@@ -197,6 +197,11 @@ def _clean_all(
     todo: list[Input], settings: Settings, ruleset: RuleSet, stop: Stop, lock_fd: int | None
 ) -> Iterator[tuple[Input, tuple[Document, Fingerprint | None]]]:
     """Clean inputs in worker processes, a bounded number in flight; yield them as they finish."""
+    if settings.engine == "dask":
+        from .engine_dask import clean_all
+
+        yield from clean_all(todo, settings, ruleset, stop)
+        return
     queue = iter(todo)
     with ProcessPool(
         max_workers=settings.workers, initializer=_init_worker, initargs=(settings, ruleset, lock_fd)
@@ -245,10 +250,14 @@ def _init_worker(settings: Settings, ruleset: RuleSet, lock_fd: int | None) -> N
 
 
 def _clean_in_worker(item: Input) -> tuple[Document, Fingerprint | None]:
-    """The task run in a worker: clean one input; fingerprint its text for dedup if kept."""
+    """The task run in a pool worker, with the settings and rules it was given at start."""
     assert _WORKER is not None, "worker not initialised"
-    doc = clean_file(item, *_WORKER)
-    settings = _WORKER[0]
+    return clean_and_fingerprint(item, *_WORKER)
+
+
+def clean_and_fingerprint(item: Input, settings: Settings, ruleset: RuleSet) -> tuple[Document, Fingerprint | None]:
+    """Clean one input; fingerprint its text for dedup if it is kept (what every engine runs)."""
+    doc = clean_file(item, settings, ruleset)
     kept = doc.status is Status.KEPT
     return doc, dedup.fingerprint(doc.text, signature=settings.dedup == "near") if kept else None
 

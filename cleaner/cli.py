@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from . import __version__, clean
 from .config import (
     DEDUP_MODES,
+    ENGINES,
     FORMATS,
     INPUT_FORMATS,
     OPTIONS,
@@ -209,6 +210,15 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--dedup-threshold", type=float, default=None, help="Jaccard similarity for near duplicates (default: 0.8)"
+    )
+    parser.add_argument(
+        "--engine", choices=ENGINES, default=None, help="local process pool, or a Dask cluster (default: local)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://host:8786 (default: a local one)",
     )
     parser.add_argument("--quiet", action="store_true", default=None, help="no progress and no summary")
 

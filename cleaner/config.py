@@ -6,6 +6,7 @@ in `cleaner config show`), the Settings field it fills, the TOML type it takes a
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import tomllib
@@ -21,6 +22,7 @@ from .dedup import near_available
 from .rules import DEFAULT_RULES_DIR
 
 FORMATS = ("txt", "jsonl", "both")
+ENGINES = ("local", "dask")
 INPUT_FORMATS = ("auto", "html", "text")
 
 #: Files larger than this are recorded as too large instead of cleaned: a page is rarely over
@@ -54,6 +56,8 @@ class Settings:
     full: bool = False  # redo every input, not only new and changed ones
     dedup: str = "off"  # "off" | "exact" | "near": drop duplicate documents across the corpus
     dedup_threshold: float = DEFAULT_DEDUP_THRESHOLD
+    engine: str = "local"  # "local": a process pool here; "dask": a dask.distributed cluster
+    scheduler: str | None = None  # dask scheduler address; None starts a local Dask cluster
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -68,6 +72,10 @@ class Settings:
             raise ConfigError(f"--dedup near needs the optional extra: pip install 'cleaner[{DEDUP_EXTRA}]'")
         if not 0 < self.dedup_threshold <= 1:
             raise ConfigError(f"--dedup-threshold must be in (0, 1], not {self.dedup_threshold}")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"--engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
+        if self.engine == "dask" and importlib.util.find_spec("distributed") is None:
+            raise ConfigError("--engine dask needs the optional extra: pip install 'cleaner[dask]'")
         if self.timeout <= 0:
             raise ConfigError(f"--timeout must be positive, not {self.timeout}")
         if self.max_bytes < 1:
@@ -133,6 +141,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("quiet", "quiet", (bool,), lambda v, _: v),
     Option("dedup", "dedup", (str,), lambda v, _: v),
     Option("dedup_threshold", "dedup_threshold", (int, float), lambda v, _: float(v)),
+    Option("engine", "engine", (str,), lambda v, _: v),
+    Option("scheduler", "scheduler", (str,), lambda v, _: v),
 )
 OPTION_KEYS = {o.key: o for o in OPTIONS}
 

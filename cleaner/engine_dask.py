@@ -1,0 +1,69 @@
+"""The Dask engine: the same per-file work as the local pool, on a dask.distributed cluster.
+
+Workers read the inputs and clean them; this process writes every output and the state, exactly
+as with the local engine, so the results are byte-identical. On a real cluster the workers must
+see INPUT at the same path (a shared filesystem). `--timeout` is not enforced here: Dask cannot
+stop a running task, so a stuck file holds one worker thread until it finishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .batch import TASKS_PER_WORKER, Stop, clean_and_fingerprint
+from .config import Settings
+from .corpus import Input
+from .dedup import Fingerprint
+from .document import Document
+from .rules import RuleSet
+
+
+def clean_all(
+    todo: list[Input], settings: Settings, ruleset: RuleSet, stop: Stop
+) -> Iterator[tuple[Input, tuple[Document, Fingerprint | None]]]:
+    """Clean inputs on the cluster, a bounded number in flight; yield them as they finish."""
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if settings.scheduler is None:
+        cluster = LocalCluster(n_workers=settings.workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    client = Client(settings.scheduler or cluster)
+    try:
+        shared = client.scatter((settings, ruleset), broadcast=True)
+        queue = iter(todo)
+        running: dict = {}
+        pending = as_completed()
+
+        def submit_next() -> None:
+            item = next(queue, None)
+            if item is not None:
+                future = client.submit(_remote, item, shared, key=f"clean-{item.id}-{id(item)}", pure=False)
+                running[future] = item
+                pending.add(future)
+
+        for _ in range(max(1, len(client.scheduler_info()["workers"])) * TASKS_PER_WORKER):
+            submit_next()
+        for future in pending:
+            item = running.pop(future)
+            yield item, _result(future, item)
+            if stop.requested:
+                client.cancel(list(running))
+                break
+            submit_next()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _remote(item: Input, shared: tuple[Settings, RuleSet]) -> tuple[Document, Fingerprint | None]:
+    """The task run on a Dask worker."""
+    return clean_and_fingerprint(item, *shared)
+
+
+def _result(future, item: Input) -> tuple[Document, Fingerprint | None]:
+    """A finished task's result; an error on the worker becomes a failed document."""
+    try:
+        return future.result()
+    except Exception as exc:  # the worker's exception, re-raised here by distributed
+        return Document(item.id).fail(f"dask worker error: {type(exc).__name__}: {exc}"), None

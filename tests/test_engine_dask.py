@@ -1,0 +1,40 @@
+"""The Dask engine gives the local engine's outputs, byte for byte (issue: scale-out on Dask)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import output_files, run_batch
+
+distributed = pytest.importorskip("distributed", reason="dask[distributed] is in the test extras")
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus_raw"
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
+        yield c
+
+
+def test_dask_cluster_output_is_byte_identical_to_the_local_engine(cluster, tmp_path):
+    local, on_dask = tmp_path / "local", tmp_path / "dask"
+    run_batch(SAMPLE, local, format="both", dedup="exact", workers=2)
+    result = run_batch(SAMPLE, on_dask, format="both", dedup="exact", engine="dask", scheduler=cluster.scheduler_address)
+    assert result.outcome.cleaned == len(result.documents) > 10
+    assert output_files(on_dask) == output_files(local)
+
+
+def test_dask_runs_are_incremental_too(cluster, tmp_path):
+    out = tmp_path / "out"
+    run_batch(SAMPLE, out, engine="dask", scheduler=cluster.scheduler_address)
+    again = run_batch(SAMPLE, out, engine="dask", scheduler=cluster.scheduler_address)
+    assert again.outcome.cleaned == 0
+
+
+def test_dask_without_a_scheduler_starts_its_own_local_cluster(tmp_path):
+    out = tmp_path / "out"
+    result = run_batch(SAMPLE / "seeds", out, engine="dask", workers=2)
+    assert sorted(p.name for p in out.glob("*.txt")) == sorted(p.stem + ".txt" for p in (SAMPLE / "seeds").iterdir())
+    assert all(r["status"] == "kept" for r in result.documents)
