@@ -119,8 +119,10 @@ def run(
         recorder = _Recorder(state, settings, ruleset, targets, outcome, on_done)
         with _stop_on_signals() as stop:
             recorder.clean(todo, stop)
-            restored = _apply_dedup(state, settings, out) if not stop.requested else []
-            recorder.clean([i for i in inputs if i.id in set(restored)], stop)
+            if not stop.requested:
+                _apply_dedup(state, settings, out)
+                missing = set(state.missing_outputs(out))  # duplicates no more, or deleted by hand
+                recorder.clean([i for i in inputs if i.id in missing], stop)
         state.commit()
         outcome.interrupted_by = stop.signal
         if settings.writes_jsonl:
@@ -178,19 +180,16 @@ class _Recorder:
                 self.on_done(record)
 
 
-def _apply_dedup(state: State, settings: Settings, out: Path) -> list[str]:
-    """Cluster duplicates, remove their outputs; return the ids that must be written again."""
-    duplicates = (
-        dedup.clusters(state.fingerprints(), settings.dedup, settings.dedup_threshold)
-        if (settings.dedup != "off")
-        else {}
-    )
-    restored = state.set_duplicates(duplicates)
+def _apply_dedup(state: State, settings: Settings, out: Path) -> None:
+    """Cluster duplicates (none when dedup is off) and remove their outputs."""
+    duplicates = {}
+    if settings.dedup != "off":
+        duplicates = dedup.clusters(state.fingerprints(), settings.dedup, settings.dedup_threshold)
+    state.set_duplicates(duplicates)
     for doc_id in duplicates:  # all, not only new ones: a crash may have left one behind
         output = state.output_of(doc_id)
         if output:
             (out / output).unlink(missing_ok=True)
-    return restored
 
 
 def _clean_all(

@@ -294,15 +294,20 @@ class State:
         for doc_id, length, text_hash, signature in rows:
             yield doc_id, Fingerprint(length, text_hash, signature)
 
-    def set_duplicates(self, duplicates: dict[str, str]) -> list[str]:
-        """Store which documents duplicate which; return the ids that stopped being duplicates."""
-        before = dict(self.db.execute("SELECT id, duplicate_of FROM documents WHERE duplicate_of IS NOT NULL"))
+    def set_duplicates(self, duplicates: dict[str, str]) -> None:
+        """Store which documents duplicate which (replacing what was stored)."""
         self.db.execute("UPDATE documents SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL")
         self.db.executemany(
             "UPDATE documents SET duplicate_of = ? WHERE id = ?", [(k, d) for d, k in duplicates.items()]
         )
         self.commit()
-        return sorted(set(before) - set(duplicates))
+
+    def missing_outputs(self, out: Path) -> Iterator[str]:
+        """Kept, non-duplicate documents whose text output is not in `out` (to be written again)."""
+        for doc_id, record in self.db.execute("SELECT id, record FROM documents WHERE duplicate_of IS NULL"):
+            output = json.loads(record).get("output")
+            if output and not (out / output).is_file():
+                yield doc_id
 
     def duplicate_clusters(self) -> dict[str, list[str]]:
         """Kept document -> the duplicates dropped in its favour."""

@@ -113,3 +113,13 @@ def test_dedup_is_the_same_for_one_and_two_workers(corpus, tmp_path):
     run_batch(corpus, one, dedup="near", format="both", workers=1)
     run_batch(corpus, two, dedup="near", format="both", workers=2)
     assert output_files(one) == output_files(two)
+
+
+def test_an_output_deleted_by_hand_is_written_again(corpus, tmp_path):
+    out = tmp_path / "out"
+    first = run_batch(corpus, out)
+    before = output_files(out)
+    (out / "other.txt").unlink()
+    again = run_batch(corpus, out)
+    assert first.outcome.cleaned == 3 and again.outcome.cleaned == 1
+    assert output_files(out) == before
