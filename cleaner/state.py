@@ -7,7 +7,6 @@ never claims an output that is not there; at worst a file is cleaned again, with
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import json
@@ -334,13 +333,3 @@ def _content_changed(path: Path, before: Seen) -> bool:
     if stat.st_size == before.size and stat.st_mtime_ns == before.mtime_ns:
         return False
     return stat.st_size != before.size or not before.sha256 or file_hash(path) != before.sha256
-
-
-@contextlib.contextmanager
-def opened(output_dir: Path) -> Iterator[State]:
-    """The state of an output folder, locked for this run."""
-    state = State(output_dir)
-    try:
-        yield state
-    finally:
-        state.close()
