@@ -8,6 +8,7 @@ carries a named heuristic as its reason.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 from collections.abc import Mapping, Sequence
@@ -74,6 +75,20 @@ AUTHOR_BIO_RE = re.compile(
     r"fundador(?:a)?|gründungspartner(?:in)?))"
 )
 AUTHOR_BIO_TAIL = 3
+#: The first-person form of the same note on blogs ("I am Joyce from …", "Ich bin Steffi, …"): a
+#: name right after "I am", then a comma or an origin, as the blogger introduces themself.
+SELF_INTRO_RE = re.compile(
+    r"^(?:(?:Hi|Hallo|Hey|Hello)[,!]? )?(?:I am|I'm|I’m|Ich bin|Je suis|Soy|My name is|Mein Name ist|Ich heiße) "
+    r"[A-ZÄÖÜ][\w-]+(?: [A-ZÄÖÜ][\w-]+)?(?:,| from| aus| und| and| –| -)"
+)
+
+#: After the article's last paragraph at the body's indentation, a run of this many removed lines
+#: (share bars, "related" lists, comment forms) marks the end of the article: prose further down at
+#: another indentation is a site blurb, an author box or a licence note, not the article going on.
+DETACHED_GAP_MIN = 5
+#: Footers, bios and site blurbs are short next to the article; a detached tail holding this share
+#: of the article's text or more is a part of the article in another layout box, and stays.
+DETACHED_MAX_SHARE = 0.5
 
 
 class Quality(enum.StrEnum):
@@ -102,6 +117,7 @@ NAVIGATION = heuristic("navigation")
 LINK_TAIL = heuristic("link-tail")
 TRAILING_HEADING = heuristic("trailing-heading")
 AUTHOR_BIO = heuristic("author-bio")
+DETACHED_TAIL = heuristic("detached-tail")
 
 
 def classify(
@@ -126,6 +142,7 @@ def classify(
     qualities = short_article(doc.blocks, qualities)
     qualities = off_indent(doc.blocks, qualities)
     settle(doc.blocks, qualities, protected)
+    drop_detached_tail(doc.blocks, qualities, protected)
     drop_author_bio(doc.blocks, protected)
 
 
@@ -133,8 +150,37 @@ def drop_author_bio(blocks: list[Block], protected: set[int]) -> None:
     """Drop an author's note ("Jane Doe is a reporter at …") among the last kept lines."""
     tail = [i for i, b in enumerate(blocks) if b.kept][-AUTHOR_BIO_TAIL:]
     for i in tail:
-        if i not in protected and AUTHOR_BIO_RE.match(blocks[i].text):
+        if i not in protected and (AUTHOR_BIO_RE.match(blocks[i].text) or SELF_INTRO_RE.match(blocks[i].text)):
             blocks[i].removed = AUTHOR_BIO
+
+
+def drop_detached_tail(blocks: list[Block], qualities: Sequence[Quality], protected: set[int]) -> None:
+    """Drop kept lines off the body's indentation that sit well after the article's last paragraph."""
+    end = _body_end(blocks, qualities)
+    if end is None:
+        return
+    body = blocks[end].indent
+    tail, gap = [], 0
+    for i in range(end + 1, len(blocks)):
+        if not blocks[i].kept:
+            gap += 1
+        elif gap >= DETACHED_GAP_MIN and blocks[i].indent != body and i not in protected:
+            tail.append(i)
+    article = sum(len(b.text) for b in blocks[: end + 1] if b.kept)
+    if sum(len(blocks[i].text) for i in tail) >= DETACHED_MAX_SHARE * article:
+        return  # more text than the article itself: a second part of it, not a footer
+    for i in tail:
+        blocks[i].removed = DETACHED_TAIL
+
+
+def _body_end(blocks: Sequence[Block], qualities: Sequence[Quality]) -> int | None:
+    """The index of the last kept good paragraph at the article body's indentation."""
+    body = article_indent(blocks, qualities)
+    for i in range(len(blocks) - 1, -1, -1):
+        b = blocks[i]
+        if b.kept and b.indent == body and qualities[i] is Quality.GOOD and b.kind is BlockKind.PARAGRAPH:
+            return i
+    return None
 
 
 def drop_image_credits(blocks: list[Block], protected: set[int]) -> None:
@@ -319,7 +365,7 @@ def off_indent(blocks: list[Block], qualities: list[Quality]) -> list[Quality]:
     ]
 
 
-def article_indent(blocks: list[Block], qualities: Sequence[Quality]) -> int | None:
+def article_indent(blocks: Sequence[Block], qualities: Sequence[Quality]) -> int | None:
     """The indentation of the heaviest unbroken run of good prose: the article body's."""
     # A run is a stretch of blocks at one indentation; a block at another ends it. Weighing runs
     # rather than all text at an indentation keeps a long comment thread (many short runs split
@@ -341,9 +387,40 @@ def settle(blocks: list[Block], qualities: Sequence[Quality], protected: set[int
     kept = [i for i, b in enumerate(blocks) if b.kept]
     classes = [qualities[i] for i in kept]
     final = [_settled(pos, classes) for pos in range(len(classes))]
+    for pos in _body_rescued(blocks, kept, classes):
+        final[pos] = Quality.GOOD
     for i, verdict in zip(kept, final, strict=True):
         if verdict is Quality.BAD and i not in protected:
             blocks[i].removed = NAVIGATION if blocks[i].kind is BlockKind.LIST_ITEM else BOILERPLATE
+
+
+def _body_rescued(blocks: Sequence[Block], kept: Sequence[int], classes: Sequence[Quality]) -> list[int]:
+    """Positions of body lines, and of list items nested under the body, sandwiched in good prose."""
+    # Text dumps interleave the article with widgets at other depths (share counts, "Pin" links,
+    # image boxes); a subheading between two paragraphs must not be judged by the widget next to
+    # it, so the body's lines are judged among the body's lines alone. A list nested deeper than
+    # the body (steps, ingredients, points) between two good paragraphs is the article's own list.
+    body = article_indent([blocks[i] for i in kept], classes)
+    if body is None:
+        return []
+    on_body = [pos for pos, i in enumerate(kept) if blocks[i].indent == body]
+    sub = [classes[pos] for pos in on_body]
+    rescued = [pos for n, pos in enumerate(on_body) if _sandwiched(n, sub)]
+    nested = [pos for pos, i in enumerate(kept) if blocks[i].indent > body and blocks[i].kind is BlockKind.LIST_ITEM]
+    return rescued + [pos for pos in nested if _nested_sandwiched(pos, on_body, sub)]
+
+
+def _nested_sandwiched(pos: int, on_body: Sequence[int], sub: Sequence[Quality]) -> bool:
+    """True if the body lines around kept position `pos` are good on both sides."""
+    n = bisect.bisect(on_body, pos)
+    return _sandwiched(n, [*sub[:n], Quality.SHORT, *sub[n:]])
+
+
+def _sandwiched(pos: int, classes: Sequence[Quality]) -> bool:
+    """True if the nearest good-or-bad blocks on both sides of `pos` are good."""
+    before = _neighbour(classes, pos, -1, skip_near_good=True)
+    after = _neighbour(classes, pos, +1, skip_near_good=True)
+    return before is after is Quality.GOOD
 
 
 def _settled(pos: int, classes: Sequence[Quality]) -> Quality:
