@@ -116,7 +116,7 @@ def drop_elements(tree: HtmlElement, rules: tuple[Rule, ...]) -> list[Removal]:
         for element in compiled(rule.css or "*")(tree):
             if element.getparent() is None or _protected(element):
                 continue
-            text = " ".join(element.text_content().split())
+            text = " ".join(" ".join(element.itertext()).split())
             if len(text) >= SELECTOR_MAX_TEXT_SHARE * page_chars:
                 continue
             removed.append(Removal(element.sourceline or 0, text[:REMOVED_ELEMENT_PREVIEW], rule.reason))

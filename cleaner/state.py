@@ -329,7 +329,10 @@ class State:
 
 def _content_changed(path: Path, before: Seen) -> bool:
     """Size and mtime first (cheap); when they differ, the hash decides (a touch is no change)."""
-    stat = path.stat()
-    if stat.st_size == before.size and stat.st_mtime_ns == before.mtime_ns:
-        return False
-    return stat.st_size != before.size or not before.sha256 or file_hash(path) != before.sha256
+    try:
+        stat = path.stat()
+        if stat.st_size == before.size and stat.st_mtime_ns == before.mtime_ns:
+            return False
+        return stat.st_size != before.size or not before.sha256 or file_hash(path) != before.sha256
+    except OSError:
+        return True  # unreadable now (a broken link, permissions): clean it again to record why

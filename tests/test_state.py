@@ -377,3 +377,20 @@ def test_state_keeps_the_last_settings_and_history(tree, tmp_path):
     assert not any(h.interrupted for h in history)
     values = list(saved.values())  # by option key; the keys are the config file's business
     assert str(tree) in values and "both" in values and ["en"] in values
+
+
+def test_an_unreadable_input_is_recorded_again_not_a_crash(tmp_path):
+    from cleaner.cli import main
+
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "good.txt").write_text(
+        "The council met on Tuesday and agreed to build a new bridge over the river, officials said on Wednesday.\n"
+    )
+    (root / "broken.txt").symlink_to(tmp_path / "missing.txt")
+    out = tmp_path / "out"
+    for _ in range(2):
+        assert main(["run", str(root), str(out), "--quiet", "--workers", "1"]) == 1  # a failure, not a crash (70)
+    report = json.loads((out / "report.json").read_text())
+    broken = next(d for d in report["documents"] if d["id"] == "broken.txt")
+    assert broken["status"] == "failed" and "cannot read" in broken["reason"]
