@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from . import language
 from .document import Block, BlockKind, Document, LineHint, Origin, Reason
@@ -90,6 +90,14 @@ DETACHED_GAP_MIN = 5
 #: of the article's text or more is a part of the article in another layout box, and stays.
 DETACHED_MAX_SHARE = 0.5
 
+#: The lede sits right above the article's first paragraph: at most this many kept lines up
+#: (a byline, a date and an image credit may stand between), and it is the nearest prose there.
+LEDE_MAX_GAP = 3
+#: The marks that end a full sentence (not a colon, which leads into a list or a link).
+FULL_STOPS = tuple('.!?…"”»’)。！？」')
+#: A lede is a sentence or two; shorter prose-like lines above the body are captions and kickers.
+LEDE_MIN_CHARS = 80
+
 
 class Quality(enum.StrEnum):
     """The context-free class of a block (jusText's good / near-good / short / bad)."""
@@ -139,9 +147,9 @@ def classify(
     qualities = [quality(b, stopwords, known_language) for b in doc.blocks]
     if known_language:
         qualities = other_languages(doc.blocks, qualities)
-    qualities = short_article(doc.blocks, qualities)
-    qualities = off_indent(doc.blocks, qualities)
-    settle(doc.blocks, qualities, protected)
+    base = short_article(doc.blocks, qualities)
+    qualities = off_indent(doc.blocks, base)
+    settle(doc.blocks, qualities, protected, find_lede(doc.blocks, base, qualities))
     drop_detached_tail(doc.blocks, qualities, protected)
     drop_author_bio(doc.blocks, protected)
 
@@ -382,16 +390,68 @@ def article_indent(blocks: Sequence[Block], qualities: Sequence[Quality]) -> int
     return best
 
 
-def settle(blocks: list[Block], qualities: Sequence[Quality], protected: set[int]) -> None:
+def settle(blocks: list[Block], qualities: Sequence[Quality], protected: set[int], ledes: Collection[int] = ()) -> None:
     """The context pass (jusText's): settle short and near-good blocks by their neighbours."""
     kept = [i for i, b in enumerate(blocks) if b.kept]
     classes = [qualities[i] for i in kept]
     final = [_settled(pos, classes) for pos in range(len(classes))]
     for pos in _body_rescued(blocks, kept, classes):
         final[pos] = Quality.GOOD
+    for pos, i in enumerate(kept):
+        if i in ledes or _adjoins_body(blocks, qualities, i):
+            final[pos] = Quality.GOOD
     for i, verdict in zip(kept, final, strict=True):
         if verdict is Quality.BAD and i not in protected:
             blocks[i].removed = NAVIGATION if blocks[i].kind is BlockKind.LIST_ITEM else BOILERPLATE
+
+
+def find_lede(blocks: Sequence[Block], base: Sequence[Quality], qualities: Sequence[Quality]) -> set[int]:
+    """The index of the lede: the last prose line just above the article's first paragraph, if any."""
+    # News pages set the lede (standfirst) in its own box above the body, often at another
+    # indentation, where off_indent demotes it and the chrome around it (dates, bylines, credits)
+    # outvotes it. Only a full sentence or two, the nearest prose above the body, is taken.
+    first = _body_start(blocks, qualities)
+    if first is None:
+        return set()
+    above = [i for i in range(first - 1, -1, -1) if blocks[i].kept][:LEDE_MAX_GAP]
+    for i in above:
+        if base[i] is Quality.GOOD:
+            return set()
+        if base[i] is Quality.NEAR_GOOD:
+            return {i} if _is_lede(blocks[i]) else set()
+    return set()
+
+
+def _is_lede(block: Block) -> bool:
+    """A paragraph long enough to be a sentence or two, ending like one."""
+    return block.kind is BlockKind.PARAGRAPH and len(block.text) >= LEDE_MIN_CHARS and block.text.endswith(SENTENCE_END)
+
+
+def _adjoins_body(blocks: Sequence[Block], qualities: Sequence[Quality], i: int) -> bool:
+    """A short sentence right next to a good paragraph at its own indentation (same text box)."""
+    # An opening question or a sign-off ("Bis morgen.", "Thanks for reading!") is too short to
+    # count as prose, and at the edge of its text it has no good line on its far side to save it.
+    # Lines already bad (off the body's indentation, or word lists) stay bad.
+    block = blocks[i]
+    if qualities[i] is Quality.BAD or block.kind is not BlockKind.PARAGRAPH or not block.text.endswith(FULL_STOPS):
+        return False
+    return any(
+        0 <= j < len(blocks)
+        and blocks[j].kept
+        and blocks[j].indent == block.indent
+        and blocks[j].kind is BlockKind.PARAGRAPH
+        and qualities[j] is Quality.GOOD
+        for j in (i - 1, i + 1)
+    )
+
+
+def _body_start(blocks: Sequence[Block], qualities: Sequence[Quality]) -> int | None:
+    """The index of the first kept good paragraph at the article body's indentation."""
+    body = article_indent(blocks, qualities)
+    for i, b in enumerate(blocks):
+        if b.kept and b.indent == body and qualities[i] is Quality.GOOD and b.kind is BlockKind.PARAGRAPH:
+            return i
+    return None
 
 
 def _body_rescued(blocks: Sequence[Block], kept: Sequence[int], classes: Sequence[Quality]) -> list[int]:
