@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from dataclasses import dataclass, field
 
 import trafilatura
@@ -19,6 +20,7 @@ from trafilatura.utils import HTML_PARSER, load_html
 
 from .document import Document, LineHint, Removal
 from .rules import Rule, RuleSet
+from .segment import SENTENCE_END
 
 #: trafilatura logs every discarded page at WARNING; we record our own reason instead.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -50,6 +52,23 @@ HINT_LOOKAHEAD = 40
 
 #: The list marker trafilatura's plain-text output puts before a list item.
 ITEM_MARKER = "- "
+
+#: Class names that mark an article's lede (teaser, standfirst, chapô, excerpt): trafilatura often
+#: drops it as a header box, though it is the article's first paragraph.
+LEDE_CLASS_RE = re.compile(
+    r"(?i)(?:^|[\s_-])(?:lead|teaser|intro|summary|standfirst|excerpt|chapo|abstract)(?=$|[\s_-])"
+)
+
+#: A lede is a sentence or two of prose, not a kicker, a "read more" label or a run of teaser
+#: titles (which ends without a sentence mark).
+LEDE_MIN_CHARS = 80
+#: Nor a whole article summary box.
+LEDE_MAX_CHARS = 800
+
+#: How many characters of the first extracted line identify its paragraph in the page.
+LEDE_ANCHOR_CHARS = 60
+#: The body's first paragraph is among the first few lines (a title, kicker or date may come first).
+LEDE_BODY_LINES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +153,7 @@ def _protected(element: HtmlElement) -> bool:
 def main_text(tree: HtmlElement, url: str | None) -> Extraction:
     """Run trafilatura for the main text and metadata; an empty page gives empty text."""
     anchors = anchor_texts(tree)  # before extraction, which prunes the tree
+    outline = page_outline(tree)
     result = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -146,9 +166,62 @@ def main_text(tree: HtmlElement, url: str | None) -> Extraction:
     )
     if not isinstance(result, trafilatura.settings.Document):  # None, or a dict if asked for one
         return Extraction("", None, None, None)
-    text = result.text or ""
+    text = with_lede(result.text or "", outline, anchors)
     hints = line_hints(text, result.body, anchors) if result.body is not None else {}
     return Extraction(text, result.title, result.url, result.date, hints)
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """Where the page's headline, paragraphs and lede-classed elements sit, in document order."""
+
+    headline: int  # position of the first <h1>, -1 if none
+    paragraphs: list[tuple[int, str]]
+    ledes: list[tuple[int, str]]
+
+
+def page_outline(tree: HtmlElement) -> Outline:
+    """Record, before extraction, the positions and texts a lede is looked for by."""
+    headline, paragraphs, ledes = -1, [], []
+    for position, el in enumerate(tree.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "h1" and headline < 0:
+            headline = position
+        elif el.tag == "p":
+            paragraphs.append((position, _norm(el.text_content())))
+        if LEDE_CLASS_RE.search(el.get("class") or ""):
+            text = _norm(el.text_content())
+            if LEDE_MIN_CHARS <= len(text) <= LEDE_MAX_CHARS and text.endswith(SENTENCE_END):
+                ledes.append((position, text))
+    return Outline(headline, paragraphs, ledes)
+
+
+def with_lede(text: str, outline: Outline, anchors: frozenset[str]) -> str:
+    """Put back the lede trafilatura left out: the lede-classed element between headline and body."""
+    lines = text.split("\n")
+    found = _body_start(lines, outline)
+    if found is None:
+        return text
+    number, position, key = found
+    between = [t for at, t in outline.ledes if outline.headline < at < position]
+    if not between:
+        return text
+    lede = between[-1]
+    if key in lede or lede in anchors or lede[:LEDE_ANCHOR_CHARS] in _norm(text):
+        return text
+    return "\n".join([*lines[:number], lede, *lines[number:]])
+
+
+def _body_start(lines: list[str], outline: Outline) -> tuple[int, int, str] | None:
+    """The first of the first few lines found in a page paragraph: line index, page position, key."""
+    for number, line in enumerate(lines[:LEDE_BODY_LINES]):
+        key = _norm(line).removeprefix(ITEM_MARKER)[:LEDE_ANCHOR_CHARS]
+        if key:
+            position = next((at for at, para in outline.paragraphs if key in para), None)
+            if position is not None:
+                return number, position, key
+    return None
 
 
 def _norm(text: str) -> str:

@@ -208,3 +208,33 @@ def test_deeply_nested_article_with_shallow_chrome_is_not_kept_without_its_artic
         assert ARTICLE_PARAGRAPHS[0] in doc.text, "kept without its article"
     else:
         assert doc.status is Status.FAILED and "nest" in doc.reason
+
+
+# --- the lede trafilatura leaves out ------------------------------------------------------------
+
+LEDE = "The council has approved the new footbridge after a decade of debate, ending one of the town's longest disputes."
+BODY = "The bridge, which will link the old market square with the railway station, is expected to open in 2026."
+
+
+def _outline():
+    from cleaner.html import Outline
+
+    return Outline(headline=1, paragraphs=[(10, BODY)], ledes=[(5, LEDE)])
+
+
+def test_a_lede_between_headline_and_body_is_put_back_before_the_body():
+    from cleaner.html import with_lede
+
+    assert with_lede(f"{BODY}\nSecond paragraph.", _outline(), frozenset()).split("\n") == [
+        LEDE,
+        BODY,
+        "Second paragraph.",
+    ]
+
+
+def test_a_lede_already_extracted_or_only_a_link_is_left_alone():
+    from cleaner.html import with_lede
+
+    text = f"{LEDE}\n{BODY}"
+    assert with_lede(text, _outline(), frozenset()) == text
+    assert with_lede(BODY, _outline(), frozenset({LEDE})) == BODY
