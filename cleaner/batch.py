@@ -70,6 +70,7 @@ class Stop:
 
     @property
     def requested(self) -> bool:
+        """True once a stop signal has arrived."""
         return self.signal is not None
 
 
@@ -208,6 +209,7 @@ def _clean_all(
         running: dict = {}
 
         def submit_next() -> None:
+            """Queue the next input, if any is left."""
             item = next(queue, None)
             if item is not None:
                 running[pool.schedule(_clean_in_worker, (item,), timeout=settings.timeout)] = item

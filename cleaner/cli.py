@@ -224,6 +224,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_rules_option(parser: argparse.ArgumentParser) -> None:
+    """--rules: rule folders that replace the shipped ones."""
     parser.add_argument(
         "--rules",
         action="append",
@@ -235,6 +236,7 @@ def _add_rules_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_input_format_option(parser: argparse.ArgumentParser) -> None:
+    """--input-format for the single-document commands."""
     parser.add_argument(
         "--input-format",
         choices=INPUT_FORMATS,

@@ -124,6 +124,7 @@ class Option:
 
 
 def _path(value: str, base: Path) -> Path:
+    """A path from a config file, relative to the file's folder."""
     return base / value
 
 

@@ -88,12 +88,14 @@ def clusters(documents: Iterable[tuple[str, Fingerprint]], mode: str, threshold:
     parent = {doc_id: doc_id for doc_id in docs}
 
     def root(doc_id: str) -> str:
+        """The representative of a document's cluster (union-find with path halving)."""
         while parent[doc_id] != doc_id:
             parent[doc_id] = parent[parent[doc_id]]
             doc_id = parent[doc_id]
         return doc_id
 
     def join(a: str, b: str) -> None:
+        """Put two documents in one cluster."""
         parent[root(a)] = root(b)
 
     first_with_hash: dict[str, str] = {}

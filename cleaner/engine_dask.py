@@ -35,6 +35,7 @@ def clean_all(
         pending = as_completed()
 
         def submit_next() -> None:
+            """Queue the next input on the cluster, if any is left."""
             item = next(queue, None)
             if item is not None:
                 future = client.submit(_remote, item, shared, key=f"clean-{item.id}-{id(item)}", pure=False)

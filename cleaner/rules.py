@@ -194,6 +194,7 @@ class _StrictLoader(yaml.SafeLoader):
     """A safe YAML loader that refuses a key given twice (PyYAML keeps the last one silently)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        """A mapping, refusing a key that appears twice."""
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
