@@ -35,7 +35,7 @@ from .corpus import (
 )
 from .dedup import Fingerprint
 from .document import Document, Status
-from .report import Record, Totals, write_reports
+from .report import Record, Summary, Totals, write_reports
 from .rules import RuleSet
 from .state import Plan, RunStats, Seen, State, file_hash
 
@@ -130,13 +130,21 @@ def run(
             with atomic_writer(out / JSONL_NAME) as f:
                 for line in state.jsonl_lines():
                     f.write(line.encode("utf-8") + b"\n")
-        outcome.stats = _stats(started, clock, plan, state, outcome)
+        summary = Summary.of(state.records())
+        outcome.totals = summary.totals
+        outcome.stats = _stats(started, clock, plan, summary.totals, outcome)
         state.add_run(outcome.stats)
         state.set_meta("settings", as_record(settings))
-        summary = write_reports(
-            out, as_record(settings), state.records, plan, skipped, state.history(), state.duplicate_clusters()
+        write_reports(
+            out,
+            as_record(settings),
+            state.records,
+            plan,
+            skipped,
+            state.history(),
+            state.duplicate_clusters(),
+            summary=summary,
         )
-        outcome.totals = summary.totals
     return outcome
 
 
@@ -307,12 +315,8 @@ def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None
         state.forget(doc_id)
 
 
-def _stats(started: str, clock: float, plan: Plan, state: State, outcome: Outcome) -> RunStats:
+def _stats(started: str, clock: float, plan: Plan, totals: Totals, outcome: Outcome) -> RunStats:
     """The history row of this run."""
-    bytes_in = bytes_out = 0
-    for record in state.records():
-        bytes_in += record["bytes_in"]
-        bytes_out += record["bytes_out"]
     return RunStats(
         started=started,
         seconds=round(time.monotonic() - clock, 3),
@@ -321,7 +325,7 @@ def _stats(started: str, clock: float, plan: Plan, state: State, outcome: Outcom
         unchanged=len(plan.unchanged),
         removed=len(plan.removed),
         failed=len(outcome.failed),
-        bytes_in=bytes_in,
-        bytes_out=bytes_out,
+        bytes_in=totals.bytes_in,
+        bytes_out=totals.bytes_out,
         interrupted=outcome.interrupted_by is not None,
     )

@@ -142,20 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", required=True)
-    check = rules_commands.add_parser(
-        "check",
-        help="validate rule files and their examples; prints 'ok' when all are valid",
-        epilog="example: cleaner rules check rules/",
+    rule_commands = (
+        ("check", cmd_rules_check, "validate rule files and their examples; prints 'ok' when all are valid", "rules/"),
+        ("test", cmd_rules_test, "run every rule's examples and list each failure with the rule id", "my-rules/"),
     )
-    check.add_argument("dir", nargs="?", type=Path, default=None, help="rules folder (default: the shipped rules)")
-    check.set_defaults(handler=cmd_rules_check)
-    test = rules_commands.add_parser(
-        "test",
-        help="run every rule's examples and list each failure with the rule id",
-        epilog="example: cleaner rules test my-rules/",
-    )
-    test.add_argument("dir", nargs="?", type=Path, default=None, help="rules folder (default: the shipped rules)")
-    test.set_defaults(handler=cmd_rules_test)
+    for name, handler, help_text, example in rule_commands:
+        sub = rules_commands.add_parser(name, help=help_text, epilog=f"example: cleaner rules {name} {example}")
+        sub.add_argument("dir", nargs="?", type=Path, default=None, help="rules folder (default: the shipped rules)")
+        sub.set_defaults(handler=handler)
     return parser
 
 

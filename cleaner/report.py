@@ -169,11 +169,15 @@ def write_reports(
     skipped: dict[str, int],
     history: list[RunStats],
     duplicates: dict[str, list[str]] | None = None,
+    summary: Summary | None = None,
 ) -> Summary:
-    """Write report.json and report.html, atomically, streaming the records from the state."""
+    """Write report.json and report.html, atomically, streaming the records from the state.
+
+    Pass the records' Summary when the caller already has it, to spare a pass over them.
+    """
     from .corpus import atomic_writer, write_atomic
 
-    summary = Summary.of(records())
+    summary = summary or Summary.of(records())
     head = {
         "cleaner_version": __version__,
         "settings": settings,
