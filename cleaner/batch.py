@@ -1,5 +1,10 @@
 """The nightly batch: plan what changed, clean it in a pool of worker processes, record progress.
 
+Two passes. Pass one cleans every new or changed input file in the workers and stores each
+document, cleaned, with the keys of its lines. Pass two derives each changed site's template
+lines from the stored counts, then writes the outputs of every document not yet written with its
+site's current template set; no document is cleaned twice for it.
+
 Safe to interrupt at any moment: every output is written atomically before its state row is
 committed, so the next run picks up exactly what is missing. The outputs do not depend on the
 number of workers or on the order files finish in.
@@ -14,22 +19,23 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from . import __version__, dedup, language
+from . import __version__, dedup, language, templates
 from .config import Settings, as_record
 from .corpus import (
     JSONL_NAME,
     Input,
     atomic_writer,
-    clean_file,
+    clean_input,
     discover,
     jsonl_record,
     output_paths,
+    page_output,
     sweep_temp_files,
     write_atomic,
 )
@@ -37,7 +43,8 @@ from .dedup import Fingerprint
 from .document import Document, Status
 from .report import Record, Summary, Totals, write_reports
 from .rules import RuleSet
-from .state import Plan, RunStats, Seen, State, file_hash
+from .sources import is_container
+from .state import Plan, RunStats, Saved, Seen, State, file_hash, pack
 
 #: Tasks queued per worker: enough to keep every worker busy, few enough that results (and
 #: memory) stay bounded however large the corpus is.
@@ -59,19 +66,30 @@ class Outcome:
     totals: Totals | None = None  # over every current document, cleaned now or before
 
 
+@dataclass(slots=True)
+class Cleaned:
+    """One document as a worker returns it: cleaned, its text fingerprinted, its lines keyed."""
+
+    doc: Document
+    fingerprint: Fingerprint | None  # for dedup; None unless kept
+    keys: list[int]  # templates.document_keys: what the site's line counts are made of
+
+
 class Stop:
-    """Set by SIGINT/SIGTERM: the run stops taking new files, records its progress and ends."""
+    """Set by SIGINT/SIGTERM: the run stops taking new files, writes what it cleaned and ends."""
 
     def __init__(self) -> None:
         self.signal: int | None = None
+        self.count = 0
 
     def __call__(self, signum: int, _frame: object) -> None:
-        self.signal = signum
+        self.signal, self.count = signum, self.count + 1
 
     @property
     def requested(self) -> bool:
         """True once a stop signal has arrived."""
         return self.signal is not None
+
 
 
 def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
@@ -85,6 +103,7 @@ def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
             settings.input_format,
             settings.max_bytes,
             settings.dedup == "near",  # near dedup needs each text's MinHash signature
+            list(astuple(settings.jsonl_fields)),  # which fields of a JSONL record are read
         ],
         separators=(",", ":"),
     )
@@ -104,9 +123,13 @@ def run(
     settings: Settings,
     ruleset: RuleSet,
     on_start: Callable[[int], None] | None = None,
-    on_done: Callable[[Record], None] | None = None,
+    on_done: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Bring settings.output_dir up to date with settings.input_dir; return what was done."""
+    """Bring settings.output_dir up to date with settings.input_dir; return what was done.
+
+    on_start gets the number of input files to clean; on_done, once per file cleaned, the
+    number of its documents that failed.
+    """
     started, clock = datetime.now(UTC).isoformat(timespec="seconds"), time.monotonic()
     out = settings.output_dir
     with State(out) as state:
@@ -120,10 +143,11 @@ def run(
         recorder = _Recorder(state, settings, ruleset, targets, outcome, on_done)
         with _stop_on_signals() as stop:
             recorder.clean(todo, stop)
+            recorder.finish(stop)
             if not stop.requested:
                 _apply_dedup(state, settings, out)
-                missing = set(state.missing_outputs(out))  # duplicates no more, or deleted by hand
-                recorder.clean([i for i in inputs if i.id in missing], stop)
+                for doc_id in state.missing_outputs(out):  # duplicates no more, or deleted by hand
+                    recorder.write(doc_id)
         state.commit()
         outcome.interrupted_by = stop.signal
         if settings.writes_jsonl:
@@ -143,6 +167,7 @@ def run(
             skipped,
             state.history(),
             state.duplicate_clusters(),
+            list(state.site_templates()),
             summary=summary,
         )
     return outcome
@@ -162,31 +187,70 @@ def _stop_on_signals() -> Iterator[Stop]:
 
 @dataclass(slots=True)
 class _Recorder:
-    """Cleans inputs and records each result: outputs first, then its state row."""
+    """Pass one stores each cleaned input file; pass two writes outputs and records."""
 
     state: State
     settings: Settings
     ruleset: RuleSet
     targets: dict[str, str | None]
     outcome: Outcome
-    on_done: Callable[[Record], None] | None
+    on_done: Callable[[int], None] | None
+    cleaned_now: set[str] = field(default_factory=set)  # documents cleaned in this run
 
     def clean(self, items: list[Input], stop: Stop) -> None:
-        """Clean the items in the worker pool and record each as it finishes."""
+        """Pass one: clean the input files in the worker pool and store each as it finishes."""
         if not items:
             return
         fp = fingerprint(self.settings, self.ruleset)
-        for item, (doc, text_fp) in _clean_all(items, self.settings, self.ruleset, stop, self.state.lock_fd):
-            target = self.targets[item.id]
-            record = _write_outputs(doc, target, self.settings.output_dir)
-            line = json.dumps(jsonl_record(doc), ensure_ascii=False) if record.status == "kept" else None
-            seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, target)
-            self.state.save(seen, item.id, asdict(record), line if self.settings.writes_jsonl else None, text_fp)
+        for item, results in _clean_all(items, self.settings, self.ruleset, stop, self.state.lock_fd):
+            ids = {r.doc.id for r in results}
+            for output in self.state.outputs_of_source(item.id, keep=ids):  # pages the file no longer has
+                (self.settings.output_dir / output).unlink(missing_ok=True)
+            self.state.save_source(item.id, [self._saved(item, r, fp) for r in results])
+            self.cleaned_now |= ids
             self.outcome.cleaned += 1
-            if record.status == Status.FAILED.value:
-                self.outcome.failed.append(record)
             if self.on_done is not None:
-                self.on_done(record)
+                self.on_done(sum(r.doc.status is Status.FAILED for r in results))
+
+    def _saved(self, item: Input, result: Cleaned, fp: str) -> Saved:
+        """What pass one stores of one cleaned document."""
+        doc = result.doc
+        output = self.targets[item.id] if doc.source is None else None
+        if doc.part is not None and self.settings.writes_txt:
+            output = page_output(item.id, doc.part)
+        seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, output)
+        site = templates.site_of(doc.id, doc.url, doc.source)
+        return Saved(doc.id, seen, site, pack(doc, result.fingerprint), result.keys)
+
+    def finish(self, stop: Stop) -> None:
+        """Pass two: derive the changed sites' template sets, then write what is not up to date.
+
+        It runs after a stop signal that came while cleaning (writing is quick, and keeps what
+        was cleaned); a signal that comes while it runs ends it (the next run finishes it).
+        """
+        signals = stop.count
+        self.state.update_templates(self.settings.template_thresholds)
+        for doc_id in self.state.unfinished():
+            if stop.count > signals:
+                return
+            self.write(doc_id)
+
+    def write(self, doc_id: str) -> None:
+        """Remove a stored document's template lines, write its outputs, then record it."""
+        doc, text_fp, output, site = self.state.load(doc_id)
+        template = self.state.site_template(site)
+        if doc.status is Status.KEPT and templates.remove_template_lines(doc, template.keys):
+            if not doc.text.strip():
+                doc.drop("no text left after removing the site's template lines")
+            kept = doc.status is Status.KEPT
+            text_fp = dedup.fingerprint(doc.text, signature=self.settings.dedup == "near") if kept else None
+        record = _write_outputs(doc, output, self.settings.output_dir)
+        jsonl = None
+        if record.status == Status.KEPT.value and self.settings.writes_jsonl:
+            jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False)
+        self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
+        if doc_id in self.cleaned_now and record.status == Status.FAILED.value:
+            self.outcome.failed.append(record)
 
 
 def _apply_dedup(state: State, settings: Settings, out: Path) -> None:
@@ -203,8 +267,8 @@ def _apply_dedup(state: State, settings: Settings, out: Path) -> None:
 
 def _clean_all(
     todo: list[Input], settings: Settings, ruleset: RuleSet, stop: Stop, lock_fd: int | None
-) -> Iterator[tuple[Input, tuple[Document, Fingerprint | None]]]:
-    """Clean inputs in worker processes, a bounded number in flight; yield them as they finish."""
+) -> Iterator[tuple[Input, list[Cleaned]]]:
+    """Clean input files in worker processes, a bounded number in flight; yield them as they finish."""
     if settings.engine == "dask":
         from .engine_dask import clean_all
 
@@ -220,7 +284,9 @@ def _clean_all(
             """Queue the next input, if any is left."""
             item = next(queue, None)
             if item is not None:
-                running[pool.schedule(_clean_in_worker, (item,), timeout=settings.timeout)] = item
+                # A container's pages each have the time limit, inside the worker (see corpus).
+                timeout = None if is_container(item.id) else settings.timeout
+                running[pool.schedule(_clean_in_worker, (item,), timeout=timeout)] = item
 
         for _ in range(settings.workers * TASKS_PER_WORKER):
             submit_next()
@@ -258,21 +324,27 @@ def _init_worker(settings: Settings, ruleset: RuleSet, lock_fd: int | None) -> N
     dedup.fingerprint("warm up", signature=settings.dedup == "near")
 
 
-def _clean_in_worker(item: Input) -> tuple[Document, Fingerprint | None]:
+def _clean_in_worker(item: Input) -> list[Cleaned]:
     """The task run in a pool worker, with the settings and rules it was given at start."""
     assert _WORKER is not None, "worker not initialised"
     return clean_and_fingerprint(item, *_WORKER)
 
 
-def clean_and_fingerprint(item: Input, settings: Settings, ruleset: RuleSet) -> tuple[Document, Fingerprint | None]:
-    """Clean one input; fingerprint its text for dedup if it is kept (what every engine runs)."""
-    doc = clean_file(item, settings, ruleset)
-    kept = doc.status is Status.KEPT
-    return doc, dedup.fingerprint(doc.text, signature=settings.dedup == "near") if kept else None
+def clean_and_fingerprint(item: Input, settings: Settings, ruleset: RuleSet) -> list[Cleaned]:
+    """Clean one input file; fingerprint each kept text and key its lines (what every engine runs)."""
+    near = settings.dedup == "near"
+    return [
+        Cleaned(
+            doc,
+            dedup.fingerprint(doc.text, signature=near) if doc.status is Status.KEPT else None,
+            templates.document_keys(doc),
+        )
+        for doc in clean_input(item, settings, ruleset)
+    ]
 
 
-def _result(future: Future, item: Input, timeout: float) -> tuple[Document, Fingerprint | None]:
-    """A finished task's document; a timeout or a dead worker becomes a failed document."""
+def _result(future: Future, item: Input, timeout: float) -> list[Cleaned]:
+    """A finished task's documents; a timeout or a dead worker becomes a failed document."""
     try:
         return future.result()
     except TimeoutError:
@@ -281,12 +353,17 @@ def _result(future: Future, item: Input, timeout: float) -> tuple[Document, Fing
         reason = f"worker process died (exit code {exc.exitcode})"
     except Exception as exc:  # an error outside the pipeline's own guard (e.g. unpicklable result)
         reason = f"internal error: {type(exc).__name__}: {exc}"
-    doc = Document(item.id)
+    return failed_input(item, reason)
+
+
+def failed_input(item: Input, reason: str) -> list[Cleaned]:
+    """An input file whose task failed as a whole: one failed document under the file's id."""
+    doc = Document(item.id, source=item.id if is_container(item.id) else None)
     with contextlib.suppress(OSError):  # remember the file as it is, so it is not retried nightly
         stat = item.path.stat()
         doc.size, doc.mtime_ns = stat.st_size, stat.st_mtime_ns
         doc.sha256 = file_hash(item.path)
-    return doc.fail(reason), None
+    return [Cleaned(doc.fail(reason), None, [])]
 
 
 def _write_outputs(doc: Document, target: str | None, out: Path) -> Record:
@@ -307,12 +384,12 @@ def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None
     independent of the order in which files finish.
     """
     claimed = {t for t in targets.values() if t}
-    for doc_id in [*plan.removed, *sorted(plan.todo)]:
-        previous = state.output_of(doc_id)
-        if previous and previous not in claimed:
-            (out / previous).unlink(missing_ok=True)
-    for doc_id in plan.removed:
-        state.forget(doc_id)
+    for source in [*plan.removed, *sorted(plan.todo)]:
+        for previous in state.outputs_of_source(source):
+            if previous not in claimed and (source in plan.removed or not is_container(source)):
+                (out / previous).unlink(missing_ok=True)
+    for source in plan.removed:
+        state.forget_source(source)
 
 
 def _stats(started: str, clock: float, plan: Plan, totals: Totals, outcome: Outcome) -> RunStats:

@@ -8,6 +8,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from .config import (
     FORMATS,
     INPUT_FORMATS,
     OPTIONS,
+    SWITCH,
     ConfigError,
     Resolved,
     Settings,
@@ -26,9 +28,10 @@ from .config import (
     show,
 )
 from .document import Document, Status
-from .report import Record
 from .rules import RuleError, example_failures, load_rules
+from .sources import JsonlFields
 from .state import LockedError
+from .templates import DEFAULT_MIN_DOCS, DEFAULT_MIN_SHARE
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -214,6 +217,30 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         metavar="ADDRESS",
         help="Dask scheduler, e.g. tcp://host:8786 (default: a local one)",
     )
+    parser.add_argument(
+        "--templates", choices=SWITCH, default=None, help="remove lines repeated across a site's pages (default: on)"
+    )
+    parser.add_argument(
+        "--template-min-docs",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"a template line is on at least N pages of its site (default: {DEFAULT_MIN_DOCS})",
+    )
+    parser.add_argument(
+        "--template-min-share",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help=f"... and on at least this share of them (default: {DEFAULT_MIN_SHARE})",
+    )
+    for name, default in asdict(JsonlFields()).items():
+        parser.add_argument(
+            f"--jsonl-{name}",
+            default=None,
+            metavar="FIELD",
+            help=f"the {name} field of a JSONL page record (default: {default})",
+        )
     parser.add_argument("--quiet", action="store_true", default=None, help="no progress and no summary")
 
 
@@ -302,10 +329,10 @@ class Progress:
 
             self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
 
-    def update(self, record: Record) -> None:
-        """Count one finished file."""
+    def update(self, failed: int) -> None:
+        """Count one finished input file, of whose documents `failed` failed."""
         self.done += 1
-        self.failed += record.status == Status.FAILED.value
+        self.failed += failed
         if self.bar is not None:
             self.bar.update(1)
             self.bar.set_postfix(failed=self.failed, refresh=False)

@@ -20,10 +20,13 @@ from .dedup import EXTRA as DEDUP_EXTRA
 from .dedup import MODES as DEDUP_MODES
 from .dedup import near_available
 from .rules import DEFAULT_RULES_DIR
+from .sources import JsonlFields
+from .templates import DEFAULT_MIN_DOCS, DEFAULT_MIN_SHARE, Thresholds
 
 FORMATS = ("txt", "jsonl", "both")
 ENGINES = ("local", "dask")
 INPUT_FORMATS = ("auto", "html", "text")
+SWITCH = ("on", "off")
 
 #: Files larger than this are recorded as too large instead of cleaned: a page is rarely over
 #: 2 MB, and a multi-megabyte "page" is a dump or an attack that would stall a worker for minutes.
@@ -58,6 +61,13 @@ class Settings:
     dedup_threshold: float = DEFAULT_DEDUP_THRESHOLD
     engine: str = "local"  # "local": a process pool here; "dask": a dask.distributed cluster
     scheduler: str | None = None  # dask scheduler address; None starts a local Dask cluster
+    templates: str = "on"  # "on": remove lines that recur across the pages of a site
+    template_min_docs: int = DEFAULT_MIN_DOCS
+    template_min_share: float = DEFAULT_MIN_SHARE
+    jsonl_url: str = "url"  # field names of a JSONL page record
+    jsonl_html: str = "html"
+    jsonl_text: str = "text"
+    jsonl_id: str = "id"
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -80,6 +90,25 @@ class Settings:
             raise ConfigError(f"--timeout must be positive, not {self.timeout}")
         if self.max_bytes < 1:
             raise ConfigError(f"--max-bytes must be positive, not {self.max_bytes}")
+        if self.templates not in SWITCH:
+            raise ConfigError(f"--templates must be on or off, not {self.templates!r}")
+        if self.template_min_docs < 2:
+            raise ConfigError(f"--template-min-docs must be at least 2, not {self.template_min_docs}")
+        if not 0 < self.template_min_share <= 1:
+            raise ConfigError(f"--template-min-share must be in (0, 1], not {self.template_min_share}")
+        for key in ("jsonl_url", "jsonl_html", "jsonl_text", "jsonl_id"):
+            if not getattr(self, key):
+                raise ConfigError(f"--{key.replace('_', '-')} must name a field, not be empty")
+
+    @property
+    def template_thresholds(self) -> Thresholds | None:
+        """When a recurring line is template; None when template removal is off."""
+        return Thresholds(self.template_min_docs, self.template_min_share) if self.templates == "on" else None
+
+    @property
+    def jsonl_fields(self) -> JsonlFields:
+        """The field names of a JSONL page record."""
+        return JsonlFields(self.jsonl_url, self.jsonl_html, self.jsonl_text, self.jsonl_id)
 
     @property
     def all_rules_dirs(self) -> tuple[Path, ...]:
@@ -144,6 +173,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("dedup_threshold", "dedup_threshold", (int, float), lambda v, _: float(v)),
     Option("engine", "engine", (str,), lambda v, _: v),
     Option("scheduler", "scheduler", (str,), lambda v, _: v),
+    Option("templates", "templates", (str,), lambda v, _: v),
+    Option("template_min_docs", "template_min_docs", (int,), lambda v, _: v),
+    Option("template_min_share", "template_min_share", (int, float), lambda v, _: float(v)),
+    Option("jsonl_url", "jsonl_url", (str,), lambda v, _: v),
+    Option("jsonl_html", "jsonl_html", (str,), lambda v, _: v),
+    Option("jsonl_text", "jsonl_text", (str,), lambda v, _: v),
+    Option("jsonl_id", "jsonl_id", (str,), lambda v, _: v),
 )
 OPTION_KEYS = {o.key: o for o in OPTIONS}
 

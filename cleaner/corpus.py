@@ -8,7 +8,9 @@ import hashlib
 import io
 import os
 import re
+import signal
 import tempfile
+import threading
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -16,10 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from . import pipeline
+from . import pipeline, sources
 from .config import Settings
 from .document import Document
 from .rules import RuleSet
+from .sources import SourceError, is_container
+from .state import file_hash
 
 SUPPORTED_EXTENSIONS = pipeline.HTML_EXTENSIONS + pipeline.TEXT_EXTENSIONS
 #: Files whose extension says nothing are sniffed when --input-format is auto.
@@ -51,7 +55,11 @@ def discover(root: Path, output_dir: Path, auto: bool) -> tuple[list[Input], Cou
             skipped["hidden"] += 1
         elif out in path.resolve().parents:
             continue  # our own output folder inside the input folder
-        elif _extension(path.name) in SUPPORTED_EXTENSIONS or (auto and _extension(path.name) == EXTENSIONLESS):
+        elif (
+            _extension(path.name) in SUPPORTED_EXTENSIONS
+            or is_container(path.name)
+            or (auto and _extension(path.name) == EXTENSIONLESS)
+        ):
             inputs.append(Input(path, PurePosixPath(*rel.parts).as_posix()))
         else:
             skipped[f"unsupported type {_extension(path.name) or '(none)'}"] += 1
@@ -78,7 +86,7 @@ def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
     Colliding ids keep their full name ('a.html.txt'), then a counter if even that is taken;
     ids are assigned in sorted order, so the mapping does not depend on the walk order.
     """
-    stems = {i.id: _strip_extension(i.id) + ".txt" for i in inputs}
+    stems = {i.id: _strip_extension(i.id) + ".txt" for i in inputs if not is_container(i.id)}
     counts = Counter(stems.values())
     paths = {id_: path for id_, path in stems.items() if counts[path] == 1}
     used = set(paths.values())
@@ -89,6 +97,14 @@ def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
         paths[id_] = path
         used.add(path)
     return paths
+
+
+def page_output(source: str, part: int) -> str:
+    """A container's page's .txt path relative to OUTPUT: 'dump/a.jsonl' line 3 -> 'dump/a.jsonl/3.txt'.
+
+    No other input can claim that folder: 'dump/a.jsonl' is a file in INPUT.
+    """
+    return f"{source}/{part}.txt"
 
 
 def _strip_extension(doc_id: str) -> str:
@@ -110,6 +126,13 @@ def read_input(path: Path, limit: int) -> tuple[bytes, str]:
     return data, digest
 
 
+def clean_input(item: Input, settings: Settings, ruleset: RuleSet) -> list[Document]:
+    """Read and clean one input file: one document, or one per page of a container."""
+    if is_container(item.id):
+        return clean_container(item, settings, ruleset)
+    return [clean_file(item, settings, ruleset)]
+
+
 def clean_file(item: Input, settings: Settings, ruleset: RuleSet) -> Document:
     """Read and clean one input; a read error becomes a failed document, not an exception."""
     doc = Document(item.id)
@@ -129,6 +152,76 @@ def clean_file(item: Input, settings: Settings, ruleset: RuleSet) -> Document:
     doc = pipeline.process(doc, settings, ruleset)
     doc.raw = b""  # not needed any more; keep it out of the result sent back from the worker
     return doc
+
+
+def clean_container(item: Input, settings: Settings, ruleset: RuleSet) -> list[Document]:
+    """Clean every page of a JSONL or WARC file, each within the time limit.
+
+    A file that cannot be read (or stops being readable half-way) adds one failed document
+    under the file's own id; the pages read before that stay.
+    """
+    docs: list[Document] = []
+    try:
+        stat = item.path.stat()
+        sha256 = file_hash(item.path)
+        for page in sources.read_pages(item.path, settings.jsonl_fields, settings.max_bytes):
+            doc = Document(f"{item.id}#{page.key}", page.data, source=item.id, part=page.part, charset=page.charset)
+            doc.size = doc.content_size = len(page.data)
+            doc.mtime_ns, doc.sha256, doc.url, doc.input_format = stat.st_mtime_ns, sha256, page.url, page.input_format
+            docs.append(_clean_page(doc, page.error, settings, ruleset))
+    except PermissionError:
+        docs.append(_source_failure(item, "cannot read: permission denied"))
+    except (OSError, EOFError, zlib.error, gzip.BadGzipFile, SourceError) as exc:
+        docs.append(
+            _source_failure(item, f"cannot read: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
+        )
+    return docs
+
+
+def _clean_page(doc: Document, error: str | None, settings: Settings, ruleset: RuleSet) -> Document:
+    """Clean one page of a container (or record why it could not be read)."""
+    if error is not None:
+        return doc.fail(error)
+    try:
+        with time_limit(settings.timeout):
+            doc = pipeline.process(doc, settings, ruleset)
+    except PageTimeout:
+        doc.fail(f"timed out after {settings.timeout:g} s (see --timeout)")
+    doc.raw = b""
+    return doc
+
+
+def _source_failure(item: Input, reason: str) -> Document:
+    """The failed document of a container file that could not be read."""
+    doc = Document(item.id, source=item.id)
+    with contextlib.suppress(OSError):
+        stat = item.path.stat()
+        doc.size, doc.mtime_ns, doc.sha256 = stat.st_size, stat.st_mtime_ns, file_hash(item.path)
+    return doc.fail(reason)
+
+
+class PageTimeout(BaseException):
+    """A page took longer than --timeout (a BaseException: the pipeline's own guard must not catch it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise PageTimeout in this thread after `seconds` (only the main thread can take signals;
+    elsewhere, as on a Dask worker thread, the block runs unlimited)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextlib.contextmanager

@@ -77,14 +77,16 @@ class DecodeError(ValueError):
     """The bytes are not text; the message says why."""
 
 
-def decode(raw: bytes, is_html: bool = False) -> tuple[str, Decoding]:
+def decode(raw: bytes, is_html: bool = False, transport: str | None = None) -> tuple[str, Decoding]:
     """Decode bytes to Unicode and say how it was done; plain text is also repaired.
 
+    `transport` is the charset the bytes came with (a WARC record's HTTP header, a JSON
+    string); as in browsers, it wins over the page's own declaration.
     HTML is returned unrepaired: the pipeline repairs the text extracted from it, which is
     what matters and is a fraction of the markup's size (ftfy over a whole page is costly).
     """
     reject_binary(raw)
-    text, decoding = _to_str(raw, is_html)
+    text, decoding = _to_str(raw, is_html, transport)
     return (text if is_html else repair(text, decoding)), decoding
 
 
@@ -98,12 +100,18 @@ def reject_binary(raw: bytes) -> None:
         raise DecodeError(f"binary content: {nuls} NUL bytes in {len(raw)}")
 
 
-def _to_str(raw: bytes, is_html: bool) -> tuple[str, Decoding]:
-    """Pick an encoding in order of trust: BOM, declaration, strict UTF-8, detection."""
+def _to_str(raw: bytes, is_html: bool, transport: str | None) -> tuple[str, Decoding]:
+    """Pick an encoding in order of trust: BOM, transport, declaration, strict UTF-8, detection."""
     bom = _bom(raw)
     if bom is not None:
         mark, encoding = bom
         return raw[len(mark) :].decode(encoding, errors="replace"), Decoding(encoding, "bom")
+    sent = charset_name(transport) if transport else None
+    if sent is not None:
+        try:
+            return raw.decode(sent), Decoding(sent, "transport")
+        except UnicodeDecodeError:
+            pass  # the header lies (it often does); the page's own evidence decides
     utf16 = _looks_utf16(raw)
     if utf16 is not None:
         return raw.decode(utf16, errors="replace"), Decoding(utf16, "detected")
@@ -153,9 +161,17 @@ def declared_charset(raw: bytes) -> str | None:
     match = DECLARED_RE.search(raw[:DECLARATION_WINDOW])
     if not match:
         return None
-    name = (match.group(1) or match.group(2)).decode("ascii", "ignore").strip().lower()
+    return charset_name((match.group(1) or match.group(2)).decode("ascii", "ignore"))
+
+
+def charset_name(label: str) -> str | None:
+    """Python's codec for a charset label, read as browsers read it; None if unknown.
+
+    >>> charset_name("ISO-8859-1"), charset_name("UTF8"), charset_name("x-unknown")
+    ('cp1252', 'utf-8', None)
+    """
     try:
-        name = codecs.lookup(name).name
+        name = codecs.lookup(label.strip().lower()).name
     except LookupError:
         return None
     # As browsers do (WHATWG Encoding Standard): pages labelled Latin-1 or ASCII are read as

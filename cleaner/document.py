@@ -15,6 +15,7 @@ class Origin(enum.StrEnum):
     METADATA = "metadata"
     LANGUAGE = "language"
     INPUT = "input"
+    TEMPLATE = "template"  # a line that recurs across the pages of one site
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class Reason:
     name: str
 
     def __str__(self) -> str:
-        return f"{self.origin.value}:{self.name}"
+        return f"{self.origin.value}:{self.name}" if self.name else self.origin.value
 
 
 class BlockKind(enum.StrEnum):
@@ -74,7 +75,7 @@ class Decoding:
     """What the decoder did: the encoding, how it was chosen, and what was repaired."""
 
     encoding: str
-    method: str  # "bom" | "declared" | "utf-8" | "detected"
+    method: str  # "bom" | "transport" | "declared" | "utf-8" | "detected"
     repairs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -91,13 +92,16 @@ class Status(enum.StrEnum):
 class Document:
     """One input document and everything the stages learned about it."""
 
-    id: str  # path relative to the input folder, POSIX separators
+    id: str  # path relative to the input folder, POSIX separators; 'file.jsonl#key' in a container
     raw: bytes = b""
+    source: str | None = None  # the container file (JSONL, WARC) this page came from, if any
+    part: int | None = None  # its line (JSONL) or record (WARC) number in that container
+    charset: str | None = None  # the encoding the container declares for it (HTTP header, JSON)
     size: int = 0  # bytes of the input file (raw is released once the document is cleaned)
     content_size: int = 0  # bytes of content read (a .gz decompressed), what the report counts
     mtime_ns: int = 0  # the input file's modification time when it was read
     sha256: str = ""  # hash of the input file's bytes as read ("" when not read: too large)
-    input_format: str = "text"  # "html" | "text"
+    input_format: str = "text"  # "html" | "text" (a container's page comes with it set)
     decoding: Decoding | None = None
     source_text: str = ""  # decoded text (text mode) or extracted text (HTML mode)
     blocks: list[Block] = field(default_factory=list)

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .batch import TASKS_PER_WORKER, Stop, clean_and_fingerprint
+from .batch import TASKS_PER_WORKER, Cleaned, Stop, clean_and_fingerprint, failed_input
 from .config import Settings
 from .corpus import Input
-from .dedup import Fingerprint
-from .document import Document
 from .rules import RuleSet
 
 
 def clean_all(
     todo: list[Input], settings: Settings, ruleset: RuleSet, stop: Stop
-) -> Iterator[tuple[Input, tuple[Document, Fingerprint | None]]]:
+) -> Iterator[tuple[Input, list[Cleaned]]]:
     """Clean inputs on the cluster, a bounded number in flight; yield them as they finish."""
     from distributed import Client, LocalCluster, as_completed
 
@@ -57,14 +55,14 @@ def clean_all(
             cluster.close()
 
 
-def _remote(item: Input, shared: tuple[Settings, RuleSet]) -> tuple[Document, Fingerprint | None]:
+def _remote(item: Input, shared: tuple[Settings, RuleSet]) -> list[Cleaned]:
     """The task run on a Dask worker."""
     return clean_and_fingerprint(item, *shared)
 
 
-def _result(future, item: Input) -> tuple[Document, Fingerprint | None]:
+def _result(future, item: Input) -> list[Cleaned]:
     """A finished task's result; an error on the worker becomes a failed document."""
     try:
         return future.result()
     except Exception as exc:  # the worker's exception, re-raised here by distributed
-        return Document(item.id).fail(f"dask worker error: {type(exc).__name__}: {exc}"), None
+        return failed_input(item, f"dask worker error: {type(exc).__name__}: {exc}")

@@ -38,9 +38,10 @@ def _process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
         return doc.fail(too_large(len(doc.raw), settings.max_bytes))
     if not doc.raw.strip():
         return doc.drop("empty file")
-    doc.input_format = input_format(doc.id, doc.raw, settings.input_format)
+    if doc.source is None:  # a container's page comes with its format
+        doc.input_format = input_format(doc.id, doc.raw, settings.input_format)
     is_html = doc.input_format == "html"
-    text, doc.decoding = decode(doc.raw, is_html=is_html)
+    text, doc.decoding = decode(doc.raw, is_html=is_html, transport=doc.charset)
     if is_html:
         text = repair(html.extract(doc, text, ruleset), doc.decoding)
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title

@@ -11,12 +11,14 @@ from pathlib import Path
 
 from . import __version__
 from .document import Document, Status
-from .state import Plan, RunStats
+from .state import Plan, RunStats, SiteTemplate
 
 #: How many rows the HTML report shows in its "top" tables and charts.
 TOP_N = 15
 #: How many failed or dropped files the HTML report lists (all are in report.json).
 MAX_LISTED = 200
+#: How many template lines per site the HTML report shows (all are in report.json).
+TEMPLATE_EXAMPLES = 5
 #: How many past runs the HTML report shows.
 HISTORY_ROWS = 30
 
@@ -169,6 +171,7 @@ def write_reports(
     skipped: dict[str, int],
     history: list[RunStats],
     duplicates: dict[str, list[str]] | None = None,
+    site_templates: list[SiteTemplate] | None = None,
     summary: Summary | None = None,
 ) -> Summary:
     """Write report.json and report.html, atomically, streaming the records from the state.
@@ -191,6 +194,10 @@ def write_reports(
         "skipped": skipped,
         "history": [asdict(h) for h in history],
         "duplicates": duplicates or {},
+        "templates": {
+            t.site: {"documents": t.documents, "lines": [{"text": text, "documents": n} for n, text in t.lines]}
+            for t in site_templates or []
+        },
     }
     with atomic_writer(folder / "report.json") as f:
         f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2].encode() + b',\n "documents": [')
@@ -257,6 +264,21 @@ def render_html(head: dict, summary: Summary) -> str:
         )
         if head["duplicates"]
         else "<p>None (or --dedup off).</p>",
+        "<h2>Site templates</h2>",
+        _table(
+            ["Site", "Pages", "Template lines", "Most frequent (pages carrying it)"],
+            [
+                (
+                    site,
+                    t["documents"],
+                    len(t["lines"]),
+                    " · ".join(f"{x['text'][:60]} ({x['documents']})" for x in t["lines"][:TEMPLATE_EXAMPLES]),
+                )
+                for site, t in list(head["templates"].items())[:MAX_LISTED]
+            ],
+        )
+        if head["templates"]
+        else "<p>None (no site has lines on enough of its pages, or --templates off).</p>",
         "<h2>Run history</h2>",
         _bar_chart([(h["started"], h["new"] + h["changed"]) for h in history], "Files cleaned per run"),
         _table(

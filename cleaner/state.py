@@ -11,12 +11,16 @@ import fcntl
 import hashlib
 import json
 import os
+import pickle
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from . import templates
 from .dedup import Fingerprint
+from .document import Document
 
 STATE_DIR = ".cleaner"
 DB_NAME = "state.sqlite"
@@ -26,20 +30,47 @@ LOCK_NAME = "lock"
 #: a crash costs at most this many files cleaned again.
 COMMIT_EVERY = 50
 
+#: Bumped when the tables change: an older database is rebuilt (its documents cleaned again).
+SCHEMA_VERSION = 2
+
+#: One row per document. `source` is the input file (the id itself, unless the document is a page
+#: of a JSONL or WARC file); size, mtime, sha256 and fingerprint are the source's, the same on
+#: every row of one source. `cleaned` is the cleaned document before template removal, so that
+#: its outputs can be written again without cleaning it again; `applied` names the template set
+#: its outputs were written with (NULL: not written yet). `lines` holds, per site, the keys of the
+#: distinct lines of each document: the counts that decide a site's template lines. A site whose
+#: documents changed is marked dirty in the same transaction, until its template set is derived again.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     sha256 TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
     output TEXT,
-    record TEXT NOT NULL,
+    site TEXT NOT NULL,
+    cleaned BLOB NOT NULL,
+    applied TEXT,
+    record TEXT,
     jsonl TEXT,
     text_length INTEGER,
     text_hash TEXT,
     minhash BLOB,
     duplicate_of TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
+CREATE INDEX IF NOT EXISTS documents_site ON documents (site);
+CREATE TABLE IF NOT EXISTS lines (site TEXT NOT NULL, key INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS lines_site_key ON lines (site, key);
+CREATE INDEX IF NOT EXISTS lines_doc ON lines (doc);
+CREATE TABLE IF NOT EXISTS dirty_sites (site TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS sites (
+    site TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    keys BLOB NOT NULL,
+    lines TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -73,9 +104,31 @@ class Seen:
     output: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """One cleaned document as pass one stores it."""
+
+    id: str
+    seen: Seen  # its source as it was read; `output` is the document's own .txt path
+    site: str
+    cleaned: bytes  # pack()ed document and fingerprint
+    keys: list[int]  # its distinct line keys (templates.document_keys)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteTemplate:
+    """A site's template set: its documents, the set's hash, its keys and (count, example) lines."""
+
+    site: str
+    documents: int
+    hash: str
+    keys: frozenset[int]
+    lines: list[tuple[int, str]]
+
+
 @dataclass(slots=True)
 class Plan:
-    """What a run has to do: ids to clean (new or changed), to keep, and to forget."""
+    """What a run has to do: input files to clean (new or changed), to keep, and to forget."""
 
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
@@ -104,6 +157,18 @@ class RunStats:
     interrupted: bool
 
 
+def pack(doc: Document, fingerprint: Fingerprint | None) -> bytes:
+    """A cleaned document (without what only the cleaning needed) and its fingerprint, as bytes."""
+    doc.source_text, doc.line_hints = "", {}
+    return zlib.compress(pickle.dumps((doc, fingerprint), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def unpack(data: bytes) -> tuple[Document, Fingerprint | None]:
+    """What pack() stored (our own database: the cleaner's version is in every fingerprint)."""
+    doc, fingerprint = pickle.loads(zlib.decompress(data))
+    return doc, fingerprint
+
+
 def file_hash(path: Path) -> str:
     """The SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()
@@ -129,8 +194,18 @@ class State:
         if not read_only:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self._upgrade()
             self.db.executescript(SCHEMA)
             self.db.execute("BEGIN")
+
+    def _upgrade(self) -> None:
+        """Rebuild the document tables of an older schema (the run history stays)."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            self.db.executescript(
+                "DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS lines; DROP TABLE IF EXISTS sites;"
+            )
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @classmethod
     def exists(cls, output_dir: Path) -> bool:
@@ -170,12 +245,15 @@ class State:
     # --- what changed -----------------------------------------------------------------------
 
     def seen(self) -> dict[str, Seen]:
-        """Everything the state knows, by id."""
-        rows = self.db.execute("SELECT id, size, mtime_ns, sha256, fingerprint, output FROM documents")
+        """Every input file the state knows, by its id (a container's output is None)."""
+        rows = self.db.execute(
+            "SELECT source, MAX(size), MAX(mtime_ns), MAX(sha256), MAX(fingerprint),"
+            " MAX(CASE WHEN id = source THEN output END) FROM documents GROUP BY source"
+        )
         return {r[0]: Seen(*r[1:]) for r in rows}
 
     def plan(self, inputs: Iterable[tuple[str, Path, str | None]], fingerprint: str, full: bool) -> Plan:
-        """Sort inputs (id, path, planned output) into new, changed and unchanged; find removed ids."""
+        """Sort input files (id, path, planned output) into new, changed and unchanged; find removed ones."""
         known = self.seen()
         plan = Plan()
         current = set()
@@ -196,35 +274,148 @@ class State:
         row = self.db.execute("SELECT output FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
+    def outputs_of_source(self, source: str, keep: Iterable[str] = ()) -> list[str]:
+        """The output paths of an input file's documents, except those of the ids in `keep`."""
+        kept = set(keep)
+        rows = self.db.execute("SELECT id, output FROM documents WHERE source = ? ORDER BY id", (source,))
+        return [output for doc_id, output in rows if output and doc_id not in kept]
+
     # --- recording ---------------------------------------------------------------------------
 
-    def save(
-        self, seen: Seen, doc_id: str, record: dict, jsonl: str | None, fingerprint: Fingerprint | None = None
+    def save_source(self, source: str, documents: list[Saved]) -> None:
+        """Pass one: replace an input file's documents by those just cleaned (outputs not written yet).
+
+        Outputs of documents the file no longer has must already be removed. One input file is
+        saved whole or not at all, so a crash never leaves it half-known.
+        """
+        self._forget_rows("source = ?", source)
+        for saved in documents:
+            seen = saved.seen
+            self.db.execute(
+                "INSERT OR REPLACE INTO documents (id, source, size, mtime_ns, sha256, fingerprint, output, site,"
+                " cleaned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    saved.id,
+                    source,
+                    seen.size,
+                    seen.mtime_ns,
+                    seen.sha256,
+                    seen.fingerprint,
+                    seen.output,
+                    saved.site,
+                    saved.cleaned,
+                ),
+            )
+            self.db.executemany(
+                "INSERT INTO lines VALUES (?, ?, ?)", [(saved.site, key, saved.id) for key in saved.keys]
+            )
+            self._mark_dirty(saved.site)
+        self._tick()
+
+    def forget_source(self, source: str) -> None:
+        """Drop an input file that is gone, with its documents (their outputs must already be removed)."""
+        self._forget_rows("source = ?", source)
+        self._tick()
+
+    def _forget_rows(self, where: str, value: str) -> None:
+        """Delete documents (and their line keys), noting their sites as touched."""
+        rows = self.db.execute(f"SELECT id, site FROM documents WHERE {where}", (value,)).fetchall()
+        for doc_id, site in rows:
+            self._mark_dirty(site)
+            self.db.execute("DELETE FROM lines WHERE doc = ?", (doc_id,))
+        self.db.execute(f"DELETE FROM documents WHERE {where}", (value,))
+
+    def _mark_dirty(self, site: str) -> None:
+        """Note that a site's documents changed: its template set must be derived again."""
+        self.db.execute("INSERT OR IGNORE INTO dirty_sites VALUES (?)", (site,))
+
+    def finish(
+        self, doc_id: str, applied: str, record: dict, jsonl: str | None, fingerprint: Fingerprint | None
     ) -> None:
-        """Record a cleaned document as its input was read (its outputs must already be in place)."""
+        """Pass two: record a document's outputs, written with template set `applied` (already in place)."""
         fp = fingerprint
         self.db.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            "UPDATE documents SET applied = ?, record = ?, jsonl = ?, text_length = ?, text_hash = ?, minhash = ?"
+            " WHERE id = ?",
             (
-                doc_id,
-                seen.size,
-                seen.mtime_ns,
-                seen.sha256,
-                seen.fingerprint,
-                seen.output,
+                applied,
                 json.dumps(record, ensure_ascii=False, sort_keys=True),
                 jsonl,
                 fp.length if fp else None,
                 fp.text_hash if fp else None,
                 fp.signature if fp else None,
+                doc_id,
             ),
         )
         self._tick()
 
-    def forget(self, doc_id: str) -> None:
-        """Drop a document whose input is gone (its outputs must already be removed)."""
-        self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-        self._tick()
+    def load(self, doc_id: str) -> tuple[Document, Fingerprint | None, str | None, str]:
+        """A stored cleaned document: it, its fingerprint, its output path and its site."""
+        cleaned, output, site = self.db.execute(
+            "SELECT cleaned, output, site FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        return (*unpack(cleaned), output, site)
+
+    # --- site templates --------------------------------------------------------------------------
+
+    def update_templates(self, thresholds: templates.Thresholds | None) -> None:
+        """Derive the template set of every dirty site (of every site if the thresholds changed)."""
+        now = [thresholds.min_docs, thresholds.min_share] if thresholds else None
+        query = "SELECT site FROM dirty_sites"
+        if self.meta("templates") != now:
+            query = "SELECT DISTINCT site FROM documents UNION SELECT site FROM dirty_sites"
+        for (site,) in self.db.execute(query + " ORDER BY site").fetchall():
+            self._derive(site, thresholds)
+        self.db.execute("DELETE FROM dirty_sites")
+        self.set_meta("templates", now)
+        self.commit()
+
+    def _derive(self, site: str, thresholds: templates.Thresholds | None) -> None:
+        """Store one site's template set, with an example of each line for the report."""
+        (documents,) = self.db.execute("SELECT COUNT(DISTINCT doc) FROM lines WHERE site = ?", (site,)).fetchone()
+        cut = thresholds.cut(documents) if thresholds else None
+        rows: list[tuple[int, int, str]] = []
+        if cut is not None:
+            rows = self.db.execute(
+                "SELECT key, COUNT(*), MIN(doc) FROM lines WHERE site = ? GROUP BY key HAVING COUNT(*) >= ?",
+                (site, cut),
+            ).fetchall()
+        keys = frozenset(key for key, _, _ in rows)
+        texts = self._examples(rows)
+        lines = sorted(((n, texts[key]) for key, n, _ in rows), key=lambda nl: (-nl[0], nl[1]))
+        self.db.execute(
+            "INSERT OR REPLACE INTO sites VALUES (?, ?, ?, ?, ?)",
+            (site, documents, templates.set_hash(keys), _pack_keys(keys), json.dumps(lines, ensure_ascii=False)),
+        )
+
+    def _examples(self, rows: list[tuple[int, int, str]]) -> dict[int, str]:
+        """Each template key's line as the first document (by id) that has it says it."""
+        texts: dict[int, str] = {}
+        for doc_id in sorted({first for _, _, first in rows}):
+            for block in self.load(doc_id)[0].blocks:
+                texts.setdefault(templates.line_key(block.text), block.text)
+        return {key: texts.get(key, "") for key, _, _ in rows}
+
+    def site_template(self, site: str) -> SiteTemplate:
+        """A site's current template set (empty for a site never derived)."""
+        row = self.db.execute("SELECT documents, hash, keys, lines FROM sites WHERE site = ?", (site,)).fetchone()
+        if row is None:
+            return SiteTemplate(site, 0, templates.set_hash(()), frozenset(), [])
+        documents, set_hash, keys, lines = row
+        return SiteTemplate(site, documents, set_hash, _unpack_keys(keys), [tuple(x) for x in json.loads(lines)])
+
+    def site_templates(self) -> Iterator[SiteTemplate]:
+        """Every site that has template lines, by name."""
+        for (site,) in self.db.execute("SELECT site FROM sites WHERE lines != '[]' ORDER BY site").fetchall():
+            yield self.site_template(site)
+
+    def unfinished(self) -> list[str]:
+        """Documents whose outputs are not written, or were written with another template set."""
+        rows = self.db.execute(
+            "SELECT d.id FROM documents d LEFT JOIN sites s ON s.site = d.site"
+            " WHERE d.applied IS NULL OR d.applied IS NOT s.hash ORDER BY d.id"
+        )
+        return [doc_id for (doc_id,) in rows]
 
     def _tick(self) -> None:
         """Count a change; commit every COMMIT_EVERY changes."""
@@ -270,8 +461,10 @@ class State:
     # --- reading back ------------------------------------------------------------------------
 
     def records(self) -> Iterator[dict]:
-        """Every document's report record, in id order, streamed (a duplicate shows as dropped)."""
-        for record, duplicate_of in self.db.execute("SELECT record, duplicate_of FROM documents ORDER BY id"):
+        """Every finished document's report record, in id order, streamed (a duplicate shows as dropped)."""
+        for record, duplicate_of in self.db.execute(
+            "SELECT record, duplicate_of FROM documents WHERE record IS NOT NULL ORDER BY id"
+        ):
             data = json.loads(record)
             if duplicate_of is not None:
                 data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
@@ -303,7 +496,8 @@ class State:
 
     def missing_outputs(self, out: Path) -> Iterator[str]:
         """Kept, non-duplicate documents whose text output is not in `out` (to be written again)."""
-        for doc_id, record in self.db.execute("SELECT id, record FROM documents WHERE duplicate_of IS NULL"):
+        rows = self.db.execute("SELECT id, record FROM documents WHERE duplicate_of IS NULL AND record IS NOT NULL")
+        for doc_id, record in rows.fetchall():
             output = json.loads(record).get("output")
             if output and not (out / output).is_file():
                 yield doc_id
@@ -325,6 +519,16 @@ class State:
         )
         names = [f.name for f in fields(RunStats)]
         return [RunStats(**{**dict(zip(names, row, strict=True)), "interrupted": bool(row[-1])}) for row in rows]
+
+
+def _pack_keys(keys: Iterable[int]) -> bytes:
+    """A set of line keys as bytes, sorted."""
+    return b"".join(key.to_bytes(8, "big") for key in sorted(keys))
+
+
+def _unpack_keys(data: bytes) -> frozenset[int]:
+    """What _pack_keys stored."""
+    return frozenset(int.from_bytes(data[i : i + 8], "big") for i in range(0, len(data), 8))
 
 
 def _content_changed(path: Path, before: Seen) -> bool:

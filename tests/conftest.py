@@ -172,6 +172,9 @@ class Batch:
 def run_batch(inp: Path, out: Path, ruleset: RuleSet | None = None, **options) -> Batch:
     """Run cleaner.batch.run over inp into out (one worker unless told) and read back report.json."""
     options.setdefault("workers", 1)
+    # Most tests copy one article into many files of a folder, which makes every line a site
+    # template; template removal has its own tests (test_templates.py).
+    options.setdefault("templates", "off")
     outcome = batch.run(Settings(input_dir=inp, output_dir=out, **options), ruleset or shipped_rules())
     return Batch(outcome, json.loads((out / "report.json").read_text(encoding="utf-8")))
 

@@ -330,17 +330,32 @@ def check_after_crash(out: Path, reference: dict[str, bytes]) -> None:
             json.loads(line)
 
 
-def reached(out: Path, point: int) -> bool:
-    """True once a run has written `point` outputs (0: once it has created its state database)."""
-    return txt_outputs(out) >= point if point else (out / STATE_DIR / DB_NAME).exists()
+def stored(out: Path) -> int:
+    """How many cleaned documents a running batch has committed to its state (pass one)."""
+    try:
+        db = sqlite3.connect(f"file:{out / STATE_DIR / DB_NAME}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
 
 
-#: Where to kill: after how many .txt outputs (0: as soon as the state database exists); a pair
-#: kills the resumed run too.
-KILL_POINTS = [(0,), (15,), (80,), (10, 60)]
+def reached(out: Path, point: str) -> bool:
+    """True once a run got to a point: 'db' (its state exists), 'stored:N' (pass one committed N
+    cleaned documents) or 'written:N' (pass two wrote N .txt outputs)."""
+    if point == "db":
+        return (out / STATE_DIR / DB_NAME).exists()
+    kind, count = point.split(":")
+    return (stored(out) if kind == "stored" else txt_outputs(out)) >= int(count)
 
 
-@pytest.mark.parametrize("points", KILL_POINTS, ids=lambda p: "-".join(map(str, p)))
+#: Where to kill, in pass one (cleaning) and pass two (writing); a pair kills the resumed run too.
+KILL_POINTS = [("db",), ("stored:50",), ("written:15",), ("written:80",), ("stored:50", "written:60")]
+
+
+@pytest.mark.parametrize("points", KILL_POINTS, ids=lambda p: "-".join(p).replace(":", ""))
 def test_sigkill_then_resume_gives_identical_outputs(points, bench_in, bench_reference, tmp_path):
     out = tmp_path / "out"
     for point in points:
@@ -363,7 +378,7 @@ def test_sigkill_then_resume_gives_identical_outputs(points, bench_in, bench_ref
 def test_sigterm_and_sigint_stop_gracefully(signum, code, bench_in, bench_reference, tmp_path):
     out = tmp_path / "out"
     proc = start(bench_in, out, tmp_path)
-    assert wait_until(proc, lambda: txt_outputs(out) >= 40), "the run ended before it could be stopped"
+    assert wait_until(proc, lambda: stored(out) >= 50), "the run ended before it could be stopped"
     proc.send_signal(signum)
     try:
         err = proc.communicate(timeout=30)[1].decode(errors="replace")
@@ -374,11 +389,12 @@ def test_sigterm_and_sigint_stop_gracefully(signum, code, bench_in, bench_refere
     assert tmp_leftovers(out) == []
     assert integrity(out) == "ok"
     check_after_crash(out, bench_reference)
-    # progress was recorded: the report and the history say what was done, and the jsonl matches it
+    # what was cleaned was written: the report and the history say so, and the jsonl matches it
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["history"][-1]["interrupted"] is True
     done = len(report["documents"])
-    assert 40 <= done < BENCH_FILES
+    assert 50 <= done < BENCH_FILES
+    assert txt_outputs(out) == done
     assert len((out / corpus.JSONL_NAME).read_bytes().splitlines()) == done
 
     assert main(run_args(bench_in, out)) == 0
@@ -407,7 +423,7 @@ def test_a_concurrent_run_is_refused_at_once(tree, tmp_path):
     args = ["run", str(tree), str(out), "--workers", "1", "--quiet"]
     proc = subprocess.Popen([sys.executable, "-c", SLOWED, *args], cwd=tmp_path, stderr=subprocess.PIPE)
     try:
-        assert wait_until(proc, lambda: (out / "a.html.txt").exists()), "the run ended too soon"
+        assert wait_until(proc, functools.partial(reached, out, "db")), "the run ended too soon"
         started = time.monotonic()
         second = subprocess.run([sys.executable, "-m", "cleaner", *args], cwd=tmp_path, capture_output=True, text=True)
         assert proc.poll() is None, "the first run ended before the second was refused"

@@ -210,7 +210,7 @@ def test_render_html_without_failures_says_none(tmp_path):
 
 def test_report_json_keys(report_tree, tmp_path):
     data = write_report(report_tree, tmp_path / "out")
-    assert list(data) == ["cleaner_version", "settings", "run", "totals", "skipped", "history", "duplicates", "documents"]
+    assert list(data) == ["cleaner_version", "settings", "run", "totals", "skipped", "history", "duplicates", "templates", "documents"]
     assert data["run"] == {"new": 5, "changed": 0, "unchanged": 0, "removed": 0}
     assert len(data["history"]) == 1 and data["history"][0]["new"] == 5
     assert data["settings"]["input"] == str(report_tree) and data["settings"]["format"] == "both"

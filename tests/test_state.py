@@ -15,7 +15,8 @@ from conftest import ARTICLE_PARAGRAPHS, GERMAN_PARAGRAPHS, article_html, output
 
 from cleaner import load_rules
 from cleaner.rules import DEFAULT_RULES_DIR
-from cleaner.state import DB_NAME, STATE_DIR, LockedError, Plan, Seen, State
+from cleaner.document import Document
+from cleaner.state import DB_NAME, STATE_DIR, LockedError, Plan, Saved, Seen, State, pack
 
 EXTRA_RULE = """\
 version: 1
@@ -101,7 +102,8 @@ def test_plan_sorts_inputs_into_new_changed_unchanged_removed(tmp_path):
         for name in ("same", "edited", "touched", "gone"):
             path = files.get(name, tmp_path / "same")
             st, digest = path.stat(), hashlib.sha256(path.read_bytes()).hexdigest()
-            state.save(Seen(st.st_size, st.st_mtime_ns, digest, "fp", name + ".txt"), name, {"id": name}, None)
+            seen = Seen(st.st_size, st.st_mtime_ns, digest, "fp", name + ".txt")
+            state.save_source(name, [Saved(name, seen, "site", pack(Document(name), None), [])])
         files["edited"].write_text("content of edited, now longer\n")
         set_mtime(files["touched"])
         inputs = [(name, path, name + ".txt") for name, path in files.items()]
@@ -130,12 +132,49 @@ def test_a_second_state_on_the_same_folder_is_refused(tmp_path):
 def test_state_survives_close_and_reopen(tmp_path):
     out = tmp_path / "out"
     with State(out) as state:
-        state.save(Seen(1, 2, "ab", "fp", "x.txt"), "x", {"id": "x", "status": "kept"}, '{"id": "x"}')
+        state.save_source("x", [Saved("x", Seen(1, 2, "ab", "fp", "x.txt"), "site", pack(Document("x"), None), [7])])
+        assert list(state.records()) == []  # cleaned, not written yet
+        state.finish("x", "set", {"id": "x", "status": "kept"}, '{"id": "x"}', None)
     with State(out) as state:
         assert state.seen() == {"x": Seen(1, 2, "ab", "fp", "x.txt")}
         assert list(state.records()) == [{"id": "x", "status": "kept"}]
         assert list(state.jsonl_lines()) == ['{"id": "x"}']
         assert state.output_of("x") == "x.txt" and state.output_of("y") is None
+        assert state.load("x")[0].id == "x" and state.load("x")[2:] == ("x.txt", "site")
+
+
+def test_a_container_is_planned_as_one_file_and_replaced_whole(tmp_path):
+    out = tmp_path / "out"
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("{}\n")
+    st = dump.stat()
+    seen = Seen(st.st_size, st.st_mtime_ns, hashlib.sha256(dump.read_bytes()).hexdigest(), "fp", None)
+    with State(out) as state:
+        pages = [Saved(f"dump.jsonl#{n}", seen, "site", pack(Document(f"dump.jsonl#{n}"), None), [n]) for n in (1, 2)]
+        state.save_source("dump.jsonl", pages)
+        assert state.plan([("dump.jsonl", dump, None)], "fp", full=False).unchanged == ["dump.jsonl"]
+        state.save_source("dump.jsonl", pages[1:])  # the file lost its first page
+        assert [d for (d,) in state.db.execute("SELECT id FROM documents")] == ["dump.jsonl#2"]
+        assert [d for (d,) in state.db.execute("SELECT doc FROM lines")] == ["dump.jsonl#2"]
+        state.forget_source("dump.jsonl")
+        assert state.seen() == {}
+
+
+def test_an_older_schema_is_rebuilt_and_the_history_kept(tmp_path):
+    out = tmp_path / "out"
+    (out / STATE_DIR).mkdir(parents=True)
+    db = sqlite3.connect(out / STATE_DIR / DB_NAME)
+    db.executescript(
+        "CREATE TABLE documents (id TEXT PRIMARY KEY, record TEXT);"
+        "INSERT INTO documents VALUES ('old', '{}');"
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, seconds REAL NOT NULL,"
+        " new INTEGER NOT NULL, changed INTEGER NOT NULL, unchanged INTEGER NOT NULL, removed INTEGER NOT NULL,"
+        " failed INTEGER NOT NULL, bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL, interrupted INTEGER NOT NULL);"
+        "INSERT INTO runs VALUES (1, 'then', 1.0, 1, 0, 0, 0, 0, 10, 5, 0);"
+    )
+    db.close()
+    with State(out) as state:
+        assert state.seen() == {} and len(state.history()) == 1
 
 
 # --- incremental runs ----------------------------------------------------------------------------
