@@ -14,8 +14,8 @@ import pytest
 from conftest import ARTICLE_PARAGRAPHS, GERMAN_PARAGRAPHS, article_html, output_files, run_batch
 
 from cleaner import load_rules
-from cleaner.rules import DEFAULT_RULES_DIR
 from cleaner.document import Document
+from cleaner.rules import DEFAULT_RULES_DIR
 from cleaner.state import DB_NAME, STATE_DIR, LockedError, Plan, Saved, Seen, State, pack
 
 EXTRA_RULE = """\
