@@ -91,7 +91,6 @@ class Stop:
         return self.signal is not None
 
 
-
 def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
     """What decides a document's outputs besides its bytes: rules, options and the cleaner itself."""
     return json.dumps(
@@ -114,7 +113,9 @@ def plan_run(
 ) -> tuple[Plan, list[Input], dict[str, str | None], dict]:
     """Find the inputs and sort them into new, changed, unchanged and removed."""
     inputs, skipped = discover(settings.input_dir, settings.output_dir, settings.input_format == "auto")
-    targets: dict[str, str | None] = dict(output_paths(inputs)) if settings.writes_txt else {i.id: None for i in inputs}
+    targets: dict[str, str | None] = {i.id: None for i in inputs}  # a container's pages have their own
+    if settings.writes_txt:
+        targets.update(output_paths(inputs))
     plan = state.plan(((i.id, i.path, targets[i.id]) for i in inputs), fingerprint(settings, ruleset), settings.full)
     return plan, inputs, targets, dict(sorted(skipped.items()))
 

@@ -166,8 +166,8 @@ def clean_container(item: Input, settings: Settings, ruleset: RuleSet) -> list[D
         sha256 = file_hash(item.path)
         for page in sources.read_pages(item.path, settings.jsonl_fields, settings.max_bytes):
             doc = Document(f"{item.id}#{page.key}", page.data, source=item.id, part=page.part, charset=page.charset)
-            doc.size = doc.content_size = len(page.data)
-            doc.mtime_ns, doc.sha256, doc.url, doc.input_format = stat.st_mtime_ns, sha256, page.url, page.input_format
+            doc.size, doc.mtime_ns, doc.sha256 = stat.st_size, stat.st_mtime_ns, sha256  # the file's, as planned
+            doc.content_size, doc.url, doc.input_format = len(page.data), page.url, page.input_format
             docs.append(_clean_page(doc, page.error, settings, ruleset))
     except PermissionError:
         docs.append(_source_failure(item, "cannot read: permission denied"))
