@@ -34,7 +34,8 @@ from warcio.limitreader import LimitReader
 
 CONTAINER_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".warc", ".warc.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
-#: Media types of the WARC responses that are pages; anything else (images, CSS, PDF) is skipped.
+#: Media types of the WARC responses that are pages; anything else (images, CSS, PDF) is skipped,
+#: as are responses whose HTTP status is not 2xx (redirects, error pages).
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: Chunk size for skipping the rest of a WARC record: bounded memory whatever the record's size.
 DRAIN_CHUNK = 64 * 1024
@@ -201,9 +202,11 @@ def _read_warc(path: Path, limit: int | None) -> Iterator[Page]:
 
 
 def _warc_page(record: Any, part: int, limit: int | None) -> Page | None:
-    """The page in one WARC record, or None if the record is not an HTML response."""
+    """The page in one WARC record, or None if the record is not a successful HTML response."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
+    if not str(record.http_headers.get_statuscode() or "").startswith("2"):
+        return None  # a redirect or an error page ("404 Not Found") is not a page of the corpus
     media_type, charset = _parse_content_type(record.http_headers.get_header("Content-Type") or "")
     if media_type not in HTML_MEDIA_TYPES:
         return None

@@ -87,14 +87,16 @@ def test_jsonl_ids_field_names_and_bad_lines(tmp_path):
     assert result.outcome.cleaned == 1 and len(result.outcome.failed) == 2
 
 
-def warc_file(path: Path, pages: list[tuple[str, bytes, str]], gzipped: bool) -> None:
-    """A WARC of HTML responses (url, payload, content type), each after a request record."""
+def warc_file(path: Path, pages: list[tuple], gzipped: bool) -> None:
+    """A WARC of responses (url, payload, content type[, status]), each after a request record."""
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=gzipped)
-    for url, payload, content_type in pages:
+    for url, payload, content_type, *status in pages:
         request = StatusAndHeaders("GET / HTTP/1.1", [("Host", "news.example.org")], is_http_request=True)
         writer.write_record(writer.create_warc_record(url, "request", http_headers=request))
-        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        headers = StatusAndHeaders(
+            status[0] if status else "200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1"
+        )
         writer.write_record(
             writer.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=headers)
         )
@@ -119,9 +121,12 @@ def test_warc_responses_clean_like_the_same_pages_as_files(tmp_path, name):
     entries = [(url_of(p), p.read_bytes(), f"text/html; charset={decoded(p)[1]}") for p in HTML_PAGES]
     entries.append(("https://news.example.org/latin", latin.encode("cp1252"), "text/html; charset=windows-1252"))
     entries.append(("https://news.example.org/logo.png", b"\x89PNG\r\n\x1a\n", "image/png"))  # not a page
+    entries.append(
+        ("https://news.example.org/gone", b"<html><body>Not Found</body></html>", "text/html", "404 Not Found")
+    )
     warc_file(root / name, entries, gzipped=name.endswith(".gz"))
     result = run_batch(root, tmp_path / "out")
-    # records: request 1, response 2, request 3, response 4, ...; the PNG response is skipped
+    # records: request 1, response 2, request 3, response 4, ...; the PNG and the 404 are skipped
     ids = [f"{name}#{2 * n + 2}" for n in range(len(pages))]
     assert sorted(result.records) == sorted(ids)
     files_root = tmp_path / "files"
