@@ -34,6 +34,9 @@ DEFAULT_MIN_SHARE = 0.5
 TOP_LEVEL_SITE = "."
 
 DIGITS_RE = re.compile(r"\d+")
+#: An archived page's URL carries the original one ('https://web.archive.org/web/2019.../http://a.org/x'):
+#: its site is the original's, or every archived page would be one site.
+ARCHIVED_RE = re.compile(r"^/web/\d+[a-z_]*/(https?://.+)$", re.IGNORECASE)
 SPACE_RE = re.compile(r"\s+")
 
 
@@ -95,6 +98,9 @@ def _host(url: str | None) -> str | None:
     except ValueError:
         return None
     host = (parts.hostname or "").removeprefix("www.")
+    archived = ARCHIVED_RE.match(parts.path) if host == "web.archive.org" else None
+    if archived:
+        return _host(archived.group(1))
     return host if parts.scheme in ("http", "https") and host else None
 
 

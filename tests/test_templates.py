@@ -242,6 +242,8 @@ def test_normalise_ignores_case_digits_and_spacing():
     [
         ("crawl/a.html", "https://www.Example.com/news/1", "example.com"),
         ("crawl/a.html", "http://news.example.com/x", "news.example.com"),
+        ("crawl/a.html", "https://web.archive.org/web/20190101000000/http://www.blog.example/post", "blog.example"),
+        ("crawl/a.html", "https://web.archive.org/about", "web.archive.org"),
         ("site/sub/a.txt", None, "site"),
         ("a.txt", None, TOP_LEVEL_SITE),
         ("dump/pages.jsonl#7", None, "dump"),
