@@ -44,7 +44,7 @@ from .document import Document, Status
 from .report import Record, Summary, Totals, write_reports
 from .rules import RuleSet
 from .sources import is_container
-from .state import Plan, RunStats, Saved, Seen, State, file_hash, pack
+from .state import Plan, RunStats, Saved, Seen, SiteTemplate, State, file_hash, pack
 
 #: Tasks queued per worker: enough to keep every worker busy, few enough that results (and
 #: memory) stay bounded however large the corpus is.
@@ -197,6 +197,7 @@ class _Recorder:
     outcome: Outcome
     on_done: Callable[[int], None] | None
     cleaned_now: set[str] = field(default_factory=set)  # documents cleaned in this run
+    sites: dict[str, SiteTemplate] = field(default_factory=dict)  # template sets, read once per site
 
     def clean(self, items: list[Input], stop: Stop) -> None:
         """Pass one: clean the input files in the worker pool and store each as it finishes."""
@@ -231,6 +232,7 @@ class _Recorder:
         """
         signals = stop.count
         self.state.update_templates(self.settings.template_thresholds)
+        self.sites.clear()
         for doc_id in self.state.unfinished():
             if stop.count > signals:
                 return
@@ -239,7 +241,7 @@ class _Recorder:
     def write(self, doc_id: str) -> None:
         """Remove a stored document's template lines, write its outputs, then record it."""
         doc, text_fp, output, site = self.state.load(doc_id)
-        template = self.state.site_template(site)
+        template = self.sites.get(site) or self.sites.setdefault(site, self.state.site_template(site))
         if doc.status is Status.KEPT and templates.remove_template_lines(doc, template.keys):
             if not doc.text.strip():
                 doc.drop("no text left after removing the site's template lines")

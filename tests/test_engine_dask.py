@@ -21,7 +21,9 @@ def cluster():
 def test_dask_cluster_output_is_byte_identical_to_the_local_engine(cluster, tmp_path):
     local, on_dask = tmp_path / "local", tmp_path / "dask"
     run_batch(SAMPLE, local, format="both", dedup="exact", workers=2)
-    result = run_batch(SAMPLE, on_dask, format="both", dedup="exact", engine="dask", scheduler=cluster.scheduler_address)
+    result = run_batch(
+        SAMPLE, on_dask, format="both", dedup="exact", engine="dask", scheduler=cluster.scheduler_address
+    )
     assert result.outcome.cleaned == len(result.documents) > 10
     assert output_files(on_dask) == output_files(local)
 
@@ -38,3 +40,18 @@ def test_dask_without_a_scheduler_starts_its_own_local_cluster(tmp_path):
     result = run_batch(SAMPLE / "seeds", out, engine="dask", workers=2)
     assert sorted(p.name for p in out.glob("*.txt")) == sorted(p.stem + ".txt" for p in (SAMPLE / "seeds").iterdir())
     assert all(r["status"] == "kept" for r in result.documents)
+
+
+def test_both_passes_on_dask_match_the_local_engine_with_containers_and_templates(cluster, make_tree, tmp_path):
+    from test_inputs import HTML_PAGES, jsonl_line
+    from test_templates import notice, text_page
+
+    files: dict[str, bytes | str] = {f"site/{n}.txt": text_page("Golf Journal", 6, n) for n in range(6)}
+    files["dump/pages.jsonl"] = "".join(jsonl_line(p) + "\n" for p in HTML_PAGES)
+    root = make_tree(files)
+    local, on_dask = tmp_path / "local", tmp_path / "dask"
+    run_batch(root, local, format="both", templates="on", workers=2)
+    result = run_batch(root, on_dask, format="both", templates="on", engine="dask", scheduler=cluster.scheduler_address)
+    assert output_files(on_dask) == output_files(local)
+    assert notice("Golf Journal") not in (on_dask / "site" / "0.txt").read_text(encoding="utf-8")
+    assert "dump/pages.jsonl#1" in result.records and "site" in result.report["templates"]
