@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,3 +178,18 @@ def test_a_damaged_container_keeps_the_pages_before_the_damage(tmp_path):
     assert failed["status"] == "failed" and failed["reason"].startswith("cannot read:") and "gzip" in failed["reason"]
     kept = [r for r in result.documents if r["status"] == "kept"]
     assert kept and all(r["id"].startswith("dump.jsonl.gz#") for r in kept)
+
+
+@pytest.mark.parametrize("path", [*HTML_PAGES, TEXT_PAGES[0]], ids=lambda p: p.name)
+def test_a_page_through_a_pipe_cleans_like_the_same_page_as_a_file(path, tmp_path):
+    fmt = "html" if path.suffix == ".html" else "text"
+    command = [sys.executable, "-m", "cleaner", "clean", "--input-format", fmt]
+    piped = subprocess.run([*command, "-"], input=path.read_bytes(), capture_output=True, check=True)
+    as_file = subprocess.run([*command, str(path)], capture_output=True, check=True)
+    assert piped.stdout == as_file.stdout and len(piped.stdout) > 200
+    # and `run` writes the same text for it (the tree's output ends with a newline too)
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / path.name).write_bytes(path.read_bytes())
+    run_batch(root, tmp_path / "out")
+    assert (tmp_path / "out" / f"{path.stem}.txt").read_bytes() == piped.stdout
