@@ -32,6 +32,8 @@ JSONL_NAME = "documents.jsonl"
 #: The process's umask, read once (os.umask can only be read by setting it).
 UMASK = os.umask(0o022)
 os.umask(UMASK)
+#: What reading an input may raise: the file is recorded as failed, the batch goes on.
+READ_ERRORS = (OSError, EOFError, zlib.error, gzip.BadGzipFile)
 #: The names atomic_writer gives its temporary files (tempfile adds 8 random characters).
 TEMP_PREFIX_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
@@ -143,10 +145,8 @@ def clean_file(item: Input, settings: Settings, ruleset: RuleSet) -> Document:
             return doc.fail(pipeline.too_large(doc.size, settings.max_bytes))  # never read it whole
         doc.raw, doc.sha256 = read_input(item.path, settings.max_bytes)
         doc.content_size = len(doc.raw)
-    except PermissionError:
-        return doc.fail("cannot read: permission denied")
-    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        return doc.fail(f"cannot read: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
+    except READ_ERRORS as exc:
+        return doc.fail(read_error(exc))
     if len(doc.raw) > settings.max_bytes:  # a .gz that expands beyond the limit
         return doc.fail(pipeline.too_large(len(doc.raw), settings.max_bytes).replace("bytes", "bytes or more", 1))
     doc = pipeline.process(doc, settings, ruleset)
@@ -169,12 +169,8 @@ def clean_container(item: Input, settings: Settings, ruleset: RuleSet) -> list[D
             doc.size, doc.mtime_ns, doc.sha256 = stat.st_size, stat.st_mtime_ns, sha256  # the file's, as planned
             doc.content_size, doc.url, doc.input_format = len(page.data), page.url, page.input_format
             docs.append(_clean_page(doc, page.error, settings, ruleset))
-    except PermissionError:
-        docs.append(_source_failure(item, "cannot read: permission denied"))
-    except (OSError, EOFError, zlib.error, gzip.BadGzipFile, SourceError) as exc:
-        docs.append(
-            _source_failure(item, f"cannot read: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
-        )
+    except (*READ_ERRORS, SourceError) as exc:
+        docs.append(_source_failure(item, str(exc) if isinstance(exc, SourceError) else read_error(exc)))
     return docs
 
 
@@ -189,6 +185,13 @@ def _clean_page(doc: Document, error: str | None, settings: Settings, ruleset: R
         doc.fail(f"timed out after {settings.timeout:g} s (see --timeout)")
     doc.raw = b""
     return doc
+
+
+def read_error(exc: BaseException) -> str:
+    """The failure reason for an input that could not be read."""
+    if isinstance(exc, PermissionError):
+        return "cannot read: permission denied"
+    return f"cannot read: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}"
 
 
 def _source_failure(item: Input, reason: str) -> Document:

@@ -9,14 +9,17 @@ import io
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from conftest import output_files, run_batch
+from conftest import output_files, run_batch, shipped_rules
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from cleaner import Settings, corpus, pipeline
 from cleaner.decode import decode
+from cleaner.document import Status
 
 SAMPLE = Path(__file__).resolve().parents[1] / "corpus_raw"
 HTML_PAGES = sorted((SAMPLE / "html").glob("*.html"))
@@ -193,3 +196,27 @@ def test_a_page_through_a_pipe_cleans_like_the_same_page_as_a_file(path, tmp_pat
     (root / path.name).write_bytes(path.read_bytes())
     run_batch(root, tmp_path / "out")
     assert (tmp_path / "out" / f"{path.stem}.txt").read_bytes() == piped.stdout
+
+
+def test_each_page_of_a_container_has_the_time_limit(tmp_path, monkeypatch):
+    root = tmp_path / "in"
+    root.mkdir()
+    lines = [jsonl_line(p) for p in HTML_PAGES]
+    lines[1] = json.dumps({"url": "https://news.example.org/slow", "text": "SLOW " * 50})
+    (root / "dump.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    real = pipeline.process
+
+    def slow_on_one_page(doc, settings, ruleset):
+        while doc.raw.startswith(b"SLOW"):  # stuck, until the time limit interrupts it
+            time.sleep(0.01)
+        return real(doc, settings, ruleset)
+
+    monkeypatch.setattr(pipeline, "process", slow_on_one_page)
+    settings = Settings(input_dir=root, output_dir=tmp_path / "out", timeout=0.3)
+    docs = {
+        d.id: d for d in corpus.clean_input(corpus.Input(root / "dump.jsonl", "dump.jsonl"), settings, shipped_rules())
+    }
+    assert docs["dump.jsonl#2"].status is Status.FAILED and docs["dump.jsonl#2"].reason.startswith(
+        "timed out after 0.3 s"
+    )
+    assert docs["dump.jsonl#1"].status is docs["dump.jsonl#3"].status is Status.KEPT
