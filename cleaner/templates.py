@@ -104,14 +104,6 @@ def _host(url: str | None) -> str | None:
     return host if parts.scheme in ("http", "https") and host else None
 
 
-def template_keys(counts: Iterable[tuple[int, int]], site_docs: int, thresholds: Thresholds) -> frozenset[int]:
-    """The keys of a site's template lines, from (key, documents carrying it) pairs."""
-    cut = thresholds.cut(site_docs)
-    if cut is None:
-        return frozenset()
-    return frozenset(key for key, docs in counts if docs >= cut)
-
-
 def set_hash(keys: Iterable[int]) -> str:
     """A short stable name of a template set: documents cleaned against another set are redone."""
     digest = hashlib.blake2b(digest_size=8)
