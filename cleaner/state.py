@@ -30,6 +30,9 @@ LOCK_NAME = "lock"
 #: a crash costs at most this many files cleaned again.
 COMMIT_EVERY = 50
 
+#: Rows read at a time where a run walks every document and updates some of them on the way.
+PAGE_ROWS = 1000
+
 #: Bumped when the tables change: an older database is rebuilt (its documents cleaned again).
 SCHEMA_VERSION = 2
 
@@ -409,13 +412,22 @@ class State:
         for (site,) in self.db.execute("SELECT site FROM sites WHERE lines != '[]' ORDER BY site").fetchall():
             yield self.site_template(site)
 
-    def unfinished(self) -> list[str]:
+    def unfinished(self) -> Iterator[str]:
         """Documents whose outputs are not written, or were written with another template set."""
-        rows = self.db.execute(
+        query = (
             "SELECT d.id FROM documents d LEFT JOIN sites s ON s.site = d.site"
-            " WHERE d.applied IS NULL OR d.applied IS NOT s.hash ORDER BY d.id"
+            " WHERE (d.applied IS NULL OR d.applied IS NOT s.hash) AND d.id > ? ORDER BY d.id LIMIT ?"
         )
-        return [doc_id for (doc_id,) in rows]
+        for (doc_id,) in self._paged(query):
+            yield doc_id
+
+    def _paged(self, query: str) -> Iterator[tuple]:
+        """The rows of a query on documents `... AND id > ? ORDER BY id LIMIT ?`, a page at a time:
+        memory stays bounded, and the caller may update the rows it was given."""
+        last = ""
+        while rows := self.db.execute(query, (last, PAGE_ROWS)).fetchall():
+            yield from rows
+            last = rows[-1][0]
 
     def _tick(self) -> None:
         """Count a change; commit every COMMIT_EVERY changes."""
@@ -496,8 +508,11 @@ class State:
 
     def missing_outputs(self, out: Path) -> Iterator[str]:
         """Kept, non-duplicate documents whose text output is not in `out` (to be written again)."""
-        rows = self.db.execute("SELECT id, record FROM documents WHERE duplicate_of IS NULL AND record IS NOT NULL")
-        for doc_id, record in rows.fetchall():
+        query = (
+            "SELECT id, record FROM documents WHERE duplicate_of IS NULL AND record IS NOT NULL AND id > ?"
+            " ORDER BY id LIMIT ?"
+        )
+        for doc_id, record in self._paged(query):
             output = json.loads(record).get("output")
             if output and not (out / output).is_file():
                 yield doc_id
