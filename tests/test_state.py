@@ -433,3 +433,17 @@ def test_an_unreadable_input_is_recorded_again_not_a_crash(tmp_path):
     report = json.loads((out / "report.json").read_text())
     broken = next(d for d in report["documents"] if d["id"] == "broken.txt")
     assert broken["status"] == "failed" and "cannot read" in broken["reason"]
+
+
+def test_pass_two_walks_every_document_page_by_page(tree, tmp_path, monkeypatch):
+    from cleaner import state as state_module
+
+    reference = tmp_path / "reference"
+    run_batch(tree, reference)
+    monkeypatch.setattr(state_module, "PAGE_ROWS", 2)  # five documents: three pages of rows
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    assert output_files(out) == output_files(reference)
+    (out / sorted(output_files(out))[-1]).unlink()
+    run_batch(tree, out)
+    assert output_files(out) == output_files(reference)
