@@ -14,9 +14,11 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+import cssselect
 import trafilatura
 from htmldate import find_date
 from lxml.cssselect import CSSSelector
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
 from trafilatura.utils import HTML_PARSER, load_html
@@ -130,14 +132,66 @@ def compiled(css: str) -> CSSSelector:
     return CSSSelector(css)
 
 
+#: Every class and id value on the page: one cheap pass that tells which selector rules may match.
+CLASS_ID_VALUES = XPath("//@class | //@id")
+
+#: The attribute selectors whose value must appear, as it is, in the attribute (cssselect's operators).
+SUBSTRING_OPERATORS = frozenset({"=", "~=", "|=", "^=", "$=", "*="})
+
+
+@functools.lru_cache(maxsize=256)
+def needles(css: str) -> tuple[tuple[str, ...], ...]:
+    """Per selector of the group, class and id texts an element must hold to match it.
+
+    ".share" needs "share" in a class value, "#main" needs "main" in an id; a selector that
+    needs none ("div", "[data-x]") gets an empty tuple and is always run.
+    """
+    return tuple(_required_texts(selector.parsed_tree) for selector in cssselect.parse(css))
+
+
+def _required_texts(tree: object) -> tuple[str, ...]:
+    """The class and id texts in one parsed selector's conditions on the element it matches."""
+    texts: list[str] = []
+    node: object = tree
+    while node is not None:  # every link of a compound selector is a condition on the element
+        if isinstance(node, cssselect.parser.CombinedSelector):
+            node = node.subselector  # the element matched is the right-hand one
+            continue
+        if isinstance(node, cssselect.parser.Class):
+            texts.append(node.class_name)
+        elif isinstance(node, cssselect.parser.Hash):
+            texts.append(node.id)
+        elif (
+            isinstance(node, cssselect.parser.Attrib)
+            and node.namespace is None
+            and node.attrib in ("class", "id")
+            and node.operator in SUBSTRING_OPERATORS
+            and node.flag is None  # [class*="x" i] matches any case
+            and node.value is not None
+        ):
+            texts.append(str(node.value.value))
+        node = getattr(node, "selector", None)
+    return tuple(t for t in texts if t and not any(c.isspace() for c in t))
+
+
+def may_match(css: str, class_ids: str) -> bool:
+    """False if no selector of the group can match: a class or id text it needs is not on the page."""
+    return any(all(text in class_ids for text in texts) for texts in needles(css))
+
+
 def drop_elements(tree: HtmlElement, rules: tuple[Rule, ...]) -> list[Removal]:
     """Remove the elements that CSS-selector rules name from the tree; return what went."""
-    page_chars = len(" ".join(tree.text_content().split())) or 1
+    page_chars = 0  # counted at the first match: most pages match no rule
+    class_ids = "\0".join(CLASS_ID_VALUES(tree)) if rules else ""
     removed: list[Removal] = []
     for rule in rules:
-        for element in compiled(rule.css or "*")(tree):
+        css = rule.css or "*"
+        if not may_match(css, class_ids):  # a selector pass costs about 1 ms on a news page
+            continue
+        for element in compiled(css)(tree):
             if element.getparent() is None or _protected(element):
                 continue
+            page_chars = page_chars or len(" ".join(tree.text_content().split())) or 1
             text = " ".join(" ".join(element.itertext()).split())
             if len(text) >= SELECTOR_MAX_TEXT_SHARE * page_chars:
                 continue
