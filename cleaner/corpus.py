@@ -183,7 +183,8 @@ def _clean_page(doc: Document, error: str | None, settings: Settings, ruleset: R
             doc = pipeline.process(doc, settings, ruleset)
     except PageTimeout:
         doc.fail(f"timed out after {settings.timeout:g} s (see --timeout)")
-    doc.raw = b""
+    # A container holds thousands of pages, all sent back together: keep only what is stored.
+    doc.raw, doc.source_text, doc.line_hints = b"", "", {}
     return doc
 
 
