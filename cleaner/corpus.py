@@ -204,6 +204,10 @@ def _source_failure(item: Input, reason: str) -> Document:
     return doc.fail(reason)
 
 
+#: After the time limit, how often the alarm repeats until the page gives up.
+ALARM_REPEAT_SECONDS = 0.1
+
+
 class PageTimeout(BaseException):
     """A page took longer than --timeout (a BaseException: the pipeline's own guard must not catch it)."""
 
@@ -220,7 +224,8 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise PageTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Fire again and again after the limit: an exception raised while a __del__ runs is lost.
+    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
     try:
         yield
     finally:
