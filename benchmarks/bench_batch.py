@@ -97,7 +97,7 @@ def trafilatura(variant: str, out: Path, workers: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000], help="none: throughput only")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "batch")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -111,6 +111,8 @@ def main() -> None:
         print(f"| {name} | {workers} | {pages / m['wall']:.1f} | {1000 * m['cpu'] / pages:.1f} |")
     speedup = runs[("cleaner run", 1)]["wall"] / runs[("cleaner run", 2)]["wall"]
     print(f"\ncleaner run, 2 workers vs 1: {speedup:.2f}x\n")
+    if not args.sizes:
+        return
     print("| documents | workers | wall s | docs/s | peak RSS (MB, largest process) |")
     print("|---|---|---|---|---|")
     for size in args.sizes:

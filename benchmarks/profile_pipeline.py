@@ -31,6 +31,7 @@ STAGES = {
     "  drop_elements (selectors)": ("html.py", "drop_elements"),
     "  anchor_texts": ("html.py", "anchor_texts"),
     "  page_outline": ("html.py", "page_outline"),
+    "  page_metadata (title, url, date)": ("html.py", "page_metadata"),
     "  bare_extraction (all)": ("core.py", "bare_extraction"),
     "    extract_metadata": ("metadata.py", "extract_metadata"),
     "    htmldate find_date": ("core.py", "find_date"),
