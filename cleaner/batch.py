@@ -196,7 +196,6 @@ class _Recorder:
     targets: dict[str, str | None]
     outcome: Outcome
     on_done: Callable[[int], None] | None
-    cleaned_now: set[str] = field(default_factory=set)  # documents cleaned in this run
     sites: dict[str, SiteTemplate] = field(default_factory=dict)  # template sets, read once per site
 
     def clean(self, items: list[Input], stop: Stop) -> None:
@@ -209,10 +208,11 @@ class _Recorder:
             for output in self.state.outputs_of_source(item.id, keep=ids):  # pages the file no longer has
                 (self.settings.output_dir / output).unlink(missing_ok=True)
             self.state.save_source(item.id, [self._saved(item, r, fp) for r in results])
-            self.cleaned_now |= ids
+            failed = [Record.of(r.doc, 0, None) for r in results if r.doc.status is Status.FAILED]
             self.outcome.cleaned += 1
+            self.outcome.failed.extend(failed)  # a failure is final here: templates only touch kept text
             if self.on_done is not None:
-                self.on_done(sum(r.doc.status is Status.FAILED for r in results))
+                self.on_done(len(failed))
 
     def _saved(self, item: Input, result: Cleaned, fp: str) -> Saved:
         """What pass one stores of one cleaned document."""
@@ -252,8 +252,6 @@ class _Recorder:
         if record.status == Status.KEPT.value and self.settings.writes_jsonl:
             jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False)
         self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
-        if doc_id in self.cleaned_now and record.status == Status.FAILED.value:
-            self.outcome.failed.append(record)
 
 
 def _apply_dedup(state: State, settings: Settings, out: Path) -> None:
