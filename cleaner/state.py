@@ -41,7 +41,9 @@ SCHEMA_VERSION = 2
 #: every row of one source. `cleaned` is the cleaned document before template removal, so that
 #: its outputs can be written again without cleaning it again; `applied` names the template set
 #: its outputs were written with (NULL: not written yet). `lines` holds, per site, the keys of the
-#: distinct lines of each document: the counts that decide a site's template lines. A site whose
+#: distinct lines of each document and the hash of its whole set of keys (`page`): the counts that
+#: decide a site's template lines count pages, so copies of one page (crawled under several URLs)
+#: count once and do not make their own article a template. A site whose
 #: documents changed is marked dirty in the same transaction, until its template set is derived again.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -64,7 +66,7 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
 CREATE INDEX IF NOT EXISTS documents_site ON documents (site);
-CREATE TABLE IF NOT EXISTS lines (site TEXT NOT NULL, key INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lines (site TEXT NOT NULL, key INTEGER NOT NULL, doc TEXT NOT NULL, page TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS lines_site_key ON lines (site, key);
 CREATE INDEX IF NOT EXISTS lines_doc ON lines (doc);
 CREATE TABLE IF NOT EXISTS dirty_sites (site TEXT PRIMARY KEY);
@@ -309,8 +311,9 @@ class State:
                     saved.cleaned,
                 ),
             )
+            page = templates.set_hash(saved.keys)
             self.db.executemany(
-                "INSERT INTO lines VALUES (?, ?, ?)", [(saved.site, key, saved.id) for key in saved.keys]
+                "INSERT INTO lines VALUES (?, ?, ?, ?)", [(saved.site, key, saved.id, page) for key in saved.keys]
             )
             self._mark_dirty(saved.site)
         self._tick()
@@ -375,12 +378,13 @@ class State:
 
     def _derive(self, site: str, thresholds: templates.Thresholds | None) -> None:
         """Store one site's template set, with an example of each line for the report."""
-        (documents,) = self.db.execute("SELECT COUNT(DISTINCT doc) FROM lines WHERE site = ?", (site,)).fetchone()
+        (documents,) = self.db.execute("SELECT COUNT(DISTINCT page) FROM lines WHERE site = ?", (site,)).fetchone()
         cut = thresholds.cut(documents) if thresholds else None
         rows: list[tuple[int, int, str]] = []
         if cut is not None:
             rows = self.db.execute(
-                "SELECT key, COUNT(*), MIN(doc) FROM lines WHERE site = ? GROUP BY key HAVING COUNT(*) >= ?",
+                "SELECT key, COUNT(DISTINCT page), MIN(doc) FROM lines WHERE site = ? GROUP BY key"
+                " HAVING COUNT(DISTINCT page) >= ?",
                 (site, cut),
             ).fetchall()
         keys = frozenset(key for key, _, _ in rows)

@@ -267,3 +267,22 @@ def test_only_kept_lines_are_marked_template():
     assert remove_template_lines(doc, frozenset({line_key("menu")})) == 2
     assert [str(b.removed) for b in doc.blocks] == ["template", "None", "template"]
     assert doc.text == "Body text here"
+
+
+def test_copies_of_one_page_count_once(make_tree, tmp_path):
+    # the same article crawled under six URLs of its site is one page, not six: nothing is template
+    name = "Hotel Ledger"
+    copy = text_page(name, 7, 0)
+    root = make_tree({f"hotel/{n}.txt": copy for n in range(6)})
+    out = tmp_path / "out"
+    result = run_batch(root, out, templates="on")
+    assert all(r["status"] == "kept" for r in result.documents)
+    assert notice(name) in kept_lines(out, "hotel/3.txt") and result.report["templates"] == {}
+    # five different pages beside them make the shared lines template again
+    for n in range(1, 6):
+        (root / "hotel" / f"other-{n}.txt").write_text(text_page(name, 7, n), encoding="utf-8")
+    again = run_batch(root, out, templates="on")
+    assert again.report["templates"]["hotel"]["documents"] == 6  # distinct pages
+    assert notice(name) not in kept_lines(out, "hotel/3.txt")
+    title, paragraphs = article(7, 0)
+    assert [line for line in kept_lines(out, "hotel/3.txt") if line != title] == paragraphs
