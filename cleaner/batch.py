@@ -128,8 +128,8 @@ def run(
 ) -> Outcome:
     """Bring settings.output_dir up to date with settings.input_dir; return what was done.
 
-    on_start gets the number of input files to clean; on_done, once per file cleaned, the
-    number of its documents that failed.
+    on_start gets the number of tasks (input files, or parts of large containers) to clean;
+    on_done, once per task cleaned, the number of its documents that failed.
     """
     started, clock = datetime.now(UTC).isoformat(timespec="seconds"), time.monotonic()
     out = settings.output_dir
@@ -138,7 +138,7 @@ def run(
         outcome = Outcome(plan)
         sweep_temp_files(out)
         _clear_stale_outputs(state, plan, targets, out)
-        todo = [i for i in inputs if i.id in plan.todo]
+        todo = [task for i in inputs if i.id in plan.todo for task in i.split(_size(i.path))]
         if on_start is not None:
             on_start(len(todo))
         recorder = _Recorder(state, settings, ruleset, targets, outcome, on_done)
@@ -199,20 +199,31 @@ class _Recorder:
     sites: dict[str, SiteTemplate] = field(default_factory=dict)  # template sets, read once per site
 
     def clean(self, items: list[Input], stop: Stop) -> None:
-        """Pass one: clean the input files in the worker pool and store each as it finishes."""
+        """Pass one: clean the tasks in the worker pool and store each as it finishes; an input
+        file is complete when its last part is stored."""
         if not items:
             return
         fp = fingerprint(self.settings, self.ruleset)
+        open_files: dict[str, tuple[set[str], int]] = {}  # file id -> ids stored so far, parts left
         for item, results in _clean_all(items, self.settings, self.ruleset, stop, self.state.lock_fd):
-            ids = {r.doc.id for r in results}
-            for output in self.state.outputs_of_source(item.id, keep=ids):  # pages the file no longer has
-                (self.settings.output_dir / output).unlink(missing_ok=True)
-            self.state.save_source(item.id, [self._saved(item, r, fp) for r in results])
+            self.state.save_pages(item.id, [self._saved(item, r, fp) for r in results])
             failed = [Record.of(r.doc, 0, None) for r in results if r.doc.status is Status.FAILED]
-            self.outcome.cleaned += 1
             self.outcome.failed.extend(failed)  # a failure is final here: templates only touch kept text
+            ids, left = open_files.pop(item.id, (set(), item.parts))
+            ids |= {r.doc.id for r in results}
+            if left > 1:
+                open_files[item.id] = (ids, left - 1)
+            else:
+                self._complete(item.id, ids, fp)
             if self.on_done is not None:
                 self.on_done(len(failed))
+
+    def _complete(self, source: str, ids: set[str], fp: str) -> None:
+        """Every part of an input file is stored: remove the pages it no longer has, mark it done."""
+        for output in self.state.outputs_of_source(source, keep=ids):
+            (self.settings.output_dir / output).unlink(missing_ok=True)
+        self.state.complete_source(source, ids, fp)
+        self.outcome.cleaned += 1
 
     def _saved(self, item: Input, result: Cleaned, fp: str) -> Saved:
         """What pass one stores of one cleaned document."""
@@ -358,13 +369,21 @@ def _result(future: Future, item: Input, timeout: float) -> list[Cleaned]:
 
 
 def failed_input(item: Input, reason: str) -> list[Cleaned]:
-    """An input file whose task failed as a whole: one failed document under the file's id."""
-    doc = Document(item.id, source=item.id if is_container(item.id) else None)
+    """A task that failed as a whole: one failed document under the file's id (or its part's)."""
+    doc = Document(item.task_id, source=item.id if is_container(item.id) else None)
     with contextlib.suppress(OSError):  # remember the file as it is, so it is not retried nightly
         stat = item.path.stat()
         doc.size, doc.mtime_ns = stat.st_size, stat.st_mtime_ns
         doc.sha256 = file_hash(item.path)
     return [Cleaned(doc.fail(reason), None, [])]
+
+
+def _size(path: Path) -> int:
+    """A file's size in bytes, 0 if it cannot be read (cleaning it will say why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _write_outputs(doc: Document, target: str | None, out: Path) -> Record:

@@ -30,6 +30,9 @@ LOCK_NAME = "lock"
 #: a crash costs at most this many files cleaned again.
 COMMIT_EVERY = 50
 
+#: The fingerprint of documents stored while the rest of their input file is still being cleaned.
+INCOMPLETE = "incomplete"
+
 #: Rows read at a time where a run walks every document and updates some of them on the way.
 PAGE_ROWS = 1000
 
@@ -251,9 +254,11 @@ class State:
 
     def seen(self) -> dict[str, Seen]:
         """Every input file the state knows, by its id (a container's output is None)."""
-        rows = self.db.execute(
-            "SELECT source, MAX(size), MAX(mtime_ns), MAX(sha256), MAX(fingerprint),"
-            " MAX(CASE WHEN id = source THEN output END) FROM documents GROUP BY source"
+        rows = self.db.execute(  # rows of one file agree, unless a run stopped half-way through it
+            "SELECT source, MAX(size), MAX(mtime_ns), MAX(sha256),"
+            " CASE WHEN MIN(fingerprint) = MAX(fingerprint) THEN MAX(fingerprint) ELSE ? END,"
+            " MAX(CASE WHEN id = source THEN output END) FROM documents GROUP BY source",
+            (INCOMPLETE,),
         )
         return {r[0]: Seen(*r[1:]) for r in rows}
 
@@ -283,29 +288,29 @@ class State:
         """The output paths of an input file's documents, except those of the ids in `keep`."""
         kept = set(keep)
         rows = self.db.execute("SELECT id, output FROM documents WHERE source = ? ORDER BY id", (source,))
-        return [output for doc_id, output in rows if output and doc_id not in kept]
+        return [output for doc_id, output in rows.fetchall() if output and doc_id not in kept]
 
     # --- recording ---------------------------------------------------------------------------
 
-    def save_source(self, source: str, documents: list[Saved]) -> None:
-        """Pass one: replace an input file's documents by those just cleaned (outputs not written yet).
+    def save_pages(self, source: str, documents: list[Saved]) -> None:
+        """Pass one: store documents just cleaned from an input file (outputs not written yet).
 
-        Outputs of documents the file no longer has must already be removed. One input file is
-        saved whole or not at all, so a crash never leaves it half-known.
+        Their fingerprint is INCOMPLETE until complete_source(): a run that stops before the
+        last part of a file is cleaned leaves the file planned as changed, never half-known.
         """
-        self._forget_rows("source = ?", source)
         for saved in documents:
             seen = saved.seen
+            self._forget_rows("id = ?", saved.id)
             self.db.execute(
-                "INSERT OR REPLACE INTO documents (id, source, size, mtime_ns, sha256, fingerprint, output, site,"
-                " cleaned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents (id, source, size, mtime_ns, sha256, fingerprint, output, site, cleaned)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     saved.id,
                     source,
                     seen.size,
                     seen.mtime_ns,
                     seen.sha256,
-                    seen.fingerprint,
+                    INCOMPLETE,
                     seen.output,
                     saved.site,
                     saved.cleaned,
@@ -317,6 +322,19 @@ class State:
             )
             self._mark_dirty(saved.site)
         self._tick()
+
+    def complete_source(self, source: str, ids: set[str], fingerprint: str) -> None:
+        """Every part of an input file is stored: forget its documents not in `ids` (their outputs
+        must already be removed) and mark the rest cleaned with `fingerprint`."""
+        for doc_id in self.stale_ids(source, ids):
+            self._forget_rows("id = ?", doc_id)
+        self.db.execute("UPDATE documents SET fingerprint = ? WHERE source = ?", (fingerprint, source))
+        self._tick()
+
+    def stale_ids(self, source: str, ids: set[str]) -> list[str]:
+        """The documents stored for an input file that are not among `ids`."""
+        rows = self.db.execute("SELECT id FROM documents WHERE source = ? ORDER BY id", (source,))
+        return [doc_id for (doc_id,) in rows.fetchall() if doc_id not in ids]
 
     def forget_source(self, source: str) -> None:
         """Drop an input file that is gone, with its documents (their outputs must already be removed)."""

@@ -220,3 +220,30 @@ def test_each_page_of_a_container_has_the_time_limit(tmp_path, monkeypatch):
         "timed out after 0.3 s"
     )
     assert docs["dump.jsonl#1"].status is docs["dump.jsonl#3"].status is Status.KEPT
+
+
+def test_a_large_container_is_cleaned_in_parts_with_the_same_result(tmp_path, monkeypatch):
+    pages = HTML_PAGES + TEXT_PAGES
+    data = "".join(jsonl_line(p) + "\n" for p in pages).encode("utf-8")
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "dump.jsonl").write_bytes(data)
+    whole = run_batch(root, tmp_path / "whole", format="both")
+    monkeypatch.setattr(corpus, "CONTAINER_PART_BYTES", len(data) // 3)  # four parts
+    assert len(corpus.Input(root / "dump.jsonl", "dump.jsonl").split(len(data))) == 4
+    split = run_batch(root, tmp_path / "split", format="both", workers=2)
+    assert output_files(tmp_path / "split") == output_files(tmp_path / "whole")
+    assert split.documents == whole.documents
+    assert split.outcome.cleaned == 1 and split.counts["new"] == 1
+    assert run_batch(root, tmp_path / "split", format="both", workers=2).outcome.cleaned == 0
+
+
+def test_a_damaged_container_in_parts_is_reported_once(tmp_path, monkeypatch):
+    root = tmp_path / "in"
+    root.mkdir()
+    data = gzip.compress("".join(jsonl_line(p) + "\n" for p in HTML_PAGES).encode("utf-8"), mtime=0)
+    (root / "dump.jsonl.gz").write_bytes(data[: len(data) * 2 // 3])
+    monkeypatch.setattr(corpus, "CONTAINER_PART_BYTES", len(data) // 4)
+    result = run_batch(root, tmp_path / "out", workers=2)
+    failures = [r for r in result.documents if r["status"] == "failed"]
+    assert [r["id"] for r in failures] == ["dump.jsonl.gz"] and "gzip" in failures[0]["reason"]

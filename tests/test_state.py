@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -103,7 +104,7 @@ def test_plan_sorts_inputs_into_new_changed_unchanged_removed(tmp_path):
             path = files.get(name, tmp_path / "same")
             st, digest = path.stat(), hashlib.sha256(path.read_bytes()).hexdigest()
             seen = Seen(st.st_size, st.st_mtime_ns, digest, "fp", name + ".txt")
-            state.save_source(name, [Saved(name, seen, "site", pack(Document(name), None), [])])
+            save_whole(state, name, [Saved(name, seen, "site", pack(Document(name), None), [])])
         files["edited"].write_text("content of edited, now longer\n")
         set_mtime(files["touched"])
         inputs = [(name, path, name + ".txt") for name, path in files.items()]
@@ -132,7 +133,7 @@ def test_a_second_state_on_the_same_folder_is_refused(tmp_path):
 def test_state_survives_close_and_reopen(tmp_path):
     out = tmp_path / "out"
     with State(out) as state:
-        state.save_source("x", [Saved("x", Seen(1, 2, "ab", "fp", "x.txt"), "site", pack(Document("x"), None), [7])])
+        save_whole(state, "x", [Saved("x", Seen(1, 2, "ab", "fp", "x.txt"), "site", pack(Document("x"), None), [7])])
         assert list(state.records()) == []  # cleaned, not written yet
         state.finish("x", "set", {"id": "x", "status": "kept"}, '{"id": "x"}', None)
     with State(out) as state:
@@ -143,21 +144,38 @@ def test_state_survives_close_and_reopen(tmp_path):
         assert state.load("x")[0].id == "x" and state.load("x")[2:] == ("x.txt", "site")
 
 
+def save_whole(state: State, source: str, documents: list[Saved]) -> None:
+    """Store an input file cleaned in one part, as pass one does."""
+    state.save_pages(source, documents)
+    state.complete_source(source, {d.id for d in documents}, documents[0].seen.fingerprint)
+
+
 def test_a_container_is_planned_as_one_file_and_replaced_whole(tmp_path):
     out = tmp_path / "out"
     dump = tmp_path / "dump.jsonl"
     dump.write_text("{}\n")
     st = dump.stat()
     seen = Seen(st.st_size, st.st_mtime_ns, hashlib.sha256(dump.read_bytes()).hexdigest(), "fp", None)
+    plan = functools.partial(state_plan, [("dump.jsonl", dump, None)])
     with State(out) as state:
         pages = [Saved(f"dump.jsonl#{n}", seen, "site", pack(Document(f"dump.jsonl#{n}"), None), [n]) for n in (1, 2)]
-        state.save_source("dump.jsonl", pages)
-        assert state.plan([("dump.jsonl", dump, None)], "fp", full=False).unchanged == ["dump.jsonl"]
-        state.save_source("dump.jsonl", pages[1:])  # the file lost its first page
+        state.save_pages("dump.jsonl", pages[:1])  # one part of two stored: the file is not done
+        assert plan(state).changed == ["dump.jsonl"]
+        state.save_pages("dump.jsonl", pages[1:])
+        state.complete_source("dump.jsonl", {p.id for p in pages}, "fp")
+        assert plan(state).unchanged == ["dump.jsonl"]
+        state.save_pages("dump.jsonl", pages[1:])  # cleaned again: the file lost its first page
+        assert plan(state).changed == ["dump.jsonl"]
+        state.complete_source("dump.jsonl", {pages[1].id}, "fp")
         assert [d for (d,) in state.db.execute("SELECT id FROM documents")] == ["dump.jsonl#2"]
         assert [d for (d,) in state.db.execute("SELECT doc FROM lines")] == ["dump.jsonl#2"]
+        assert plan(state).unchanged == ["dump.jsonl"]
         state.forget_source("dump.jsonl")
         assert state.seen() == {}
+
+
+def state_plan(inputs, state: State) -> Plan:
+    return state.plan(inputs, "fp", full=False)
 
 
 def test_an_older_schema_is_rebuilt_and_the_history_kept(tmp_path):
