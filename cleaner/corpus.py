@@ -22,7 +22,7 @@ from . import pipeline, sources
 from .config import Settings
 from .document import Document
 from .rules import RuleSet
-from .sources import SourceError, is_container
+from .sources import SourceError, is_container, read_error
 from .state import file_hash
 
 SUPPORTED_EXTENSIONS = pipeline.HTML_EXTENSIONS + pipeline.TEXT_EXTENSIONS
@@ -210,13 +210,6 @@ def _clean_page(doc: Document, error: str | None, settings: Settings, ruleset: R
     # A container holds thousands of pages, all sent back together: keep only what is stored.
     doc.raw, doc.source_text, doc.line_hints = b"", "", {}
     return doc
-
-
-def read_error(exc: BaseException) -> str:
-    """The failure reason for an input that could not be read."""
-    if isinstance(exc, PermissionError):
-        return "cannot read: permission denied"
-    return f"cannot read: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}"
 
 
 def _source_failure(item: Input, reason: str) -> Document:

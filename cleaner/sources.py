@@ -107,7 +107,7 @@ def _lines(path: Path) -> Iterator[bytes]:
         with _open(path) as f:
             yield from f
     except (OSError, EOFError, zlib.error) as exc:
-        raise SourceError(_read_error(exc)) from exc
+        raise SourceError(read_error(exc)) from exc
 
 
 def _jsonl_page(raw: bytes, part: int, fields: JsonlFields, used: set[str]) -> Page:
@@ -198,7 +198,7 @@ def _read_warc(path: Path, limit: int | None) -> Iterator[Page]:
         where = "not a WARC file" if part == 0 else f"damaged WARC after record {part}"
         raise SourceError(f"{where}: {str(exc).strip()}") from exc
     except (OSError, EOFError, zlib.error) as exc:  # opening the file (reads go through _StrictStream)
-        raise SourceError(_read_error(exc)) from exc
+        raise SourceError(read_error(exc)) from exc
 
 
 def _warc_page(record: Any, part: int, limit: int | None) -> Page | None:
@@ -251,7 +251,7 @@ class _StrictStream:
             # them the records before it; read1 returns them, and the next call raises
             return self._f.read1(size)
         except (OSError, EOFError, zlib.error) as exc:
-            raise SourceError(_read_error(exc)) from exc
+            raise SourceError(read_error(exc)) from exc
 
     def tell(self) -> int:
         """The position in the (decompressed) file; warcio records offsets with it."""
@@ -268,7 +268,7 @@ def _open(path: Path) -> io.BufferedIOBase:
     return path.open("rb")
 
 
-def _read_error(exc: BaseException) -> str:
+def read_error(exc: BaseException) -> str:
     """A clear message for an error reading a file: 'cannot read: truncated gzip'."""
     if isinstance(exc, PermissionError):
         return "cannot read: permission denied"
