@@ -207,7 +207,7 @@ class _Recorder:
         open_files: dict[str, tuple[set[str], int]] = {}  # file id -> ids stored so far, parts left
         for item, results in _clean_all(items, self.settings, self.ruleset, stop, self.state.lock_fd):
             self.state.save_pages(item.id, [self._saved(item, r, fp) for r in results])
-            failed = [Record.of(r.doc, 0, None) for r in results if r.doc.status is Status.FAILED]
+            failed = [Record.of(r.doc, 0, None, _site(r.doc)) for r in results if r.doc.status is Status.FAILED]
             self.outcome.failed.extend(failed)  # a failure is final here: templates only touch kept text
             ids, left = open_files.pop(item.id, (set(), item.parts))
             ids |= {r.doc.id for r in results}
@@ -232,8 +232,7 @@ class _Recorder:
         if doc.part is not None and self.settings.writes_txt:
             output = page_output(item.id, doc.part)
         seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, output)
-        site = templates.site_of(doc.id, doc.url, doc.source)
-        return Saved(doc.id, seen, site, pack(doc, result.fingerprint), result.keys)
+        return Saved(doc.id, seen, _site(doc), pack(doc, result.fingerprint), result.keys)
 
     def finish(self, stop: Stop) -> None:
         """Pass two: derive the changed sites' template sets, then write what is not up to date.
@@ -258,7 +257,7 @@ class _Recorder:
                 doc.drop("no text left after removing the site's template lines")
             kept = doc.status is Status.KEPT
             text_fp = dedup.fingerprint(doc.text, signature=self.settings.dedup == "near") if kept else None
-        record = _write_outputs(doc, output, self.settings.output_dir)
+        record = _write_outputs(doc, output, self.settings.output_dir, site)
         jsonl = None
         if record.status == Status.KEPT.value and self.settings.writes_jsonl:
             jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False)
@@ -386,7 +385,12 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _write_outputs(doc: Document, target: str | None, out: Path) -> Record:
+def _site(doc: Document) -> str:
+    """The site a document's lines are counted against."""
+    return templates.site_of(doc.id, doc.url, doc.source)
+
+
+def _write_outputs(doc: Document, target: str | None, out: Path, site: str) -> Record:
     """Write a kept document's text at its path (a dropped or failed one has none); its record."""
     kept = doc.status is Status.KEPT
     text = doc.text.encode("utf-8") + b"\n" if kept else b""
@@ -394,7 +398,7 @@ def _write_outputs(doc: Document, target: str | None, out: Path) -> Record:
         write_atomic(out / target, text)
     elif target is not None:
         (out / target).unlink(missing_ok=True)  # an earlier run's output of this document
-    return Record.of(doc, len(text), target if kept else None)
+    return Record.of(doc, len(text), target if kept else None, site)
 
 
 def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None], out: Path) -> None:

@@ -47,9 +47,10 @@ class Record:
     removed_elements: int  # HTML elements cut by selector rules before extraction
     removed_by_reason: dict[str, int]
     output: str | None
+    site: str | None  # what its template lines are counted against (templates.site_of)
 
     @classmethod
-    def of(cls, doc: Document, bytes_out: int, output: str | None) -> Record:
+    def of(cls, doc: Document, bytes_out: int, output: str | None, site: str | None = None) -> Record:
         """The record of a processed document."""
         decoding = doc.decoding
         return cls(
@@ -73,6 +74,7 @@ class Record:
             removed_elements=len(doc.removed_elements),
             removed_by_reason=dict(sorted(Counter(str(r.reason) for r in doc.removals + doc.removed_elements).items())),
             output=output,
+            site=site,
         )
 
 

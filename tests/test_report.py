@@ -26,7 +26,7 @@ def record(**fields) -> Record:
         id="a.txt", status="kept", reason=None, input_format="text", encoding="utf-8", encoding_method="utf-8",
         repairs=(), warnings=(), language="en", language_score=1.0, title=None, url=None, date=None,
         bytes_in=100, bytes_out=80, kept_lines=3, removed_lines=2, removed_elements=0, removed_by_reason={"rule:default/share": 2},
-        output="a.txt",
+        output="a.txt", site=".",
     )
     base.update(fields)
     return Record(**base)

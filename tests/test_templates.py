@@ -152,6 +152,9 @@ def test_three_sites_lose_every_shared_block_and_keep_every_article_line(sites, 
     assert notice("Alpha Gazette") in {line["text"] for line in templates["alpha"]["lines"]}
     assert all(line["documents"] == 6 for line in templates["alpha"]["lines"])
     assert result.records["beta/00.txt"]["removed_by_reason"]["template"] >= 1
+    assert (
+        result.records["beta/00.txt"]["site"] == "beta" and result.records["crawl/00.html"]["site"] == "gamma.example"
+    )
     assert "Site templates" in (out / "report.html").read_text(encoding="utf-8")
 
 
