@@ -33,6 +33,7 @@ from .corpus import (
     atomic_writer,
     clean_input,
     discover,
+    file_failure,
     jsonl_record,
     output_paths,
     page_output,
@@ -44,7 +45,7 @@ from .document import Document, Status
 from .report import Record, Summary, Totals, write_reports
 from .rules import RuleSet
 from .sources import is_container
-from .state import Plan, RunStats, Saved, Seen, SiteTemplate, State, file_hash, pack
+from .state import Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
 
 #: Tasks queued per worker: enough to keep every worker busy, few enough that results (and
 #: memory) stay bounded however large the corpus is.
@@ -369,12 +370,7 @@ def _result(future: Future, item: Input, timeout: float) -> list[Cleaned]:
 
 def failed_input(item: Input, reason: str) -> list[Cleaned]:
     """A task that failed as a whole: one failed document under the file's id (or its part's)."""
-    doc = Document(item.task_id, source=item.id if is_container(item.id) else None)
-    with contextlib.suppress(OSError):  # remember the file as it is, so it is not retried nightly
-        stat = item.path.stat()
-        doc.size, doc.mtime_ns = stat.st_size, stat.st_mtime_ns
-        doc.sha256 = file_hash(item.path)
-    return [Cleaned(doc.fail(reason), None, [])]
+    return [Cleaned(file_failure(item, item.task_id, reason), None, [])]
 
 
 def _size(path: Path) -> int:

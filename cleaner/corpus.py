@@ -214,7 +214,13 @@ def _clean_page(doc: Document, error: str | None, settings: Settings, ruleset: R
 
 def _source_failure(item: Input, reason: str) -> Document:
     """The failed document of a container file that could not be read (one, whatever its parts)."""
-    doc = Document(item.id, source=item.id)
+    return file_failure(item, item.id, reason)
+
+
+def file_failure(item: Input, doc_id: str, reason: str) -> Document:
+    """A failed document standing for a whole input file (or task), remembering the file as it is
+    now, so that it is not retried every night until it changes."""
+    doc = Document(doc_id, source=item.id if is_container(item.id) else None)
     with contextlib.suppress(OSError):
         stat = item.path.stat()
         doc.size, doc.mtime_ns, doc.sha256 = stat.st_size, stat.st_mtime_ns, file_hash(item.path)
