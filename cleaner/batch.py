@@ -221,9 +221,11 @@ class _Recorder:
 
     def _complete(self, source: str, ids: set[str], fp: str) -> None:
         """Every part of an input file is stored: remove the pages it no longer has, mark it done."""
-        for output in self.state.outputs_of_source(source, keep=ids):
-            (self.settings.output_dir / output).unlink(missing_ok=True)
-        self.state.complete_source(source, ids, fp)
+        stale = self.state.stale(source, ids)
+        for _, output in stale:
+            if output:
+                (self.settings.output_dir / output).unlink(missing_ok=True)
+        self.state.complete_source(source, [doc_id for doc_id, _ in stale], fp)
         self.outcome.cleaned += 1
 
     def _saved(self, item: Input, result: Cleaned, fp: str) -> Saved:
@@ -252,7 +254,9 @@ class _Recorder:
     def write(self, doc_id: str) -> None:
         """Remove a stored document's template lines, write its outputs, then record it."""
         doc, text_fp, output, site = self.state.load(doc_id)
-        template = self.sites.get(site) or self.sites.setdefault(site, self.state.site_template(site))
+        if site not in self.sites:
+            self.sites[site] = self.state.site_template(site)
+        template = self.sites[site]
         if doc.status is Status.KEPT and templates.remove_template_lines(doc, template.keys):
             if not doc.text.strip():
                 doc.drop("no text left after removing the site's template lines")

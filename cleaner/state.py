@@ -284,11 +284,9 @@ class State:
         row = self.db.execute("SELECT output FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
-    def outputs_of_source(self, source: str, keep: Iterable[str] = ()) -> list[str]:
-        """The output paths of an input file's documents, except those of the ids in `keep`."""
-        kept = set(keep)
-        rows = self.db.execute("SELECT id, output FROM documents WHERE source = ? ORDER BY id", (source,))
-        return [output for doc_id, output in rows.fetchall() if output and doc_id not in kept]
+    def outputs_of_source(self, source: str) -> list[str]:
+        """The output paths of an input file's documents."""
+        return [output for _, output in self.stale(source, set()) if output]
 
     # --- recording ---------------------------------------------------------------------------
 
@@ -323,18 +321,18 @@ class State:
             self._mark_dirty(saved.site)
         self._tick()
 
-    def complete_source(self, source: str, ids: set[str], fingerprint: str) -> None:
-        """Every part of an input file is stored: forget its documents not in `ids` (their outputs
-        must already be removed) and mark the rest cleaned with `fingerprint`."""
-        for doc_id in self.stale_ids(source, ids):
+    def complete_source(self, source: str, stale: list[str], fingerprint: str) -> None:
+        """Every part of an input file is stored: forget its `stale` documents, the pages it no
+        longer has (their outputs must already be removed), and mark the rest cleaned with `fingerprint`."""
+        for doc_id in stale:
             self._forget_rows("id = ?", doc_id)
         self.db.execute("UPDATE documents SET fingerprint = ? WHERE source = ?", (fingerprint, source))
         self._tick()
 
-    def stale_ids(self, source: str, ids: set[str]) -> list[str]:
-        """The documents stored for an input file that are not among `ids`."""
-        rows = self.db.execute("SELECT id FROM documents WHERE source = ? ORDER BY id", (source,))
-        return [doc_id for (doc_id,) in rows.fetchall() if doc_id not in ids]
+    def stale(self, source: str, ids: set[str]) -> list[tuple[str, str | None]]:
+        """The documents (id, output) stored for an input file that are not among `ids`."""
+        rows = self.db.execute("SELECT id, output FROM documents WHERE source = ? ORDER BY id", (source,))
+        return [(doc_id, output) for doc_id, output in rows.fetchall() if doc_id not in ids]
 
     def forget_source(self, source: str) -> None:
         """Drop an input file that is gone, with its documents (their outputs must already be removed)."""

@@ -147,7 +147,9 @@ def test_state_survives_close_and_reopen(tmp_path):
 def save_whole(state: State, source: str, documents: list[Saved]) -> None:
     """Store an input file cleaned in one part, as pass one does."""
     state.save_pages(source, documents)
-    state.complete_source(source, {d.id for d in documents}, documents[0].seen.fingerprint)
+    state.complete_source(
+        source, [d for d, _ in state.stale(source, {d.id for d in documents})], documents[0].seen.fingerprint
+    )
 
 
 def test_a_container_is_planned_as_one_file_and_replaced_whole(tmp_path):
@@ -162,11 +164,12 @@ def test_a_container_is_planned_as_one_file_and_replaced_whole(tmp_path):
         state.save_pages("dump.jsonl", pages[:1])  # one part of two stored: the file is not done
         assert plan(state).changed == ["dump.jsonl"]
         state.save_pages("dump.jsonl", pages[1:])
-        state.complete_source("dump.jsonl", {p.id for p in pages}, "fp")
+        state.complete_source("dump.jsonl", [], "fp")
         assert plan(state).unchanged == ["dump.jsonl"]
         state.save_pages("dump.jsonl", pages[1:])  # cleaned again: the file lost its first page
         assert plan(state).changed == ["dump.jsonl"]
-        state.complete_source("dump.jsonl", {pages[1].id}, "fp")
+        assert state.stale("dump.jsonl", {pages[1].id}) == [("dump.jsonl#1", None)]
+        state.complete_source("dump.jsonl", ["dump.jsonl#1"], "fp")
         assert [d for (d,) in state.db.execute("SELECT id FROM documents")] == ["dump.jsonl#2"]
         assert [d for (d,) in state.db.execute("SELECT doc FROM lines")] == ["dump.jsonl#2"]
         assert plan(state).unchanged == ["dump.jsonl"]
