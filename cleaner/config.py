@@ -157,29 +157,44 @@ def _path(value: str, base: Path) -> Path:
     return base / value
 
 
+def _paths(values: list[str], base: Path) -> tuple[Path, ...]:
+    """Paths from a config file, each relative to the file's folder."""
+    return tuple(_path(str(v), base) for v in values)
+
+
+def _as_is(value: Any, _base: Path) -> Any:
+    """A value used as the file or the flag gives it."""
+    return value
+
+
+def _float(value: float, _base: Path) -> float:
+    """A number as a float (TOML writes 30 where 30.0 is meant)."""
+    return float(value)
+
+
 OPTIONS: tuple[Option, ...] = (
     Option("input", "input_dir", (str,), _path),
     Option("output", "output_dir", (str,), _path),
-    Option("rules", "rules_dirs", (list,), lambda v, base: tuple(base / str(p) for p in v)),
-    Option("add_rules", "add_rules_dirs", (list,), lambda v, base: tuple(base / str(p) for p in v)),
-    Option("format", "format", (str,), lambda v, _: v),
+    Option("rules", "rules_dirs", (list,), _paths),
+    Option("add_rules", "add_rules_dirs", (list,), _paths),
+    Option("format", "format", (str,), _as_is),
     Option("lang", "languages", (list, str), lambda v, _: _languages(v)),
-    Option("input_format", "input_format", (str,), lambda v, _: v),
-    Option("workers", "workers", (int,), lambda v, _: v),
-    Option("max_bytes", "max_bytes", (int,), lambda v, _: v),
-    Option("timeout", "timeout", (int, float), lambda v, _: float(v)),
-    Option("quiet", "quiet", (bool,), lambda v, _: v),
-    Option("dedup", "dedup", (str,), lambda v, _: v),
-    Option("dedup_threshold", "dedup_threshold", (int, float), lambda v, _: float(v)),
-    Option("engine", "engine", (str,), lambda v, _: v),
-    Option("scheduler", "scheduler", (str,), lambda v, _: v),
-    Option("templates", "templates", (str,), lambda v, _: v),
-    Option("template_min_docs", "template_min_docs", (int,), lambda v, _: v),
-    Option("template_min_share", "template_min_share", (int, float), lambda v, _: float(v)),
-    Option("jsonl_url", "jsonl_url", (str,), lambda v, _: v),
-    Option("jsonl_html", "jsonl_html", (str,), lambda v, _: v),
-    Option("jsonl_text", "jsonl_text", (str,), lambda v, _: v),
-    Option("jsonl_id", "jsonl_id", (str,), lambda v, _: v),
+    Option("input_format", "input_format", (str,), _as_is),
+    Option("workers", "workers", (int,), _as_is),
+    Option("max_bytes", "max_bytes", (int,), _as_is),
+    Option("timeout", "timeout", (int, float), _float),
+    Option("quiet", "quiet", (bool,), _as_is),
+    Option("dedup", "dedup", (str,), _as_is),
+    Option("dedup_threshold", "dedup_threshold", (int, float), _float),
+    Option("engine", "engine", (str,), _as_is),
+    Option("scheduler", "scheduler", (str,), _as_is),
+    Option("templates", "templates", (str,), _as_is),
+    Option("template_min_docs", "template_min_docs", (int,), _as_is),
+    Option("template_min_share", "template_min_share", (int, float), _float),
+    Option("jsonl_url", "jsonl_url", (str,), _as_is),
+    Option("jsonl_html", "jsonl_html", (str,), _as_is),
+    Option("jsonl_text", "jsonl_text", (str,), _as_is),
+    Option("jsonl_id", "jsonl_id", (str,), _as_is),
 )
 OPTION_KEYS = {o.key: o for o in OPTIONS}
 
