@@ -25,6 +25,7 @@ def clean(
     doc_id: str = "document",
     input_format: str = "auto",
     rules: RuleSet | None = None,
+    settings: Settings | None = None,
 ) -> Document:
     """Clean one document given as bytes or text; return it with text, metadata and removals.
 
@@ -37,4 +38,4 @@ def clean(
 
     raw = data.encode("utf-8") if isinstance(data, str) else data
     doc = Document(doc_id, raw, size=len(raw))
-    return process(doc, Settings(input_format=input_format), rules or load_rules())
+    return process(doc, settings or Settings(input_format=input_format), rules or load_rules())

@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING
 
 from . import __version__, clean
 from .config import (
+    COMMENTS,
     DEDUP_MODES,
     ENGINES,
+    EXTRACTORS,
     FORMATS,
     INPUT_FORMATS,
     OPTIONS,
+    SCOPES,
     SWITCH,
     ConfigError,
     Resolved,
@@ -162,6 +165,7 @@ def _add_document_command(commands, name: str, handler: Callable[[argparse.Names
     parser.add_argument("file", help="a file, or - for standard input")
     _add_rules_option(parser)
     _add_input_format_option(parser)
+    _add_extraction_options(parser, defaults=True)
     parser.set_defaults(handler=handler)
 
 
@@ -195,6 +199,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="treat inputs as html or text (default: auto, by extension, else by content)",
     )
+    _add_extraction_options(parser, defaults=False)
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     parser.add_argument(
         "--max-bytes", type=int, default=None, help="record larger files as too large (default: 10 MiB)"
@@ -254,6 +259,20 @@ def _add_rules_option(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="rules folder or file; repeat to add more (default: the shipped rules)",
     )
+
+
+def _add_extraction_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """--extractor, --scope, --comments: what counts as a page's content and who decides it."""
+    base = Settings()
+    for key, choices, text in (
+        ("extractor", EXTRACTORS, "HTML main content by trafilatura and line heuristics, or by the block model"),
+        ("scope", SCOPES, "keep the main article, or all running text of the page (model extractor)"),
+        ("comments", COMMENTS, "drop readers' comments, or keep them as content (model extractor)"),
+    ):
+        default = getattr(base, key)
+        parser.add_argument(
+            f"--{key}", choices=choices, default=default if defaults else None, help=f"{text} (default: {default})"
+        )
 
 
 def _add_input_format_option(parser: argparse.ArgumentParser) -> None:
@@ -412,9 +431,11 @@ def clean_one(args: argparse.Namespace) -> Document:
     from .corpus import Input, clean_file
 
     ruleset = load_rules(args.rules) if args.rules else load_rules()
-    settings = Settings(input_format=args.input_format, workers=1)
+    settings = Settings(
+        input_format=args.input_format, extractor=args.extractor, scope=args.scope, comments=args.comments, workers=1
+    )
     if args.file == "-":
-        return clean(sys.stdin.buffer.read(), doc_id="-", input_format=args.input_format, rules=ruleset)
+        return clean(sys.stdin.buffer.read(), doc_id="-", rules=ruleset, settings=settings)
     path = Path(args.file)
     if not path.is_file():
         raise ConfigError(f"{path}: no such file")

@@ -27,6 +27,9 @@ FORMATS = ("txt", "jsonl", "both")
 ENGINES = ("local", "dask")
 INPUT_FORMATS = ("auto", "html", "text")
 SWITCH = ("on", "off")
+EXTRACTORS = ("trafilatura", "model")
+SCOPES = ("article", "page")
+COMMENTS = ("drop", "keep")
 
 #: Files larger than this are recorded as too large instead of cleaned: a page is rarely over
 #: 2 MB, and a multi-megabyte "page" is a dump or an attack that would stall a worker for minutes.
@@ -52,6 +55,9 @@ class Settings:
     format: str = "txt"
     languages: tuple[str, ...] = ()  # empty: keep every language
     input_format: str = "auto"
+    extractor: str = "trafilatura"  # HTML main content: "trafilatura" (+ line heuristics) or "model"
+    scope: str = "article"  # "article": the main content; "page": all running text of the page
+    comments: str = "drop"  # "keep": readers' comments are content too
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     quiet: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -74,6 +80,9 @@ class Settings:
             raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not {self.format!r}")
         if self.input_format not in INPUT_FORMATS:
             raise ConfigError(f"--input-format must be one of {', '.join(INPUT_FORMATS)}, not {self.input_format!r}")
+        for key, allowed in (("extractor", EXTRACTORS), ("scope", SCOPES), ("comments", COMMENTS)):
+            if getattr(self, key) not in allowed:
+                raise ConfigError(f"--{key} must be one of {', '.join(allowed)}, not {getattr(self, key)!r}")
         if self.workers < 1:
             raise ConfigError(f"--workers must be at least 1, not {self.workers}")
         if self.dedup not in DEDUP_MODES:
@@ -180,6 +189,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("format", "format", (str,), _as_is),
     Option("lang", "languages", (list, str), lambda v, _: _languages(v)),
     Option("input_format", "input_format", (str,), _as_is),
+    Option("extractor", "extractor", (str,), _as_is),
+    Option("scope", "scope", (str,), _as_is),
+    Option("comments", "comments", (str,), _as_is),
     Option("workers", "workers", (int,), _as_is),
     Option("max_bytes", "max_bytes", (int,), _as_is),
     Option("timeout", "timeout", (int, float), _float),

@@ -16,6 +16,7 @@ class Origin(enum.StrEnum):
     LANGUAGE = "language"
     INPUT = "input"
     TEMPLATE = "template"  # a line that recurs across the pages of one site
+    MODEL = "model"  # the block model scored it below its threshold (the name is the score)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,14 @@ class LineHint:
 
     element: str | None  # the output tree's element: "head", "p", "item", "cell", "quote", "code"
     linked: float  # the share of the line that is the text of a link on the page
+
+
+@dataclass(frozen=True, slots=True)
+class BlockScore:
+    """What the block model made of one line: its probability of being content, and its verdict."""
+
+    score: float
+    keep: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,7 @@ class Document:
     source_text: str = ""  # decoded text (text mode) or extracted text (HTML mode)
     blocks: list[Block] = field(default_factory=list)
     line_hints: dict[int, LineHint] = field(default_factory=dict)  # HTML only, by line number
+    scores: dict[int, BlockScore] = field(default_factory=dict)  # HTML, block model only, by line number
     title: str | None = None
     url: str | None = None
     date: str | None = None

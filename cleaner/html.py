@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 import cssselect
 import trafilatura
 from htmldate import find_date
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, document_fromstring
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
 from trafilatura.utils import HTML_PARSER, load_html
 
-from .document import Document, LineHint, Removal
+from . import features, language
+from .blockmodel import Model
+from .blocks import HtmlBlock, segment_tree
+from .document import BlockScore, Document, LineHint, Removal
 from .rules import Rule, RuleSet
 from .segment import SENTENCE_END
 
@@ -96,11 +100,7 @@ def extract(doc: Document, html: str, ruleset: RuleSet) -> str:
 
     Returns the text; doc.line_hints says, by line number, what the page's structure says of each.
     """
-    tree = load_html(html)
-    if _hit_depth_limit():
-        raise HtmlError(f"HTML nested deeper than the parser's limit of {PARSER_MAX_DEPTH} levels")
-    if tree is None:
-        raise HtmlError("not parseable as HTML")
+    tree = parse(html)
     url = canonical_url(tree)
     selectors = ruleset.for_document(url, html).of("drop_selectors")
     doc.removed_elements = drop_elements(tree, selectors)
@@ -110,6 +110,53 @@ def extract(doc: Document, html: str, ruleset: RuleSet) -> str:
     doc.date = doc.date or found.date
     doc.line_hints = found.hints
     return found.text
+
+
+def parse(html: str) -> HtmlElement:
+    """The page's tree, for anything a browser would show: fragments and wrapped pages too.
+
+    trafilatura's loader refuses a page that does not open like a document (a `<text>` wrapper
+    before the markup, a fragment); lxml's HTML parser builds the html/body a browser would.
+    """
+    tree = load_html(html)
+    if _hit_depth_limit():
+        raise HtmlError(f"HTML nested deeper than the parser's limit of {PARSER_MAX_DEPTH} levels")
+    if tree is None:
+        tree = _lenient(html)
+    if tree is None:
+        raise HtmlError("not parseable as HTML: no markup found")
+    return tree
+
+
+def extract_blocks(doc: Document, html: str, ruleset: RuleSet, model: Model, comments: bool) -> str:
+    """Apply selector rules, cut the page into blocks and let the model score them.
+
+    Returns every block's text, one per line; doc.scores says, by line number, what the model made
+    of each (rules decide over it later).
+    """
+    tree = parse(html)
+    url = canonical_url(tree)
+    doc.removed_elements = drop_elements(tree, ruleset.for_document(url, html).of("drop_selectors"))
+    title, found_url, date = page_metadata(tree, url)  # before trafilatura prunes the tree
+    doc.url, doc.title, doc.date = doc.url or found_url or url, doc.title or title, doc.date or date
+    found, rows = page_blocks(tree, doc.url, comments)
+    scores = model.score(rows)
+    verdicts = zip(scores, model.keeps(rows, scores), strict=True)
+    doc.scores = {n: BlockScore(s, keep) for n, (s, keep) in enumerate(verdicts, start=1)}
+    return "\n".join(b.text for b in found)
+
+
+def _lenient(html: str) -> HtmlElement | None:
+    """The document lxml builds around whatever markup the text holds, or None if it holds none."""
+    if "<" not in html:
+        return None
+    try:
+        tree = document_fromstring(html.encode("utf-8"), parser=HTML_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    if _hit_depth_limit():
+        raise HtmlError(f"HTML nested deeper than the parser's limit of {PARSER_MAX_DEPTH} levels")
+    return tree if len(tree) else None
 
 
 def _hit_depth_limit() -> bool:
@@ -166,7 +213,7 @@ def _required_texts(tree: object) -> tuple[str, ...]:
             and node.namespace is None
             and node.attrib in ("class", "id")
             and node.operator in SUBSTRING_OPERATORS
-            and node.flag is None  # [class*="x" i] matches any case
+            and getattr(node, "flag", None) is None  # [class*="x" i] matches any case (cssselect >= 1.4)
             and node.value is not None
         ):
             texts.append(str(node.value.value))
@@ -334,3 +381,20 @@ def link_share(line: str, anchors: frozenset[str]) -> float:
     if colon and rest in anchors:
         return len(rest) / len(line)
     return 0.0
+
+
+def page_blocks(tree: HtmlElement, url: str | None, comments: bool) -> tuple[list[HtmlBlock], list[list[float]]]:
+    """The page's blocks and their feature rows, trafilatura fast's judgement among them.
+
+    trafilatura runs on the same tree (no second parse) after the blocks are cut, since it
+    prunes the tree it is given.
+    """
+    found = segment_tree(tree)
+    result = trafilatura.bare_extraction(
+        tree, url=url, fast=True, include_comments=comments, include_tables=True, with_metadata=False
+    )
+    extracted = ""
+    if isinstance(result, trafilatura.settings.Document):
+        extracted = "\n".join(filter(None, (result.text, result.comments if comments else None)))
+    traf = features.trafilatura_kept(found, extracted)
+    return found, features.compute(found, traf, language.stopwords(None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import classify, html, language, linerules, segment
+from . import blockmodel, classify, html, language, linerules, segment
 from .config import Settings
 from .decode import DecodeError, decode, repair
 from .document import Document, Origin, Reason
@@ -22,7 +22,7 @@ def process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
     """Clean one document in place and return it; failures are recorded on the document."""
     try:
         return _process(doc, settings, ruleset)
-    except (DecodeError, html.HtmlError) as exc:
+    except (DecodeError, html.HtmlError, blockmodel.ModelError) as exc:
         return doc.fail(str(exc))
     except RecursionError:
         return doc.fail("input too deeply nested to process")
@@ -42,7 +42,11 @@ def _process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
         doc.input_format = input_format(doc.id, doc.raw, settings.input_format)
     is_html = doc.input_format == "html"
     text, doc.decoding = decode(doc.raw, is_html=is_html, transport=doc.charset)
-    if is_html:
+    if is_html and settings.extractor == "model":
+        model = blockmodel.shipped(model_name(settings.scope, settings.comments))
+        text = repair(html.extract_blocks(doc, text, ruleset, model, settings.comments == "keep"), doc.decoding)
+        doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
+    elif is_html:
         text = repair(html.extract(doc, text, ruleset), doc.decoding)
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
     doc.source_text = text
@@ -55,11 +59,26 @@ def clean_text(doc: Document, ruleset: RuleSet) -> None:
     doc.blocks = segment.segment(doc.source_text)
     rules = ruleset.for_document(doc.url, doc.source_text)
     protected = linerules.apply_rules(doc, rules)
+    if doc.scores:  # the block model decided each line; rules overrule it
+        return apply_scores(doc, protected)
     guess = None
     if doc.input_format == "text":  # only the plain-text passes weigh stopwords
         guess, _ = language.detect("\n".join(b.text for b in doc.blocks if b.kept))
     known = language.STOPLIST_NAMES.get((guess or "").split("-")[0]) is not None
     classify.classify(doc, language.stopwords(guess), known, protected)
+
+
+def apply_scores(doc: Document, protected: set[int]) -> None:
+    """Remove the lines the block model rejected, unless a rule removed or protected them already."""
+    for i, block in enumerate(doc.blocks):
+        verdict = doc.scores.get(block.line)
+        if block.kept and i not in protected and verdict is not None and not verdict.keep:
+            block.removed = Reason(Origin.MODEL, f"{verdict.score:.2f}")
+
+
+def model_name(scope: str, comments: str) -> str:
+    """The shipped model for a scope and comment choice."""
+    return f"{scope}-comments" if comments == "keep" and scope == "article" else scope
 
 
 def filter_language(doc: Document, keep: tuple[str, ...]) -> Document:

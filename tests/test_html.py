@@ -9,7 +9,7 @@ from conftest import ARTICLE_PARAGRAPHS, ARTICLE_TITLE, article_html, page
 
 from cleaner import clean, load_rules
 from cleaner.document import Document, Status
-from cleaner.html import HtmlError, extract
+from cleaner.html import HtmlError, extract, parse
 from cleaner.rules import DEFAULT_RULES_DIR
 
 SHARE_BAR = '<div class="share"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>'
@@ -238,3 +238,30 @@ def test_a_lede_already_extracted_or_only_a_link_is_left_alone():
     text = f"{LEDE}\n{BODY}"
     assert with_lede(text, _outline(), frozenset()) == text
     assert with_lede(BODY, _outline(), frozenset({LEDE})) == BODY
+
+
+# --- lenient parsing: what a browser shows is never "not parseable" -----------------------------
+
+ARTICLE = "".join(f"<p>{p}</p>" for p in ARTICLE_PARAGRAPHS)
+
+BROWSER_PAGES = {
+    "wrapper element before <html>": f'<text id="http://example.org/a" title="A page">\n<div class="pagebody">{ARTICLE}</div></text>',
+    "a fragment": f"<div>{ARTICLE}</div>",
+    "a single paragraph": f"<p>{ARTICLE_PARAGRAPHS[0]}</p>",
+    "no <html> or <body>": f"<title>{ARTICLE_TITLE}</title><h1>{ARTICLE_TITLE}</h1>{ARTICLE}",
+    "a leading XML-ish tag": f'<?xml version="1.0"?><doc><page>{ARTICLE}</page></doc>',
+    "bad nesting": f"<div><p><b>{ARTICLE_PARAGRAPHS[0]}</div></p></b><p>{ARTICLE_PARAGRAPHS[1]}",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(BROWSER_PAGES))
+def test_pages_a_browser_renders_parse_and_keep_their_text(shape, ruleset):
+    doc = clean(BROWSER_PAGES[shape].encode(), doc_id="page.html", rules=ruleset)
+    assert doc.status is not Status.FAILED, doc.reason
+    first_words = " ".join(ARTICLE_PARAGRAPHS[0].split()[:6])
+    assert first_words in doc.text
+
+
+def test_text_without_any_markup_is_not_parsed_as_html():
+    with pytest.raises(HtmlError, match="no markup"):
+        parse("just words, no tags at all")

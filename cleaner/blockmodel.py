@@ -1,0 +1,100 @@
+"""The learned decision: gradient-boosted trees score every block of a page (inference only).
+
+A model file is JSON data (no pickle: loading it runs no code): the feature names it was trained
+on, the trees as flat node arrays, the threshold, and where its training data came from. The
+training script is `training/train_model.py`; the shipped files are `cleaner/models/*.json`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from .features import FEATURES
+
+MODEL_FORMAT = "cleaner-gbdt/1"
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """A boosted-tree ensemble over FEATURES, flattened for vectorised inference."""
+
+    name: str
+    baseline: float
+    threshold: float  # a block scoring at least this is kept ...
+    threshold_traf: float  # ... or this, if trafilatura kept it (it is overruled only when sure)
+    roots: np.ndarray  # index of each tree's root node
+    feature: np.ndarray  # per node: the feature tested (-1 at a leaf)
+    split: np.ndarray  # per node: go left when the feature is <= this
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray  # per node: the leaf's contribution to the log-odds
+    depth: int
+    info: dict[str, Any]
+
+    def score(self, rows: list[list[float]]) -> list[float]:
+        """The probability that each block (a row of FEATURES) is content."""
+        if not rows:
+            return []
+        x = np.asarray(rows, dtype=np.float64)
+        columns = np.arange(x.shape[0])[None, :]
+        node = np.repeat(self.roots[:, None], x.shape[0], axis=1)
+        for _ in range(self.depth):
+            feature = self.feature[node]
+            leaf = feature < 0
+            go_left = x[columns, np.maximum(feature, 0)] <= self.split[node]
+            node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
+        logit = self.baseline + self.value[node].sum(axis=0)
+        return [round(float(p), 6) for p in 1.0 / (1.0 + np.exp(-logit))]
+
+    def keeps(self, rows: list[list[float]], scores: list[float]) -> list[bool]:
+        """Per block: does the model keep it, given its score and trafilatura's judgement?"""
+        return [
+            s >= (self.threshold_traf if row[TRAF] > 0 else self.threshold) for row, s in zip(rows, scores, strict=True)
+        ]
+
+
+TRAF = FEATURES.index("traf")
+
+
+def from_json(data: dict[str, Any], name: str) -> Model:
+    """A Model from its JSON form, checked against this version's features."""
+    if data.get("format") != MODEL_FORMAT:
+        raise ModelError(f"model {name}: format {data.get('format')!r}, expected {MODEL_FORMAT!r}")
+    if tuple(data.get("features", ())) != FEATURES:
+        raise ModelError(f"model {name}: trained on other features than this version computes; retrain it")
+    nodes = data["nodes"]
+    return Model(
+        name=name,
+        baseline=float(data["baseline"]),
+        threshold=float(data["threshold"]),
+        threshold_traf=float(data.get("threshold_traf", data["threshold"])),
+        roots=np.asarray(data["roots"], dtype=np.int64),
+        feature=np.asarray(nodes["feature"], dtype=np.int64),
+        split=np.asarray(nodes["split"], dtype=np.float64),
+        left=np.asarray(nodes["left"], dtype=np.int64),
+        right=np.asarray(nodes["right"], dtype=np.int64),
+        value=np.asarray(nodes["value"], dtype=np.float64),
+        depth=int(data["depth"]),
+        info=dict(data.get("training", {})),
+    )
+
+
+@functools.cache
+def shipped(name: str) -> Model:
+    """A model shipped in the package (cleaner/models/NAME.json), loaded once per process."""
+    path = resources.files("cleaner") / "models" / f"{name}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"no shipped model named {name!r}") from exc
+    return from_json(data, name)
