@@ -13,6 +13,7 @@ number of workers or on the order files finish in.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import signal
@@ -101,12 +102,18 @@ def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
             settings.format,
             list(settings.languages),
             settings.input_format,
+            [settings.extractor, settings.scope, settings.comments, file_digest(settings.model)],
             settings.max_bytes,
             settings.dedup == "near",  # near dedup needs each text's MinHash signature
             list(astuple(settings.jsonl_fields)),  # which fields of a JSONL record are read
         ],
         separators=(",", ":"),
     )
+
+
+def file_digest(path: Path | None) -> str | None:
+    """A file's SHA-256 (a --model file decides the text as much as the code does)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path is not None else None
 
 
 def plan_run(

@@ -11,6 +11,7 @@ import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,23 @@ def from_json(data: dict[str, Any], name: str) -> Model:
         depth=int(data["depth"]),
         info=dict(data.get("training", {})),
     )
+
+
+@functools.cache
+def from_file(path: Path) -> Model:
+    """A model from a JSON file (--model), loaded once per process."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"model {path}: cannot read it as JSON: {exc}") from None
+    return from_json(data, str(path))
+
+
+def for_settings(scope: str, comments: str, path: Path | None) -> Model:
+    """The model a run uses: the file given, else the shipped one for the scope and comments."""
+    if path is not None:
+        return from_file(path)
+    return shipped(f"{scope}-comments" if comments == "keep" and scope == "article" else scope)
 
 
 @functools.cache

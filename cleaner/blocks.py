@@ -9,6 +9,7 @@ density of the subtrees around it. Neighbours' and trafilatura's evidence are ad
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -75,7 +76,7 @@ CLASS_GROUPS: dict[str, re.Pattern[str]] = {
 CLASS_DEPTH = 6
 
 #: Block tags reported as a one-hot feature (the rest count as "other").
-TAG_KINDS = ("p", "div", "li", "td", "th", "h", "blockquote", "pre", "dd", "dt", "figcaption", "span")
+TAG_KINDS = ("p", "div", "li", "td", "h", "blockquote", "pre", "dd", "dt", "figcaption", "section", "article", "body")
 
 SENTENCE_RE = re.compile(r"[.!?。！？](?:\s|$)")
 WORD_RE = re.compile(r"\w+")
@@ -176,9 +177,9 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
         else:
             if not tag or tag in SKIP_TAGS:
                 continue
-            frame = stack.pop()
-            if frame.is_block:
+            if stack[-1].is_block:  # the text ends inside the element: it is the element's
                 flush()
+            frame = stack.pop()
             stack[-1].region.elements += frame.region.elements
             add(el.tail)
     flush()
@@ -187,8 +188,7 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
 
 def _enter(el: HtmlElement, tag: str, is_block: bool, up: _Frame) -> _Frame:
     """The frame of an element entered from its parent's frame."""
-    words = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    groups = frozenset(name for name, rx in CLASS_GROUPS.items() if rx.search(words)) if words.strip() else frozenset()
+    groups = class_groups(el.get("class"), el.get("id"))
     landmarks = up.landmarks
     role = LANDMARK_ROLES.get((el.get("role") or "").lower())
     if tag in LANDMARK_TAGS or role:
@@ -202,6 +202,15 @@ def _enter(el: HtmlElement, tag: str, is_block: bool, up: _Frame) -> _Frame:
         up.in_list or tag == "li",
         up.in_table or tag in ("td", "th"),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def class_groups(classes: str | None, ident: str | None) -> frozenset[str]:
+    """The CLASS_GROUPS an element's class and id words match (pages repeat their class values)."""
+    if not classes and not ident:
+        return frozenset()
+    words = f"{classes or ''} {ident or ''}".lower()
+    return frozenset(name for name, rx in CLASS_GROUPS.items() if rx.search(words))
 
 
 def _block(text: str, linked: int, stack: list[_Frame]) -> HtmlBlock:

@@ -273,6 +273,9 @@ def _add_extraction_options(parser: argparse.ArgumentParser, defaults: bool) -> 
         parser.add_argument(
             f"--{key}", choices=choices, default=default if defaults else None, help=f"{text} (default: {default})"
         )
+    parser.add_argument(
+        "--model", type=Path, default=None, metavar="FILE", help="a block model file (default: the shipped one)"
+    )
 
 
 def _add_input_format_option(parser: argparse.ArgumentParser) -> None:
@@ -432,7 +435,12 @@ def clean_one(args: argparse.Namespace) -> Document:
 
     ruleset = load_rules(args.rules) if args.rules else load_rules()
     settings = Settings(
-        input_format=args.input_format, extractor=args.extractor, scope=args.scope, comments=args.comments, workers=1
+        input_format=args.input_format,
+        extractor=args.extractor,
+        scope=args.scope,
+        comments=args.comments,
+        model=args.model,
+        workers=1,
     )
     if args.file == "-":
         return clean(sys.stdin.buffer.read(), doc_id="-", rules=ruleset, settings=settings)

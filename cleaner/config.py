@@ -58,6 +58,7 @@ class Settings:
     extractor: str = "trafilatura"  # HTML main content: "trafilatura" (+ line heuristics) or "model"
     scope: str = "article"  # "article": the main content; "page": all running text of the page
     comments: str = "drop"  # "keep": readers' comments are content too
+    model: Path | None = None  # a block model file instead of the shipped one for the scope
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     quiet: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -83,6 +84,8 @@ class Settings:
         for key, allowed in (("extractor", EXTRACTORS), ("scope", SCOPES), ("comments", COMMENTS)):
             if getattr(self, key) not in allowed:
                 raise ConfigError(f"--{key} must be one of {', '.join(allowed)}, not {getattr(self, key)!r}")
+        if self.model is not None and not self.model.is_file():
+            raise ConfigError(f"--model {self.model}: no such file")
         if self.workers < 1:
             raise ConfigError(f"--workers must be at least 1, not {self.workers}")
         if self.dedup not in DEDUP_MODES:
@@ -192,6 +195,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("extractor", "extractor", (str,), _as_is),
     Option("scope", "scope", (str,), _as_is),
     Option("comments", "comments", (str,), _as_is),
+    Option("model", "model", (str,), _path),
     Option("workers", "workers", (int,), _as_is),
     Option("max_bytes", "max_bytes", (int,), _as_is),
     Option("timeout", "timeout", (int, float), _float),

@@ -45,6 +45,7 @@ OWN = (
     "parent_log_blocks",
     "parent_density",
     "traf",
+    "in_title",
 )
 
 #: Of the blocks before and after: the measures that say whether the run of text goes on.
@@ -81,9 +82,16 @@ def trafilatura_kept(blocks: Sequence[HtmlBlock], extracted: str) -> list[float]
     return found
 
 
-def compute(blocks: Sequence[HtmlBlock], traf: Sequence[float], stopwords: frozenset[str]) -> list[list[float]]:
+#: Below this length a block matches the page's <title> by accident ("Home", "News").
+TITLE_MATCH_MIN_CHARS = 10
+
+
+def compute(
+    blocks: Sequence[HtmlBlock], traf: Sequence[float], stopwords: frozenset[str], title: str = ""
+) -> list[list[float]]:
     """The feature vector of every block, in the order of FEATURES."""
-    own = [_own(b, t, stopwords) for b, t in zip(blocks, traf, strict=True)]
+    title = normalise(title)
+    own = [_own(b, t, stopwords, _in_title(b.text, title)) for b, t in zip(blocks, traf, strict=True)]
     n = len(blocks)
     total = sum(len(b.text) for b in blocks) or 1
     kept = sum(traf)
@@ -102,7 +110,12 @@ def compute(blocks: Sequence[HtmlBlock], traf: Sequence[float], stopwords: froze
     return rows
 
 
-def _own(block: HtmlBlock, traf: float, stopwords: frozenset[str]) -> list[float]:
+def _in_title(text: str, title: str) -> float:
+    """1.0 if the block is the page's <title>, or the headline part of it ("Headline | Site")."""
+    return float(len(text) >= TITLE_MATCH_MIN_CHARS and bool(title) and (text in title or title in text))
+
+
+def _own(block: HtmlBlock, traf: float, stopwords: frozenset[str], in_title: float) -> list[float]:
     """A block's own measures, in the order of OWN."""
     text = block.text
     chars = len(text)
@@ -138,6 +151,7 @@ def _own(block: HtmlBlock, traf: float, stopwords: frozenset[str]) -> list[float
         math.log1p(parent.blocks),
         parent.chars / (parent.elements or 1),
         traf,
+        in_title,
     ]
 
 

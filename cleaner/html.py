@@ -389,6 +389,7 @@ def page_blocks(tree: HtmlElement, url: str | None, comments: bool) -> tuple[lis
     trafilatura runs on the same tree (no second parse) after the blocks are cut, since it
     prunes the tree it is given.
     """
+    title = tree.findtext(".//title") or ""
     found = segment_tree(tree)
     result = trafilatura.bare_extraction(
         tree, url=url, fast=True, include_comments=comments, include_tables=True, with_metadata=False
@@ -397,4 +398,4 @@ def page_blocks(tree: HtmlElement, url: str | None, comments: bool) -> tuple[lis
     if isinstance(result, trafilatura.settings.Document):
         extracted = "\n".join(filter(None, (result.text, result.comments if comments else None)))
     traf = features.trafilatura_kept(found, extracted)
-    return found, features.compute(found, traf, language.stopwords(None))
+    return found, features.compute(found, traf, language.stopwords(None), title)

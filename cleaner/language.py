@@ -11,9 +11,10 @@ from langdetect.lang_detect_exception import LangDetectException
 #: langdetect samples n-grams at random; a fixed seed makes every run give the same answer.
 LANGDETECT_SEED = 0
 
-#: langdetect reads this many characters at most: two or three paragraphs give a stable answer, and
-#: its cost grows with the length (a 10 MB file would cost seconds).
-DETECT_MAX_CHARS = 1_500
+#: langdetect reads this many characters at most: a paragraph gives a stable answer, and its cost
+#: grows with the length. Measured on traf-dev's 482 gold texts (13 languages): 500 characters
+#: give the language 1,500 give on every page, at under half the cost.
+DETECT_MAX_CHARS = 500
 
 #: ISO 639-1 codes (as langdetect reports them) -> jusText's stoplist names.
 STOPLIST_NAMES: dict[str, str] = {

@@ -26,9 +26,13 @@ SECTION_ITEM_MAX_CHARS = 120
 SECTION_PROSE_MIN_CHARS = 150
 
 
-def apply_rules(doc: Document, rules: Rules) -> set[int]:
-    """Apply every rule kind to the document's blocks; return the indexes of protected blocks."""
-    protected = {i for i, b in enumerate(doc.blocks) if _any_match(rules.of("keep"), b.text)}
+def protect(blocks: list[Block], rules: Rules) -> set[int]:
+    """The indexes of the blocks a `keep` rule matches: no stage may remove them."""
+    return {i for i, b in enumerate(blocks) if _any_match(rules.of("keep"), b.text)}
+
+
+def apply_rules(doc: Document, rules: Rules, protected: set[int]) -> None:
+    """Apply every other rule kind to the blocks still kept (those the model dropped stay so)."""
     strip_parts(doc, rules.of("strip"), protected)
     # Cut first: a closing marker ("Comments") may also match a line rule, and the cut must win.
     cut_after(doc.blocks, rules.of("cut_after"), protected)
@@ -38,13 +42,12 @@ def apply_rules(doc: Document, rules: Rules) -> set[int]:
             if rule is not None:
                 block.removed = rule.reason
     drop_sections(doc.blocks, rules.of("drop_sections"), protected)
-    return protected
 
 
 def strip_parts(doc: Document, rules: tuple[Rule, ...], protected: set[int]) -> None:
     """Cut matching prefixes/suffixes from lines; a captured group fills the metadata field."""
     for i, block in enumerate(doc.blocks):
-        for rule in rules:
+        for rule in rules if block.kept else ():
             match = rule.pattern.search(block.text) if rule.pattern else None
             if match is None or not match.group(0):
                 continue

@@ -43,7 +43,7 @@ def _process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
     is_html = doc.input_format == "html"
     text, doc.decoding = decode(doc.raw, is_html=is_html, transport=doc.charset)
     if is_html and settings.extractor == "model":
-        model = blockmodel.shipped(model_name(settings.scope, settings.comments))
+        model = blockmodel.for_settings(settings.scope, settings.comments, settings.model)
         text = repair(html.extract_blocks(doc, text, ruleset, model, settings.comments == "keep"), doc.decoding)
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
     elif is_html:
@@ -58,9 +58,12 @@ def clean_text(doc: Document, ruleset: RuleSet) -> None:
     """The line-level stages shared by plain text and extracted HTML."""
     doc.blocks = segment.segment(doc.source_text)
     rules = ruleset.for_document(doc.url, doc.source_text)
-    protected = linerules.apply_rules(doc, rules)
-    if doc.scores:  # the block model decided each line; rules overrule it
-        return apply_scores(doc, protected)
+    protected = linerules.protect(doc.blocks, rules)
+    if doc.scores:  # the block model decided each line; keep rules overrule it, drop rules follow
+        apply_scores(doc, protected)
+    linerules.apply_rules(doc, rules, protected)
+    if doc.scores:
+        return
     guess = None
     if doc.input_format == "text":  # only the plain-text passes weigh stopwords
         guess, _ = language.detect("\n".join(b.text for b in doc.blocks if b.kept))
@@ -69,16 +72,11 @@ def clean_text(doc: Document, ruleset: RuleSet) -> None:
 
 
 def apply_scores(doc: Document, protected: set[int]) -> None:
-    """Remove the lines the block model rejected, unless a rule removed or protected them already."""
+    """Remove the lines the block model rejected, unless a keep rule protects them."""
     for i, block in enumerate(doc.blocks):
         verdict = doc.scores.get(block.line)
-        if block.kept and i not in protected and verdict is not None and not verdict.keep:
+        if i not in protected and verdict is not None and not verdict.keep:
             block.removed = Reason(Origin.MODEL, f"{verdict.score:.2f}")
-
-
-def model_name(scope: str, comments: str) -> str:
-    """The shipped model for a scope and comment choice."""
-    return f"{scope}-comments" if comments == "keep" and scope == "article" else scope
 
 
 def filter_language(doc: Document, keep: tuple[str, ...]) -> Document:

@@ -14,6 +14,7 @@ their words, as the shingle score does. The trees are exported to JSON (see clea
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import importlib.util
 import json
@@ -73,6 +74,7 @@ PARAMS = {
 #: figures, a symmetric 0.5 loses more than it gains on the collection it was not trained on.
 THRESHOLD = 0.8
 THRESHOLD_TRAF = 0.2
+THRESHOLD_PAIRS = ((0.5, 0.5), (0.7, 0.3), (0.8, 0.2))
 
 #: A block of a body-annotated page is content if this share of its 4-grams is in the gold.
 LABEL_SHARE = 0.5
@@ -92,17 +94,24 @@ def load_scorer():
     return module
 
 
+@functools.cache
+def shipped_rules():
+    """The shipped rules, loaded once per process: their selectors prune each page first."""
+    from cleaner.rules import load_rules
+
+    return load_rules()
+
+
 def page_features(args: tuple[str, bool]) -> tuple[str, list[str], list[list[float]]]:
     """One page through the cleaner's own parse, selectors and block features."""
     from cleaner import html
     from cleaner.decode import decode
-    from cleaner.rules import load_rules
 
     path, comments = args
     text, _ = decode(Path(path).read_bytes(), is_html=True, transport=None)
     tree = html.parse(text)
     url = html.canonical_url(tree)
-    html.drop_elements(tree, load_rules().for_document(url, text).of("drop_selectors"))
+    html.drop_elements(tree, shipped_rules().for_document(url, text).of("drop_selectors"))
     blocks, rows = html.page_blocks(tree, url, comments)
     return Path(path).stem, [b.text for b in blocks], rows
 
@@ -231,44 +240,65 @@ def export(model, threshold: float, threshold_traf: float, info: dict) -> dict:
     }
 
 
-def outputs(data: Data, scores: np.ndarray, threshold: float) -> dict[str, str]:
-    """Each page's text from the blocks scoring at least the threshold."""
+def outputs(data: Data, keep: np.ndarray) -> dict[str, str]:
+    """Each page's text from the blocks kept."""
     texts: dict[str, list[str]] = {page: [] for page, _ in data.pages}
     flat = [(page, text) for page, blocks in data.pages for text in blocks]
-    for (page, text), score in zip(flat, scores, strict=True):
-        if score >= threshold:
+    for (page, text), kept in zip(flat, keep, strict=True):
+        if kept:
             texts[page].append(text)
     return {page: "\n".join(lines) for page, lines in texts.items()}
 
 
-def evaluate(model, name: str, gold_file: str = "gold.json", comments: bool = False, threshold: float = 0.5) -> dict:
-    """The scorer's figures for a model's blocks on one collection."""
-    data = load(name, gold_file, comments)
-    scores = model.predict_proba(data.x)[:, 1]
+def keeps(data: Data, scores: np.ndarray, threshold: float, threshold_traf: float) -> np.ndarray:
+    """The blocks kept, as cleaner/blockmodel.py's Model.keeps decides."""
+    from cleaner.features import FEATURES
+
+    traf = data.x[:, FEATURES.index("traf")] > 0
+    return np.where(traf, scores >= threshold_traf, scores >= threshold)
+
+
+def figures(data: Data, scores: np.ndarray, name: str, gold_file: str = "gold.json") -> dict[str, float]:
+    """F1 by the portfolio's scorer at each pair of thresholds tried."""
     gold = json.loads((BENCH / name / gold_file).read_text(encoding="utf-8"))
-    return load_scorer().score(gold, outputs(data, scores, threshold))
+    scorer = load_scorer()
+    return {
+        f"{lo}/{hi}": scorer.score(gold, outputs(data, keeps(data, scores, lo, hi)))["f1"] for lo, hi in THRESHOLD_PAIRS
+    }
 
 
-def cross_validate(name: str, folds: int = 5) -> dict:
-    """k-fold cross-validation by page within one collection (for the only page-scope set)."""
-    data = load(name)
-    gold = json.loads((BENCH / name / "gold.json").read_text(encoding="utf-8"))
+def cross_validated(data: Data, folds: int) -> np.ndarray:
+    """Out-of-fold scores of every block, the folds made by page."""
     scores = np.zeros(len(data.y))
     for fold in range(folds):
         test = data.page_of % folds == fold
         part = Data(data.pages, data.x[~test], data.y[~test], data.w[~test], data.page_of[~test])
         scores[test] = train([part]).predict_proba(data.x[test])[:, 1]
-    return load_scorer().score(gold, outputs(data, scores, 0.5))
+    return scores
 
 
-def loo() -> None:
-    """The protocol's figures: article scope leave-one-out, page scope 5-fold."""
-    traf, dragnet = load("traf-dev"), load("dragnet-dev")
-    on_traf = train([dragnet])
-    on_dragnet = train([traf])
-    print("article, trained on dragnet-dev -> traf-dev:", json.dumps(evaluate(on_traf, "traf-dev")))
-    print("article, trained on traf-dev -> dragnet-dev:", json.dumps(evaluate(on_dragnet, "dragnet-dev")))
-    print("page, cleaneval-dev 5-fold:", json.dumps(cross_validate("cleaneval-dev")))
+def without(name: str) -> list[Data]:
+    """The article collections other than `name`: a leave-one-out training set."""
+    return [load(n) for n, meta in SETS.items() if meta["scope"] == "article" and n != name]
+
+
+def loo(target: Path | None) -> None:
+    """The protocol's figures: article scope leave-one-out, page scope 5-fold cross-validation."""
+    for name in ("traf-dev", "dragnet-dev"):
+        model = train(without(name))
+        data = load(name)
+        print(f"article, {name} left out:", json.dumps(figures(data, model.predict_proba(data.x)[:, 1], name)))
+        if target is not None:
+            target.mkdir(parents=True, exist_ok=True)
+            info = {"data": [n for n in SETS if n != name and SETS[n]["scope"] == "article"], "note": "leave-one-out"}
+            path = target / f"article-without-{name}.json"
+            path.write_text(json.dumps(export(model, THRESHOLD, THRESHOLD_TRAF, info)), encoding="utf-8")
+    data = load("cleaneval-dev")
+    print("page, cleaneval-dev 5-fold:", json.dumps(figures(data, cross_validated(data, 5), "cleaneval-dev")))
+    gold_file = COMMENTS_SETS["dragnet-dev"]
+    data = load("dragnet-dev", gold_file, comments=True)
+    scores = cross_validated(data, 3)
+    print("with comments, dragnet-dev 3-fold:", json.dumps(figures(data, scores, "dragnet-dev", gold_file)))
 
 
 def ship() -> None:
@@ -293,13 +323,14 @@ def ship() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("step", choices=["features", "loo", "ship"])
+    parser.add_argument("--models", type=Path, default=None, help="loo: write the leave-one-out models here")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--comments", action="store_true")
     args = parser.parse_args()
     if args.step == "features":
         features(args.comments, args.workers)
     elif args.step == "loo":
-        loo()
+        loo(args.models)
     else:
         ship()
 

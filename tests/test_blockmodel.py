@@ -1,0 +1,93 @@
+"""blockmodel: JSON trees load without running code, score like the trainer, and refuse a mismatch."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cleaner.blockmodel import MODEL_FORMAT, ModelError, from_json, shipped
+from cleaner.features import FEATURES
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAF = FEATURES.index("traf")
+LOG_CHARS = FEATURES.index("log_chars")
+
+
+def stump_model(threshold: float = 0.5, threshold_traf: float = 0.5) -> dict:
+    """Two stumps: +2 log-odds if trafilatura kept the block, +1 if it has more than e^3 chars."""
+    return {
+        "format": MODEL_FORMAT,
+        "features": list(FEATURES),
+        "baseline": -1.5,
+        "threshold": threshold,
+        "threshold_traf": threshold_traf,
+        "depth": 1,
+        "roots": [0, 3],
+        "nodes": {
+            "feature": [TRAF, -1, -1, LOG_CHARS, -1, -1],
+            "split": [0.5, 0, 0, 3.0, 0, 0],
+            "left": [1, 0, 0, 4, 0, 0],
+            "right": [2, 0, 0, 5, 0, 0],
+            "value": [0, 0.0, 2.0, 0, 0.0, 1.0],
+        },
+    }
+
+
+def row(traf: float, log_chars: float) -> list[float]:
+    values = [0.0] * len(FEATURES)
+    values[TRAF], values[LOG_CHARS] = traf, log_chars
+    return values
+
+
+def sigmoid(x: float) -> float:
+    return float(1 / (1 + np.exp(-x)))
+
+
+def test_trees_are_walked_for_every_block_at_once():
+    model = from_json(stump_model(), "stumps")
+    scores = model.score([row(0, 1), row(1, 1), row(0, 5), row(1, 5)])
+    assert scores == pytest.approx([sigmoid(-1.5), sigmoid(0.5), sigmoid(-0.5), sigmoid(1.5)], abs=1e-6)
+    assert model.score([]) == []
+
+
+def test_trafilatura_kept_blocks_are_dropped_only_below_their_own_threshold():
+    model = from_json(stump_model(threshold=0.8, threshold_traf=0.2), "stumps")
+    rows = [row(0, 5), row(1, 1)]  # scores 0.38 and 0.62
+    assert model.keeps(rows, model.score(rows)) == [False, True]
+
+
+def test_a_model_of_another_format_or_other_features_is_refused():
+    with pytest.raises(ModelError, match="format"):
+        from_json({**stump_model(), "format": "pickle"}, "bad")
+    with pytest.raises(ModelError, match="retrain"):
+        from_json({**stump_model(), "features": ["log_chars"]}, "old")
+    with pytest.raises(ModelError, match="no shipped model"):
+        shipped("no-such-scope")
+
+
+@pytest.mark.parametrize("name", ["article", "page", "article-comments"])
+def test_shipped_models_load_and_are_small(name):
+    model = shipped(name)
+    assert 0 < model.threshold < 1
+    assert (ROOT / "cleaner" / "models" / f"{name}.json").stat().st_size < 3_000_000
+    assert model.info["data"], "a shipped model records its training data"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="scikit-learn is not installed")
+def test_exported_trees_score_as_scikit_learn_does():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    sys.path.insert(0, str(ROOT / "training"))
+    from train_model import export
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, len(FEATURES)))
+    y = (x[:, TRAF] + 0.5 * x[:, LOG_CHARS] + rng.normal(scale=0.3, size=400) > 0).astype(int)
+    fitted = HistGradientBoostingClassifier(max_iter=20, max_depth=3, random_state=0).fit(x, y)
+    model = from_json(json.loads(json.dumps(export(fitted, 0.5, 0.5, {}))), "roundtrip")
+    assert model.score(x.tolist()) == pytest.approx(fitted.predict_proba(x)[:, 1], abs=1e-5)

@@ -1,0 +1,83 @@
+"""The block-model extractor through the pipeline: its reasons, rules over it, scopes and options."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ARTICLE_PARAGRAPHS, article_html
+
+from cleaner import clean, load_rules
+from cleaner.blockmodel import MODEL_FORMAT
+from cleaner.config import ConfigError, Settings
+from cleaner.document import Origin, Status
+from cleaner.features import FEATURES
+
+MENU = "<nav><ul>" + "".join(f"<li><a href='/{w}'>{w.title()}</a></li>" for w in ("news", "sport", "weather")) + "</ul></nav>"
+
+
+def model_settings(**options) -> Settings:
+    return Settings(input_format="html", extractor="model", **options)
+
+
+@pytest.mark.parametrize("scope", ["article", "page"])
+def test_the_model_keeps_the_article_and_drops_the_menu_with_its_score(scope):
+    doc = clean(article_html(MENU), doc_id="a.html", settings=model_settings(scope=scope))
+    assert doc.status is Status.KEPT
+    for paragraph in ARTICLE_PARAGRAPHS:
+        assert " ".join(paragraph.split()[:8]) in doc.text
+    removed = {r.text: r.reason for r in doc.removals}
+    assert removed["Sport"].origin is Origin.MODEL
+    assert 0 <= float(removed["Sport"].name) <= 1  # the reason is the block's score
+    assert doc.scores and all(0 <= s.score <= 1 for s in doc.scores.values())
+
+
+def test_a_drop_rule_removes_what_the_model_keeps_and_a_keep_rule_saves_what_it_drops(tmp_path):
+    (tmp_path / "site.yaml").write_text(
+        "version: 1\nname: site\n"
+        "drop_lines:\n  - {id: no-bridge, pattern: 'four million pounds'}\n"
+        "keep:\n  - {id: keep-weather, pattern: '^Weather$'}\n",
+        encoding="utf-8",
+    )
+    rules = load_rules([tmp_path])
+    doc = clean(article_html(MENU), doc_id="a.html", rules=rules, settings=model_settings())
+    removed = {r.text: str(r.reason) for r in doc.removals}
+    assert any(text.startswith("The bridge, which will link") and why == "rule:site/no-bridge" for text, why in removed.items())
+    assert "Weather" in doc.text.split("\n\n")
+    assert removed["Sport"].startswith("model:")
+    without_rules = clean(article_html(MENU), doc_id="a.html", settings=model_settings())
+    assert "Weather" not in without_rules.text.split("\n\n")  # the model alone drops it
+
+
+def test_comments_keep_uses_its_own_model():
+    kept = clean(article_html(MENU), doc_id="a.html", settings=model_settings(comments="keep"))
+    assert kept.status is Status.KEPT and kept.scores
+
+
+def test_a_model_file_given_is_used_and_a_bad_one_fails_the_document_with_its_reason(tmp_path):
+    always = {
+        "format": MODEL_FORMAT,
+        "features": list(FEATURES),
+        "baseline": 5.0,
+        "threshold": 0.5,
+        "depth": 0,
+        "roots": [0],
+        "nodes": {"feature": [-1], "split": [0], "left": [0], "right": [0], "value": [0.0]},
+    }
+    path = tmp_path / "keep-all.json"
+    path.write_text(json.dumps(always), encoding="utf-8")
+    doc = clean(article_html(MENU), doc_id="a.html", settings=model_settings(model=path))
+    assert "Sport" in doc.text.split("\n\n")
+    path.write_text(json.dumps({**always, "features": ["other"]}), encoding="utf-8")
+    from cleaner.blockmodel import from_file
+
+    from_file.cache_clear()
+    doc = clean(article_html(MENU), doc_id="a.html", settings=model_settings(model=path))
+    assert doc.status is Status.FAILED and "retrain" in doc.reason
+
+
+def test_options_are_checked():
+    with pytest.raises(ConfigError, match="--scope"):
+        Settings(scope="site")
+    with pytest.raises(ConfigError, match="--model"):
+        Settings(model=__import__("pathlib").Path("/no/such/model.json"))
