@@ -102,7 +102,7 @@ def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
             settings.format,
             list(settings.languages),
             settings.input_format,
-            [settings.extractor, settings.scope, settings.comments, file_digest(settings.model)],
+            [settings.uses_model, settings.scope, settings.comments, file_digest(settings.model)],
             settings.max_bytes,
             settings.dedup == "near",  # near dedup needs each text's MinHash signature
             list(astuple(settings.jsonl_fields)),  # which fields of a JSONL record are read

@@ -20,6 +20,9 @@ from .features import FEATURES
 
 MODEL_FORMAT = "cleaner-gbdt/1"
 
+#: How many of a block's strongest features `cleaner explain` shows.
+EXPLAIN_TOP = 3
+
 
 class ModelError(ValueError):
     """A model file that cannot be used; the message says why."""
@@ -38,7 +41,7 @@ class Model:
     split: np.ndarray  # per node: go left when the feature is <= this
     left: np.ndarray
     right: np.ndarray
-    value: np.ndarray  # per node: the leaf's contribution to the log-odds
+    value: np.ndarray  # per node: the log-odds it adds (a leaf's is what the tree adds)
     depth: int
     info: dict[str, Any]
 
@@ -56,6 +59,35 @@ class Model:
             node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
         logit = self.baseline + self.value[node].sum(axis=0)
         return [round(float(p), 6) for p in 1.0 / (1.0 + np.exp(-logit))]
+
+    def strongest(self, rows: list[list[float]], top: int = EXPLAIN_TOP) -> list[tuple[str, ...]]:
+        """Per block, the features that moved its score most, as 'name=value +0.00' (log-odds).
+
+        Each split on a block's path through a tree moves its value from the node's to the child's;
+        the move is credited to the split's feature (Saabas' attribution for tree ensembles).
+        """
+        if not rows:
+            return []
+        x = np.asarray(rows, dtype=np.float64)
+        n, width = x.shape
+        columns = np.arange(n)[None, :]
+        node = np.repeat(self.roots[:, None], n, axis=1)
+        cell = np.broadcast_to(columns, node.shape) * width  # each block's row in the flat credit
+        credit = np.zeros(n * width)
+        for _ in range(self.depth):
+            feature = self.feature[node]
+            inner = feature >= 0
+            go_left = x[columns, np.maximum(feature, 0)] <= self.split[node]
+            child = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+            moved = (self.value[child] - self.value[node])[inner]
+            credit += np.bincount((cell + feature)[inner], weights=moved, minlength=n * width)
+            node = child
+        credit = credit.reshape(n, width)
+        order = np.argsort(-np.abs(credit), axis=1, kind="stable")[:, :top]
+        return [
+            tuple(f"{FEATURES[f]}={x[i, f]:.3g} {credit[i, f]:+.2f}" for f in order[i] if credit[i, f])
+            for i in range(n)
+        ]
 
     def keeps(self, rows: list[list[float]], scores: list[float]) -> list[bool]:
         """Per block: does the model keep it, given its score and trafilatura's judgement?"""

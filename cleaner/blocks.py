@@ -144,6 +144,8 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
                 linked[0] += len(text)
 
     def flush() -> None:
+        if not parts:  # most edges are between two nested containers, with no text between them
+            return
         text = " ".join("".join(parts).split())
         parts.clear()
         if text:

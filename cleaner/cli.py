@@ -265,9 +265,9 @@ def _add_extraction_options(parser: argparse.ArgumentParser, defaults: bool) -> 
     """--extractor, --scope, --comments: what counts as a page's content and who decides it."""
     base = Settings()
     for key, choices, text in (
-        ("extractor", EXTRACTORS, "HTML main content by trafilatura and line heuristics, or by the block model"),
-        ("scope", SCOPES, "keep the main article, or all running text of the page (model extractor)"),
-        ("comments", COMMENTS, "drop readers' comments, or keep them as content (model extractor)"),
+        ("extractor", EXTRACTORS, "HTML main content by trafilatura and line heuristics, by the block model, or auto"),
+        ("scope", SCOPES, "keep the main article, or all running text of the page"),
+        ("comments", COMMENTS, "drop readers' comments, or keep them as content"),
     ):
         default = getattr(base, key)
         parser.add_argument(
@@ -464,10 +464,13 @@ def explanation(doc: Document) -> str:
     for block in doc.blocks:
         for part in (r for r in doc.stripped if r.line == block.line):
             lines.append(f"{block.line:5}  strip  {part.reason}  {part.text}")
+        verdict = doc.scores.get(block.line)
         if block.kept:
             lines.append(f"{block.line:5}  keep   {block.text}")
         else:
             lines.append(f"{block.line:5}  DROP   {block.removed}  {block.text}")
+        if verdict is not None:
+            lines.append(f"         score {verdict.score:.2f}: {', '.join(verdict.strongest)}")
     return "\n".join(head + lines)
 
 

@@ -27,7 +27,7 @@ FORMATS = ("txt", "jsonl", "both")
 ENGINES = ("local", "dask")
 INPUT_FORMATS = ("auto", "html", "text")
 SWITCH = ("on", "off")
-EXTRACTORS = ("trafilatura", "model")
+EXTRACTORS = ("auto", "trafilatura", "model")
 SCOPES = ("article", "page")
 COMMENTS = ("drop", "keep")
 
@@ -55,7 +55,7 @@ class Settings:
     format: str = "txt"
     languages: tuple[str, ...] = ()  # empty: keep every language
     input_format: str = "auto"
-    extractor: str = "trafilatura"  # HTML main content: "trafilatura" (+ line heuristics) or "model"
+    extractor: str = "auto"  # HTML main content: "trafilatura" (+ line heuristics), "model", or the better
     scope: str = "article"  # "article": the main content; "page": all running text of the page
     comments: str = "drop"  # "keep": readers' comments are content too
     model: Path | None = None  # a block model file instead of the shipped one for the scope
@@ -84,6 +84,11 @@ class Settings:
         for key, allowed in (("extractor", EXTRACTORS), ("scope", SCOPES), ("comments", COMMENTS)):
             if getattr(self, key) not in allowed:
                 raise ConfigError(f"--{key} must be one of {', '.join(allowed)}, not {getattr(self, key)!r}")
+        if self.extractor == "trafilatura" and (self.scope, self.comments) != ("article", "drop"):
+            raise ConfigError(
+                "--extractor trafilatura keeps articles without comments; --scope page and "
+                "--comments keep need --extractor model (or auto)"
+            )
         if self.model is not None and not self.model.is_file():
             raise ConfigError(f"--model {self.model}: no such file")
         if self.workers < 1:
@@ -111,6 +116,18 @@ class Settings:
         for key in ("jsonl_url", "jsonl_html", "jsonl_text", "jsonl_id"):
             if not getattr(self, key):
                 raise ConfigError(f"--{key.replace('_', '-')} must name a field, not be empty")
+
+    @property
+    def uses_model(self) -> bool:
+        """True if HTML pages go to the block model: asked for, or what wins for the scope.
+
+        `auto` takes the extractor that measured best on the leave-one-out figures (README):
+        trafilatura and the line heuristics for articles without comments, the model for whole
+        pages and for comments, which trafilatura's path does not offer.
+        """
+        if self.extractor == "auto":
+            return self.scope != "article" or self.comments == "keep"
+        return self.extractor == "model"
 
     @property
     def template_thresholds(self) -> Thresholds | None:

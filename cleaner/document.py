@@ -68,6 +68,7 @@ class BlockScore:
 
     score: float
     keep: bool
+    strongest: tuple[str, ...] = ()  # the features that moved the score most ("traf=1 +1.20")
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,8 +141,8 @@ def extract_blocks(doc: Document, html: str, ruleset: RuleSet, model: Model, com
     doc.url, doc.title, doc.date = doc.url or found_url or url, doc.title or title, doc.date or date
     found, rows = page_blocks(tree, doc.url, comments)
     scores = model.score(rows)
-    verdicts = zip(scores, model.keeps(rows, scores), strict=True)
-    doc.scores = {n: BlockScore(s, keep) for n, (s, keep) in enumerate(verdicts, start=1)}
+    verdicts = zip(scores, model.keeps(rows, scores), model.strongest(rows), strict=True)
+    doc.scores = {n: BlockScore(s, keep, why) for n, (s, keep, why) in enumerate(verdicts, start=1)}
     return "\n".join(b.text for b in found)
 
 

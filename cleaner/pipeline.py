@@ -42,7 +42,7 @@ def _process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
         doc.input_format = input_format(doc.id, doc.raw, settings.input_format)
     is_html = doc.input_format == "html"
     text, doc.decoding = decode(doc.raw, is_html=is_html, transport=doc.charset)
-    if is_html and settings.extractor == "model":
+    if is_html and settings.uses_model:
         model = blockmodel.for_settings(settings.scope, settings.comments, settings.model)
         text = repair(html.extract_blocks(doc, text, ruleset, model, settings.comments == "keep"), doc.decoding)
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title

@@ -61,6 +61,11 @@ def test_trafilatura_kept_blocks_are_dropped_only_below_their_own_threshold():
     assert model.keeps(rows, model.score(rows)) == [False, True]
 
 
+def test_each_block_credits_its_score_to_the_features_that_moved_it():
+    model = from_json(stump_model(), "stumps")
+    assert model.strongest([row(1, 5), row(0, 1)]) == [("traf=1 +2.00", "log_chars=5 +1.00"), ()]
+
+
 def test_a_model_of_another_format_or_other_features_is_refused():
     with pytest.raises(ModelError, match="format"):
         from_json({**stump_model(), "format": "pickle"}, "bad")

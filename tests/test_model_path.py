@@ -13,7 +13,11 @@ from cleaner.config import ConfigError, Settings
 from cleaner.document import Origin, Status
 from cleaner.features import FEATURES
 
-MENU = "<nav><ul>" + "".join(f"<li><a href='/{w}'>{w.title()}</a></li>" for w in ("news", "sport", "weather")) + "</ul></nav>"
+MENU = (
+    "<nav><ul>"
+    + "".join(f"<li><a href='/{w}'>{w.title()}</a></li>" for w in ("news", "sport", "weather"))
+    + "</ul></nav>"
+)
 
 
 def model_settings(**options) -> Settings:
@@ -42,7 +46,9 @@ def test_a_drop_rule_removes_what_the_model_keeps_and_a_keep_rule_saves_what_it_
     rules = load_rules([tmp_path])
     doc = clean(article_html(MENU), doc_id="a.html", rules=rules, settings=model_settings())
     removed = {r.text: str(r.reason) for r in doc.removals}
-    assert any(text.startswith("The bridge, which will link") and why == "rule:site/no-bridge" for text, why in removed.items())
+    assert any(
+        text.startswith("The bridge, which will link") and why == "rule:site/no-bridge" for text, why in removed.items()
+    )
     assert "Weather" in doc.text.split("\n\n")
     assert removed["Sport"].startswith("model:")
     without_rules = clean(article_html(MENU), doc_id="a.html", settings=model_settings())
@@ -76,7 +82,18 @@ def test_a_model_file_given_is_used_and_a_bad_one_fails_the_document_with_its_re
     assert doc.status is Status.FAILED and "retrain" in doc.reason
 
 
+def test_auto_takes_trafilatura_for_articles_and_the_model_for_pages_and_comments():
+    assert not Settings().uses_model
+    assert Settings(scope="page").uses_model
+    assert Settings(comments="keep").uses_model
+    assert Settings(extractor="model").uses_model
+    doc = clean(article_html(MENU), doc_id="a.html", settings=Settings(scope="page"))
+    assert doc.scores
+
+
 def test_options_are_checked():
+    with pytest.raises(ConfigError, match="need --extractor model"):
+        Settings(extractor="trafilatura", scope="page")
     with pytest.raises(ConfigError, match="--scope"):
         Settings(scope="site")
     with pytest.raises(ConfigError, match="--model"):
