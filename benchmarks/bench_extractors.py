@@ -127,11 +127,26 @@ def runs(name: str, args: argparse.Namespace) -> dict[str, tuple[Path, float, st
             "gold.json",
         )
     if name in COMMENTS_GOLD:
-        found["cleaner --extractor model --comments keep"] = (
-            *cleaner(html, out / "model-comments", args.workers, "--extractor", "model", "--comments", "keep"),
+        found["cleaner --comments keep"] = (
+            *cleaner(html, out / "model-comments", args.workers, "--comments", "keep"),
             COMMENTS_GOLD[name],
         )
     found["cleaner, text dumps"] = (*cleaner(text, out / "text", args.workers), "gold.json")
+    found[f"cleaner, text dumps, --extractor model --scope {scope}"] = (
+        *cleaner(text, out / "text-model", args.workers, "--extractor", "model", "--scope", scope),
+        "gold.json",
+    )
+    loo = args.loo_models / f"text-article-without-{name}.json" if args.loo_models else None
+    if loo is not None and loo.is_file():
+        found["cleaner, text dumps, model trained without this collection"] = (
+            *cleaner(text, out / "text-model-loo", args.workers, "--extractor", "model", "--model", str(loo)),
+            "gold.json",
+        )
+    if name in COMMENTS_GOLD:
+        found["cleaner, text dumps, --comments keep"] = (
+            *cleaner(text, out / "text-model-comments", args.workers, "--comments", "keep"),
+            COMMENTS_GOLD[name],
+        )
     if args.anchors:
         systems = ["trafilatura-fast", "trafilatura-standard", "readability", "justext", "resiliparse"]
         for system in systems:

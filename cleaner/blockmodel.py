@@ -17,6 +17,11 @@ from typing import Any
 import numpy as np
 
 from .features import FEATURES
+from .linefeatures import TEXT_FEATURES
+
+#: Per kind of input, the features its models read and the one that says the base extractor
+#: (trafilatura for HTML, the heuristics for text) kept the block.
+KINDS = {"html": (FEATURES, "traf"), "text": (TEXT_FEATURES, "heuristic")}
 
 MODEL_FORMAT = "cleaner-gbdt/1"
 
@@ -30,12 +35,14 @@ class ModelError(ValueError):
 
 @dataclass(frozen=True)
 class Model:
-    """A boosted-tree ensemble over FEATURES, flattened for vectorised inference."""
+    """A boosted-tree ensemble over one kind's features, flattened for vectorised inference."""
 
     name: str
+    features: tuple[str, ...]
+    gate: int  # index of the base extractor's verdict among the features
     baseline: float
     threshold: float  # a block scoring at least this is kept ...
-    threshold_traf: float  # ... or this, if trafilatura kept it (it is overruled only when sure)
+    threshold_traf: float  # ... or this, if the base extractor kept it (overruled only when sure)
     roots: np.ndarray  # index of each tree's root node
     feature: np.ndarray  # per node: the feature tested (-1 at a leaf)
     split: np.ndarray  # per node: go left when the feature is <= this
@@ -73,7 +80,7 @@ class Model:
         columns = np.arange(n)[None, :]
         node = np.repeat(self.roots[:, None], n, axis=1)
         cell = np.broadcast_to(columns, node.shape) * width  # each block's row in the flat credit
-        credit = np.zeros(n * width)
+        credit = np.zeros(n * width)  # width == len(self.features)
         for _ in range(self.depth):
             feature = self.feature[node]
             inner = feature >= 0
@@ -85,29 +92,30 @@ class Model:
         credit = credit.reshape(n, width)
         order = np.argsort(-np.abs(credit), axis=1, kind="stable")[:, :top]
         return [
-            tuple(f"{FEATURES[f]}={x[i, f]:.3g} {credit[i, f]:+.2f}" for f in order[i] if credit[i, f])
+            tuple(f"{self.features[f]}={x[i, f]:.3g} {credit[i, f]:+.2f}" for f in order[i] if credit[i, f])
             for i in range(n)
         ]
 
     def keeps(self, rows: list[list[float]], scores: list[float]) -> list[bool]:
-        """Per block: does the model keep it, given its score and trafilatura's judgement?"""
+        """Per block: does the model keep it, given its score and the base extractor's verdict?"""
+        gate = self.gate
         return [
-            s >= (self.threshold_traf if row[TRAF] > 0 else self.threshold) for row, s in zip(rows, scores, strict=True)
+            s >= (self.threshold_traf if row[gate] > 0 else self.threshold) for row, s in zip(rows, scores, strict=True)
         ]
 
 
-TRAF = FEATURES.index("traf")
-
-
-def from_json(data: dict[str, Any], name: str) -> Model:
-    """A Model from its JSON form, checked against this version's features."""
+def from_json(data: dict[str, Any], name: str, kind: str = "html") -> Model:
+    """A Model from its JSON form, checked against the features this version computes for the kind."""
     if data.get("format") != MODEL_FORMAT:
         raise ModelError(f"model {name}: format {data.get('format')!r}, expected {MODEL_FORMAT!r}")
-    if tuple(data.get("features", ())) != FEATURES:
-        raise ModelError(f"model {name}: trained on other features than this version computes; retrain it")
+    features, gate = KINDS[kind]
+    if tuple(data.get("features", ())) != features:
+        raise ModelError(f"model {name}: trained on other features than this version computes for {kind}; retrain it")
     nodes = data["nodes"]
     return Model(
         name=name,
+        features=features,
+        gate=features.index(gate),
         baseline=float(data["baseline"]),
         threshold=float(data["threshold"]),
         threshold_traf=float(data.get("threshold_traf", data["threshold"])),
@@ -123,20 +131,21 @@ def from_json(data: dict[str, Any], name: str) -> Model:
 
 
 @functools.cache
-def from_file(path: Path) -> Model:
+def from_file(path: Path, kind: str = "html") -> Model:
     """A model from a JSON file (--model), loaded once per process."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(f"model {path}: cannot read it as JSON: {exc}") from None
-    return from_json(data, str(path))
+    return from_json(data, str(path), kind)
 
 
-def for_settings(scope: str, comments: str, path: Path | None) -> Model:
-    """The model a run uses: the file given, else the shipped one for the scope and comments."""
+def for_settings(kind: str, scope: str, comments: str, path: Path | None) -> Model:
+    """The model a run uses: the file given, else the shipped one for the input kind and scope."""
     if path is not None:
-        return from_file(path)
-    return shipped(f"{scope}-comments" if comments == "keep" and scope == "article" else scope)
+        return from_file(path, kind)
+    name = f"{scope}-comments" if comments == "keep" and scope == "article" else scope
+    return shipped(name if kind == "html" else f"text-{name}")
 
 
 @functools.cache
@@ -147,4 +156,4 @@ def shipped(name: str) -> Model:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ModelError(f"no shipped model named {name!r}") from exc
-    return from_json(data, name)
+    return from_json(data, name, "text" if name.startswith("text-") else "html")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from . import blockmodel, classify, html, language, linerules, segment
+from . import blockmodel, classify, html, language, linefeatures, linerules, segment
 from .config import Settings
 from .decode import DecodeError, decode, repair
-from .document import Document, Origin, Reason
+from .document import BlockScore, Document, Origin, Reason
 from .rules import RuleSet
 
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
@@ -42,20 +42,29 @@ def _process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
         doc.input_format = input_format(doc.id, doc.raw, settings.input_format)
     is_html = doc.input_format == "html"
     text, doc.decoding = decode(doc.raw, is_html=is_html, transport=doc.charset)
-    if is_html and settings.uses_model:
-        model = blockmodel.for_settings(settings.scope, settings.comments, settings.model)
+    model = (
+        blockmodel.for_settings(doc.input_format, settings.scope, settings.comments, settings.model)
+        if settings.uses_model
+        else None
+    )
+    if is_html and model is not None:
         text = repair(html.extract_blocks(doc, text, ruleset, model, settings.comments == "keep"), doc.decoding)
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
     elif is_html:
         text = repair(html.extract(doc, text, ruleset), doc.decoding)
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
     doc.source_text = text
-    clean_text(doc, ruleset)
+    protected = clean_text(doc, ruleset)
+    if not is_html and model is not None:
+        decide_lines(doc, model, protected)
     return filter_language(doc, settings.languages)
 
 
-def clean_text(doc: Document, ruleset: RuleSet) -> None:
-    """The line-level stages shared by plain text and extracted HTML."""
+def clean_text(doc: Document, ruleset: RuleSet) -> set[int]:
+    """The line-level stages shared by plain text and extracted HTML: rules, then heuristics.
+
+    Returns the indexes of the blocks keep rules protect.
+    """
     doc.blocks = segment.segment(doc.source_text)
     rules = ruleset.for_document(doc.url, doc.source_text)
     protected = linerules.protect(doc.blocks, rules)
@@ -63,12 +72,31 @@ def clean_text(doc: Document, ruleset: RuleSet) -> None:
         apply_scores(doc, protected)
     linerules.apply_rules(doc, rules, protected)
     if doc.scores:
-        return
+        return protected
     guess = None
     if doc.input_format == "text":  # only the plain-text passes weigh stopwords
         guess, _ = language.detect("\n".join(b.text for b in doc.blocks if b.kept))
     known = language.STOPLIST_NAMES.get((guess or "").split("-")[0]) is not None
     classify.classify(doc, language.stopwords(guess), known, protected)
+    return protected
+
+
+#: Origins the text model may overrule: what the built-in heuristics decided. Rules and the
+#: protection of keep rules stand.
+OVERRULED = frozenset({Origin.HEURISTIC, Origin.TITLE})
+
+
+def decide_lines(doc: Document, model: blockmodel.Model, protected: set[int]) -> None:
+    """Let the text model decide each line of a dump, from its features and the heuristics' verdict."""
+    heuristic = [float(b.kept) for b in doc.blocks]
+    rows = linefeatures.compute(doc.blocks, heuristic, language.stopwords(None))
+    scores = model.score(rows)
+    verdicts = zip(scores, model.keeps(rows, scores), model.strongest(rows), strict=True)
+    for i, (block, (score, keep, why)) in enumerate(zip(doc.blocks, verdicts, strict=True)):
+        doc.scores[block.line] = BlockScore(score, keep, why)
+        if i in protected or (block.removed is not None and block.removed.origin not in OVERRULED):
+            continue
+        block.removed = None if keep else Reason(Origin.MODEL, f"{score:.2f}")
 
 
 def apply_scores(doc: Document, protected: set[int]) -> None:

@@ -98,3 +98,26 @@ def test_options_are_checked():
         Settings(scope="site")
     with pytest.raises(ConfigError, match="--model"):
         Settings(model=__import__("pathlib").Path("/no/such/model.json"))
+
+
+DUMP = (
+    "Home | News | Sport | Weather\n\n"
+    + "\n\n".join(ARTICLE_PARAGRAPHS)
+    + "\n\nBack to top\n\nShare on Facebook | Share on X\n"
+)
+
+
+@pytest.mark.parametrize("options", [{"scope": "page"}, {"comments": "keep"}, {"extractor": "model"}])
+def test_a_text_dump_goes_to_the_text_model_where_auto_or_the_user_asks(options):
+    doc = clean(DUMP.encode(), doc_id="a.txt", settings=Settings(input_format="text", **options))
+    assert doc.status is Status.KEPT and doc.scores
+    for paragraph in ARTICLE_PARAGRAPHS:
+        assert paragraph in doc.text
+    reasons = {r.text: str(r.reason) for r in doc.removals}
+    assert reasons["Back to top"] == "rule:default/back-to-top"  # rules stand over the model
+    assert all(why.startswith(("rule:", "model:", "heuristic:", "title:")) for why in reasons.values())
+
+
+def test_a_text_dump_by_default_keeps_the_heuristics_alone():
+    doc = clean(DUMP.encode(), doc_id="a.txt", settings=Settings(input_format="text"))
+    assert not doc.scores
