@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import signal
 import time
@@ -41,11 +42,13 @@ from .corpus import (
     write_atomic,
 )
 from .dedup import Fingerprint
-from .document import Document, Status
+from .document import Document, RecordError, Status
 from .report import Record, Summary, Totals, write_reports
 from .rules import RuleSet
 from .sources import is_container
 from .state import Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
+
+LOG = logging.getLogger(__name__)
 
 #: Tasks queued per worker: enough to keep every worker busy, few enough that results (and
 #: memory) stay bounded however large the corpus is.
@@ -252,8 +255,16 @@ class _Recorder:
             self.write(doc_id)
 
     def write(self, doc_id: str) -> None:
-        """Remove a stored document's template lines, write its outputs, then record it."""
-        doc, text_fp, output, site = self.state.load(doc_id)
+        """Remove a stored document's template lines, write its outputs, then record it.
+
+        A stored document that cannot be read is left as it is (its earlier outputs too) and its
+        input is cleaned again by the next run.
+        """
+        try:
+            doc, text_fp, output, site = self.state.load(doc_id)
+        except RecordError as exc:
+            LOG.warning("%s: the state's record cannot be read (%s); it is cleaned again next run", doc_id, exc)
+            return
         if site not in self.sites:
             self.sites[site] = self.state.site_template(site)
         template = self.sites[site]

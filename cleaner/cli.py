@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import time
@@ -51,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     global LOG_JSON
     LOG_JSON = args.log_format == "json"
+    _route_logging()
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -81,6 +83,22 @@ def log(message: str, level: str = "info", **fields: object) -> None:
         print(json.dumps(record, ensure_ascii=False), file=sys.stderr, flush=True)
     else:
         print(f"cleaner: {message}", file=sys.stderr, flush=True)
+
+
+class _LogHandler(logging.Handler):
+    """Log records (the cleaner's modules and libraries) as the cleaner's own messages on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """One message, in the chosen --log-format."""
+        log(record.getMessage(), level=record.levelname.lower())
+
+
+def _route_logging() -> None:
+    """Send warnings logged by the cleaner's modules through log(), once."""
+    logger = logging.getLogger("cleaner")
+    if not any(isinstance(h, _LogHandler) for h in logger.handlers):
+        logger.addHandler(_LogHandler(logging.WARNING))
+        logger.propagate = False
 
 
 def build_parser() -> argparse.ArgumentParser:

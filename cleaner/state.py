@@ -11,7 +11,6 @@ import fcntl
 import hashlib
 import json
 import os
-import pickle
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from . import templates
 from .dedup import Fingerprint
-from .document import Document
+from .document import RECORD_VERSION, Document, RecordError
 
 STATE_DIR = ".cleaner"
 DB_NAME = "state.sqlite"
@@ -37,12 +36,14 @@ INCOMPLETE = "incomplete"
 PAGE_ROWS = 1000
 
 #: Bumped when the tables change: an older database is rebuilt (its documents cleaned again).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: One row per document. `source` is the input file (the id itself, unless the document is a page
 #: of a JSONL or WARC file); size, mtime, sha256 and fingerprint are the source's, the same on
 #: every row of one source. `cleaned` is the cleaned document before template removal, so that
-#: its outputs can be written again without cleaning it again; `applied` names the template set
+#: its outputs can be written again without cleaning it again (pack(): JSON, never a pickle), and
+#: `version` its document.RECORD_VERSION (a source with a row of another version is cleaned
+#: again, so a record is only ever read by the code that wrote its shape); `applied` names the template set
 #: its outputs were written with (NULL: not written yet). `lines` holds, per site, the keys of the
 #: distinct lines of each document and the hash of its whole set of keys (`page`): the counts that
 #: decide a site's template lines count pages, so copies of one page (crawled under several URLs)
@@ -59,6 +60,7 @@ CREATE TABLE IF NOT EXISTS documents (
     output TEXT,
     site TEXT NOT NULL,
     cleaned BLOB NOT NULL,
+    version INTEGER NOT NULL,
     applied TEXT,
     record TEXT,
     jsonl TEXT,
@@ -166,15 +168,24 @@ class RunStats:
 
 
 def pack(doc: Document, fingerprint: Fingerprint | None) -> bytes:
-    """A cleaned document (without what only the cleaning needed) and its fingerprint, as bytes."""
+    """A cleaned document (without what only the cleaning needed) and its fingerprint, as
+    compressed JSON: data that is read back, never code that is run (as a pickle would be)."""
     doc.source_text, doc.line_hints = "", {}
-    return zlib.compress(pickle.dumps((doc, fingerprint), protocol=pickle.HIGHEST_PROTOCOL))
+    record = {"document": doc.to_record(), "fingerprint": fingerprint.to_record() if fingerprint else None}
+    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def unpack(data: bytes) -> tuple[Document, Fingerprint | None]:
-    """What pack() stored (our own database: the cleaner's version is in every fingerprint)."""
-    doc, fingerprint = pickle.loads(zlib.decompress(data))
-    return doc, fingerprint
+    """What pack() stored; RecordError if it is of another record version or damaged."""
+    try:
+        record = json.loads(zlib.decompress(data))
+        doc = Document.from_record(record["document"])
+        fingerprint = record["fingerprint"]
+        return doc, Fingerprint.from_record(fingerprint) if fingerprint is not None else None
+    except RecordError:
+        raise
+    except (zlib.error, ValueError, KeyError, TypeError) as exc:  # JSON and UTF-8 errors are ValueErrors
+        raise RecordError(f"damaged stored document: {type(exc).__name__}: {exc}") from None
 
 
 def file_hash(path: Path) -> str:
@@ -253,12 +264,14 @@ class State:
     # --- what changed -----------------------------------------------------------------------
 
     def seen(self) -> dict[str, Seen]:
-        """Every input file the state knows, by its id (a container's output is None)."""
+        """Every input file the state knows, by its id (a container's output is None); a file with
+        a document stored in another record version counts as incomplete (it is cleaned again)."""
         rows = self.db.execute(  # rows of one file agree, unless a run stopped half-way through it
             "SELECT source, MAX(size), MAX(mtime_ns), MAX(sha256),"
-            " CASE WHEN MIN(fingerprint) = MAX(fingerprint) THEN MAX(fingerprint) ELSE ? END,"
+            " CASE WHEN MIN(fingerprint) = MAX(fingerprint) AND MIN(version) = ? AND MAX(version) = ?"
+            " THEN MAX(fingerprint) ELSE ? END,"
             " MAX(CASE WHEN id = source THEN output END) FROM documents GROUP BY source",
-            (INCOMPLETE,),
+            (RECORD_VERSION, RECORD_VERSION, INCOMPLETE),
         )
         return {r[0]: Seen(*r[1:]) for r in rows}
 
@@ -300,8 +313,8 @@ class State:
             seen = saved.seen
             self._forget_rows("id = ?", saved.id)
             self.db.execute(
-                "INSERT INTO documents (id, source, size, mtime_ns, sha256, fingerprint, output, site, cleaned)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents (id, source, size, mtime_ns, sha256, fingerprint, output, site, cleaned,"
+                " version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     saved.id,
                     source,
@@ -312,6 +325,7 @@ class State:
                     seen.output,
                     saved.site,
                     saved.cleaned,
+                    RECORD_VERSION,
                 ),
             )
             page = templates.set_hash(saved.keys)
@@ -372,11 +386,19 @@ class State:
         self._tick()
 
     def load(self, doc_id: str) -> tuple[Document, Fingerprint | None, str | None, str]:
-        """A stored cleaned document: it, its fingerprint, its output path and its site."""
-        cleaned, output, site = self.db.execute(
-            "SELECT cleaned, output, site FROM documents WHERE id = ?", (doc_id,)
+        """A stored cleaned document: it, its fingerprint, its output path and its site.
+
+        A record that cannot be read (RecordError: damaged, or planted by hand) marks its input
+        file to be cleaned again by the next run, and the error is raised for the caller.
+        """
+        cleaned, output, site, source = self.db.execute(
+            "SELECT cleaned, output, site, source FROM documents WHERE id = ?", (doc_id,)
         ).fetchone()
-        return (*unpack(cleaned), output, site)
+        try:
+            return (*unpack(cleaned), output, site)
+        except RecordError:
+            self.db.execute("UPDATE documents SET fingerprint = ? WHERE source = ?", (INCOMPLETE, source))
+            raise
 
     # --- site templates --------------------------------------------------------------------------
 
@@ -415,7 +437,11 @@ class State:
         """Each template key's line as the first document (by id) that has it says it."""
         texts: dict[int, str] = {}
         for doc_id in sorted({first for _, _, first in rows}):
-            for block in self.load(doc_id)[0].blocks:
+            try:
+                blocks = self.load(doc_id)[0].blocks
+            except RecordError:
+                continue  # cleaned again by the next run; the line shows without its example here
+            for block in blocks:
                 texts.setdefault(templates.line_key(block.text), block.text)
         return {key: texts.get(key, "") for key, _, _ in rows}
 

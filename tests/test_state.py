@@ -468,3 +468,137 @@ def test_pass_two_walks_every_document_page_by_page(tree, tmp_path, monkeypatch)
     (out / sorted(output_files(out))[-1]).unlink()
     run_batch(tree, out)
     assert output_files(out) == output_files(reference)
+
+
+# --- the stored documents are data ---------------------------------------------------------------
+
+
+def full_document() -> Document:
+    """A document with every field set to something other than its default."""
+    from cleaner.document import Block, BlockKind, Decoding, LineHint, Origin, Reason, Removal, Status
+
+    rule = Reason(Origin.RULE, "default/back-to-top")
+    return Document(
+        id="dump.jsonl#7",
+        raw=b"\x00\xffraw bytes",
+        source="dump.jsonl",
+        part=7,
+        charset="windows-1252",
+        size=1234,
+        content_size=999,
+        mtime_ns=1_700_000_000_123_456_789,
+        sha256="ab" * 32,
+        input_format="html",
+        decoding=Decoding("windows-1252", "transport", ["mojibake"], ["invalid bytes"]),
+        source_text="Title\n\nBody “quoted” — ünïcödé\n\nBack to top",
+        blocks=[
+            Block("Title", 1, BlockKind.HEADING),
+            Block("Body “quoted” — ünïcödé", 3, BlockKind.LIST_ITEM, indent=2),
+            Block("Back to top", 5, removed=rule),
+        ],
+        line_hints={1: LineHint("head", 0.0), 3: LineHint(None, 0.25)},
+        title="Title",
+        url="https://example.com/a",
+        date="2026-11-30",
+        language="de",
+        language_score=0.9999957,
+        stripped=[Removal(3, "Updated: ", Reason(Origin.METADATA, "date"))],
+        removed_elements=[Removal(0, "<div class=promo>", Reason(Origin.RULE, "site/promo"))],
+        status=Status.DROPPED,
+        reason="language de not wanted",
+    )
+
+
+def test_a_document_record_round_trips_every_field():
+    from dataclasses import fields
+
+    doc = full_document()
+    back = Document.from_record(json.loads(json.dumps(doc.to_record())))
+    assert back == doc
+    for f in fields(Document):  # equal field by field, with the same types (enums stay enums)
+        assert type(getattr(back, f.name)) is type(getattr(doc, f.name)), f.name
+    assert back.text == doc.text and back.removals == doc.removals
+
+
+def test_pack_stores_json_and_keeps_the_fingerprint():
+    import zlib
+
+    from cleaner.dedup import Fingerprint
+    from cleaner.state import unpack
+
+    fp = Fingerprint(42, "cd" * 32, bytes(range(256)) * 2)
+    data = pack(full_document(), fp)
+    assert json.loads(zlib.decompress(data))["document"]["id"] == "dump.jsonl#7"  # JSON, not a pickle
+    doc, back = unpack(data)
+    assert back == fp and doc.blocks == full_document().blocks
+    assert doc.source_text == "" and doc.line_hints == {}  # only what pass two needs is stored
+
+
+@pytest.mark.parametrize("version", [0, 2, "1", None])
+def test_a_record_of_another_version_is_refused(version):
+    from cleaner.document import RecordError
+
+    record = full_document().to_record()
+    record["version"] = version
+    with pytest.raises(RecordError):
+        Document.from_record(record)
+
+
+@pytest.mark.parametrize("damage", ["missing-field", "wrong-type", "bad-enum"])
+def test_a_damaged_record_is_a_record_error(damage):
+    from cleaner.document import RecordError
+
+    record = full_document().to_record()
+    if damage == "missing-field":
+        del record["blocks"]
+    elif damage == "wrong-type":
+        record["blocks"] = 5
+    else:
+        record["status"] = "exploded"
+    with pytest.raises(RecordError):
+        Document.from_record(record)
+
+
+class _Exploit:
+    """A pickle that, when loaded, writes a file: what a planted blob would do to a pickle reader."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (self.marker, "pwned"))
+
+
+def test_a_blob_planted_in_the_state_cannot_run_code(tree, tmp_path):
+    import pickle
+    import zlib
+
+    out, marker = tmp_path / "out", tmp_path / "pwned"
+    run_batch(tree, out, format="both")
+    before = output_files(out)
+    db = sqlite3.connect(out / STATE_DIR / DB_NAME)
+    for blob in (pickle.dumps(_Exploit(marker)), zlib.compress(pickle.dumps(_Exploit(marker)))):
+        # applied = NULL: pass two must load the row again to write its outputs
+        db.execute("UPDATE documents SET cleaned = ?, applied = NULL WHERE id = 'a.txt'", (blob,))
+        db.commit()
+        second = run_batch(tree, out, format="both")
+        assert not marker.exists()
+        assert second.outcome.failed == [] and output_files(out) == before  # a.txt's outputs kept as they were
+        third = run_batch(tree, out, format="both")  # the unreadable record is cleaned again
+        assert third.counts["changed"] == 1 and third.outcome.cleaned == 1
+        assert output_files(out) == before and not marker.exists()
+    db.close()
+
+
+def test_a_document_stored_in_another_record_version_is_cleaned_again(tree, tmp_path):
+    out = tmp_path / "out"
+    run_batch(tree, out, format="both")
+    before = output_files(out)
+    db = sqlite3.connect(out / STATE_DIR / DB_NAME)
+    db.execute("UPDATE documents SET version = 0 WHERE id = 'b.txt'")
+    db.commit()
+    db.close()
+    result = run_batch(tree, out, format="both")
+    assert result.counts == {"new": 0, "changed": 1, "unchanged": 4, "removed": 0}
+    assert output_files(out) == before
+    assert run_batch(tree, out, format="both").outcome.cleaned == 0
