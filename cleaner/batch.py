@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from . import __version__, dedup, language, templates
+from . import __version__, dedup, identity, language, templates
 from .config import Settings, as_record
 from .corpus import (
     JSONL_NAME,
@@ -96,12 +96,18 @@ class Stop:
 
 
 def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
-    """What decides a document's outputs besides its bytes: rules, options and the cleaner itself."""
+    """What decides a document's cleaned record besides its bytes: the cleaner itself (its code and
+    data, the libraries that shape the text), the rules and the options that change the cleaning.
+
+    The output format is not here: outputs are written from the stored records, so switching it
+    rewrites outputs without cleaning anything again.
+    """
     return json.dumps(
         [
             __version__,
+            identity.code_digest(),
+            identity.library_versions(),
             ruleset.fingerprint,
-            settings.format,
             list(settings.languages),
             settings.input_format,
             settings.max_bytes,
@@ -117,9 +123,9 @@ def plan_run(
 ) -> tuple[Plan, list[Input], dict[str, str | None], dict]:
     """Find the inputs and sort them into new, changed, unchanged and removed."""
     inputs, skipped = discover(settings.input_dir, settings.output_dir, settings.input_format == "auto")
-    targets: dict[str, str | None] = {i.id: None for i in inputs}  # a container's pages have their own
-    if settings.writes_txt:
-        targets.update(output_paths(inputs))
+    # Planned whatever the format (it only decides which are written): a container's pages have their own.
+    targets: dict[str, str | None] = {i.id: None for i in inputs}
+    targets.update(output_paths(inputs))
     plan = state.plan(((i.id, i.path, targets[i.id]) for i in inputs), fingerprint(settings, ruleset), settings.full)
     return plan, inputs, targets, dict(sorted(skipped.items()))
 
@@ -142,6 +148,8 @@ def run(
         outcome = Outcome(plan)
         sweep_temp_files(out)
         _clear_stale_outputs(state, plan, targets, out)
+        if state.meta("format") != settings.format:
+            state.rewrite_all()  # outputs of the new format, from the stored records: nothing is cleaned again
         todo = [task for i in inputs if i.id in plan.todo for task in i.split(_size(i.path))]
         if on_start is not None:
             on_start(len(todo))
@@ -159,6 +167,10 @@ def run(
             with atomic_writer(out / JSONL_NAME) as f:
                 for line in state.jsonl_lines():
                     f.write(line.encode("utf-8") + b"\n")
+        else:
+            (out / JSONL_NAME).unlink(missing_ok=True)  # a format no longer asked for is removed
+        if not stop.requested:
+            state.set_meta("format", settings.format)
         summary = Summary.of(state.records())
         outcome.totals = summary.totals
         outcome.stats = _stats(started, clock, plan, summary.totals, outcome)
@@ -235,7 +247,7 @@ class _Recorder:
         """What pass one stores of one cleaned document."""
         doc = result.doc
         output = self.targets[item.id] if doc.source is None else None
-        if doc.part is not None and self.settings.writes_txt:
+        if doc.part is not None:
             output = page_output(item.id, doc.part)
         seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, output)
         return Saved(doc.id, seen, _site(doc), pack(doc, result.fingerprint), result.keys)
@@ -273,10 +285,11 @@ class _Recorder:
                 doc.drop("no text left after removing the site's template lines")
             kept = doc.status is Status.KEPT
             text_fp = dedup.fingerprint(doc.text, signature=self.settings.dedup == "near") if kept else None
-        record = _write_outputs(doc, output, self.settings.output_dir, site)
-        jsonl = None
-        if record.status == Status.KEPT.value and self.settings.writes_jsonl:
-            jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False)
+        record = _write_outputs(doc, output if self.settings.writes_txt else None, self.settings.output_dir, site)
+        if output is not None and not self.settings.writes_txt:
+            (self.settings.output_dir / output).unlink(missing_ok=True)  # an earlier run's, in another format
+        # Stored whatever the format, so that switching to jsonl needs no document read again.
+        jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False) if record.status == Status.KEPT.value else None
         self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
 
 

@@ -129,8 +129,9 @@ def load_rules(dirs: Sequence[Path | str] | None = None) -> RuleSet:
     files = tuple(load_rule_file(p) for p in paths)
     _check_unique_names(files)
     digest = hashlib.sha256()
-    for p in paths:
-        digest.update(p.read_bytes())
+    for p, f in zip(paths, files, strict=True):
+        # the name too: reasons are made of it, and a file without `name:` takes its file name
+        digest.update(f.name.encode("utf-8") + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     return RuleSet(files, digest.hexdigest()[:16])
 
 

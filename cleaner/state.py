@@ -458,6 +458,11 @@ class State:
         for (site,) in self.db.execute("SELECT site FROM sites WHERE lines != '[]' ORDER BY site").fetchall():
             yield self.site_template(site)
 
+    def rewrite_all(self) -> None:
+        """Mark every document's outputs for writing again (the output format changed)."""
+        self.db.execute("UPDATE documents SET applied = NULL")
+        self.commit()
+
     def unfinished(self) -> Iterator[str]:
         """Documents whose outputs are not written, or were written with another template set."""
         query = (

@@ -326,17 +326,75 @@ def test_changed_language_option_recleans_and_removes_dropped_outputs(tree, tmp_
     assert run_batch(tree, out, format="both", languages=("de",)).outcome.cleaned == 0
 
 
-def test_changed_format_option_recleans(tree, tmp_path):
+def test_switching_formats_cleans_nothing_again_and_writes_what_a_fresh_run_would(tree, tmp_path):
     out = tmp_path / "out"
     run_batch(tree, out, format="txt")
     assert not (out / "documents.jsonl").exists()
-    result = run_batch(tree, out, format="both")
-    assert result.counts["changed"] == 5 and result.outcome.cleaned == 5
+    for fmt in ("both", "jsonl", "txt", "jsonl", "both"):
+        result = run_batch(tree, out, format=fmt)
+        assert result.counts["unchanged"] == 5 and result.outcome.cleaned == 0, fmt  # rendered from the state
+        fresh = tmp_path / f"fresh-{fmt}-{len(list(tmp_path.iterdir()))}"
+        reference = run_batch(tree, fresh, format=fmt)
+        assert output_files(out) == output_files(fresh), fmt  # the old format's outputs are gone
+        assert result.documents == reference.documents, fmt
     assert jsonl_ids(out) == ["a.txt", "b.txt", "de.txt", "sub/c.html"]
-    result = run_batch(tree, out, format="jsonl")
-    assert result.counts["changed"] == 5
+    assert run_batch(tree, out, format="jsonl").outcome.cleaned == 0
     assert not list(out.rglob("*.txt"))  # the txt tree is gone with --format jsonl
-    assert jsonl_ids(out) == ["a.txt", "b.txt", "de.txt", "sub/c.html"]
+
+
+def test_a_new_cleaner_recleans_everything_and_the_same_cleaner_nothing(tree, tmp_path, monkeypatch):
+    from cleaner import identity
+
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    assert run_batch(tree, out).outcome.cleaned == 0
+    monkeypatch.setattr(identity, "code_digest", lambda: "new code, same version string")
+    assert run_batch(tree, out).counts["changed"] == 5
+    assert run_batch(tree, out).outcome.cleaned == 0
+    real = identity.metadata.version
+    monkeypatch.setattr(identity.metadata, "version", lambda name: "99.0" if name == "trafilatura" else real(name))
+    assert run_batch(tree, out).counts["changed"] == 5
+    assert run_batch(tree, out).outcome.cleaned == 0
+
+
+def test_the_code_digest_covers_code_and_data_but_not_caches(tmp_path):
+    from cleaner import identity
+
+    package = tmp_path / "cleaner"
+    shutil.copytree(identity.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = identity.files_digest(package)
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "batch.cpython-311.pyc").write_bytes(b"bytecode")
+    assert identity.files_digest(package) == before
+    (package / "models").mkdir()
+    (package / "models" / "lang.bin").write_bytes(b"weights")
+    with_model = identity.files_digest(package)
+    assert with_model != before
+    (package / "models" / "lang.bin").write_bytes(b"other weights")
+    assert identity.files_digest(package) != with_model
+    (package / "models" / "lang.bin").unlink()
+    assert identity.files_digest(package) == before
+    (package / "rules" / "default.yaml").write_text("version: 1\n", encoding="utf-8")
+    assert identity.files_digest(package) != before
+    with open(package / "classify.py", "a", encoding="utf-8") as f:
+        f.write("# a comment changes the code too\n")
+    assert identity.files_digest(package) != before
+    assert identity.code_digest() == identity.files_digest(identity.PACKAGE_DIR)[:16]
+    assert [v.split("==")[0] for v in identity.library_versions()] == list(identity.TEXT_LIBRARIES)
+    assert "trafilatura==absent" not in identity.library_versions()
+
+
+def test_renaming_a_rule_file_without_a_name_recleans(tree, tmp_path):
+    out = tmp_path / "out"
+    unnamed = EXTRA_RULE.replace("name: extra\n", "")
+    more = rules_folder(tmp_path, "rules-more", unnamed)
+    result = run_batch(tree, out, load_rules([more]), rules_dirs=(more,))
+    assert result.records["a.txt"]["removed_by_reason"].get("rule:extra/bridge-cost") == 1
+    (more / "extra.yaml").rename(more / "bridge.yaml")  # same bytes, another reason
+    result = run_batch(tree, out, load_rules([more]), rules_dirs=(more,))
+    assert result.counts["changed"] == 5
+    assert result.records["a.txt"]["removed_by_reason"].get("rule:bridge/bridge-cost") == 1
+    assert "rule:extra/bridge-cost" not in json.dumps(result.documents)
 
 
 def test_options_that_do_not_change_outputs_are_no_change(tree, tmp_path):
