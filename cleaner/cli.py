@@ -98,7 +98,6 @@ def _route_logging() -> None:
     logger = logging.getLogger("cleaner")
     if not any(isinstance(h, _LogHandler) for h in logger.handlers):
         logger.addHandler(_LogHandler(logging.WARNING))
-        logger.propagate = False
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -191,17 +191,21 @@ def clean_container(item: Input, settings: Settings, ruleset: RuleSet) -> list[D
             doc = Document(f"{item.id}#{page.key}", page.data, source=item.id, part=page.part, charset=page.charset)
             doc.size, doc.mtime_ns, doc.sha256 = stat.st_size, stat.st_mtime_ns, sha256  # the file's, as planned
             doc.content_size, doc.url, doc.input_format = len(page.data), page.url, page.input_format
-            docs.append(_clean_page(doc, page.error, settings, ruleset))
+            docs.append(_clean_page(doc, page.error, page.dropped, settings, ruleset))
     except (*READ_ERRORS, SourceError) as exc:
         if item.part == 0:  # every part sees the damage; the first reports it
             docs.append(_source_failure(item, str(exc) if isinstance(exc, SourceError) else read_error(exc)))
     return docs
 
 
-def _clean_page(doc: Document, error: str | None, settings: Settings, ruleset: RuleSet) -> Document:
+def _clean_page(
+    doc: Document, error: str | None, dropped: str | None, settings: Settings, ruleset: RuleSet
+) -> Document:
     """Clean one page of a container (or record why it could not be read)."""
     if error is not None:
         return doc.fail(error)
+    if dropped is not None:
+        return doc.drop(dropped)
     try:
         with time_limit(settings.timeout):
             doc = pipeline.process(doc, settings, ruleset)
