@@ -13,6 +13,7 @@ number of workers or on the order files finish in.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -27,7 +28,7 @@ from pathlib import Path
 from pebble import ProcessExpired, ProcessPool
 
 from . import __version__, dedup, identity, language, templates
-from .config import Settings, as_record
+from .config import ConfigError, Settings, as_record
 from .corpus import (
     JSONL_NAME,
     Input,
@@ -46,13 +47,21 @@ from .document import Document, RecordError, Status
 from .report import Record, Summary, Totals, write_reports
 from .rules import RuleSet
 from .sources import is_container
-from .state import Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
+from .state import RETRY_ALWAYS, Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
 
 LOG = logging.getLogger(__name__)
 
 #: Tasks queued per worker: enough to keep every worker busy, few enough that results (and
 #: memory) stay bounded however large the corpus is.
 TASKS_PER_WORKER = 4
+
+#: How the reasons of failures caused by the run, not by the file, begin (see _result and
+#: corpus._clean_page): their files are cleaned again by the next run.
+TIMED_OUT = "timed out after"
+WORKER_DIED = "worker process died"
+RUN_FAILURES = (TIMED_OUT, WORKER_DIED)
+#: What the reason of a failure by --max-bytes says (pipeline.too_large).
+MAX_BYTES_HINT = "see --max-bytes"
 
 #: How often the run looks for a stop request (SIGINT/SIGTERM) while files are in flight.
 STOP_CHECK_SECONDS = 0.5
@@ -100,7 +109,8 @@ def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
     data, the libraries that shape the text), the rules and the options that change the cleaning.
 
     The output format is not here: outputs are written from the stored records, so switching it
-    rewrites outputs without cleaning anything again.
+    rewrites outputs without cleaning anything again. Nor is --max-bytes: a change of it cleans
+    again only the files it failed (limits()).
     """
     return json.dumps(
         [
@@ -110,7 +120,6 @@ def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
             ruleset.fingerprint,
             list(settings.languages),
             settings.input_format,
-            settings.max_bytes,
             settings.dedup == "near",  # near dedup needs each text's MinHash signature
             list(astuple(settings.jsonl_fields)),  # which fields of a JSONL record are read
         ],
@@ -118,15 +127,34 @@ def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
     )
 
 
+def limits(settings: Settings) -> str:
+    """The limits a failure may depend on: a file failed by them is cleaned again when they change."""
+    return f"max_bytes={settings.max_bytes}"
+
+
+def retry_of(doc: Document, settings: Settings) -> str | None:
+    """When a document is worth cleaning again although its file has not changed: a failure caused
+    by the run (a worker killed, a timeout), always; one caused by --max-bytes, when it changes."""
+    if doc.status is not Status.FAILED or doc.reason is None:
+        return None
+    if doc.reason.startswith(RUN_FAILURES):
+        return RETRY_ALWAYS
+    return limits(settings) if MAX_BYTES_HINT in doc.reason else None
+
+
 def plan_run(
     settings: Settings, ruleset: RuleSet, state: State
 ) -> tuple[Plan, list[Input], dict[str, str | None], dict]:
     """Find the inputs and sort them into new, changed, unchanged and removed."""
-    inputs, skipped = discover(settings.input_dir, settings.output_dir, settings.input_format == "auto")
+    inputs, skipped = discover(
+        settings.input_dir, settings.output_dir, settings.input_format == "auto", settings.follow_symlinks
+    )
     # Planned whatever the format (it only decides which are written): a container's pages have their own.
     targets: dict[str, str | None] = {i.id: None for i in inputs}
     targets.update(output_paths(inputs))
-    plan = state.plan(((i.id, i.path, targets[i.id]) for i in inputs), fingerprint(settings, ruleset), settings.full)
+    plan = state.plan(
+        ((i.id, i.path, targets[i.id]) for i in inputs), fingerprint(settings, ruleset), settings.full, limits(settings)
+    )
     return plan, inputs, targets, dict(sorted(skipped.items()))
 
 
@@ -143,7 +171,8 @@ def run(
     """
     started, clock = datetime.now(UTC).isoformat(timespec="seconds"), time.monotonic()
     out = settings.output_dir
-    with State(out) as state:
+    check_folders(settings.input_dir, out)
+    with State(out, rebuild=settings.rebuild_state) as state:
         plan, inputs, targets, skipped = plan_run(settings, ruleset, state)
         outcome = Outcome(plan)
         sweep_temp_files(out)
@@ -188,6 +217,19 @@ def run(
             summary=summary,
         )
     return outcome
+
+
+def check_folders(input_dir: Path, output_dir: Path) -> None:
+    """Refuse (ConfigError, before anything is written) an OUTPUT that is INPUT or holds it: the
+    outputs would replace inputs, or INPUT would look empty. OUTPUT inside INPUT is fine: it is
+    never read as input."""
+    inp, out = input_dir.resolve(), output_dir.resolve()
+    if output_dir.exists() and not output_dir.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "OUTPUT is a file, not a folder", str(output_dir))
+    if inp == out:
+        raise ConfigError(f"INPUT and OUTPUT are the same folder ({input_dir}); give OUTPUT a folder of its own")
+    if out in inp.parents:
+        raise ConfigError(f"INPUT {input_dir} is inside OUTPUT {output_dir}; give OUTPUT a folder of its own")
 
 
 @contextlib.contextmanager
@@ -250,7 +292,8 @@ class _Recorder:
         if doc.part is not None:
             output = page_output(item.id, doc.part)
         seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, output)
-        return Saved(doc.id, seen, _site(doc), pack(doc, result.fingerprint), result.keys)
+        retry = retry_of(doc, self.settings)
+        return Saved(doc.id, seen, _site(doc), pack(doc, result.fingerprint), result.keys, retry)
 
     def finish(self, stop: Stop) -> None:
         """Pass two: derive the changed sites' template sets, then write what is not up to date.
@@ -388,9 +431,9 @@ def _result(future: Future, item: Input, timeout: float) -> list[Cleaned]:
     try:
         return future.result()
     except TimeoutError:
-        reason = f"timed out after {timeout:g} s (see --timeout)"
+        reason = f"{TIMED_OUT} {timeout:g} s (see --timeout)"
     except ProcessExpired as exc:
-        reason = f"worker process died (exit code {exc.exitcode})"
+        reason = f"{WORKER_DIED} (exit code {exc.exitcode})"
     except Exception as exc:  # an error outside the pipeline's own guard (e.g. unpicklable result)
         reason = f"internal error: {type(exc).__name__}: {exc}"
     return failed_input(item, reason)

@@ -137,7 +137,7 @@ def _jsonl_page(raw: bytes, part: int, fields: JsonlFields, used: set[str]) -> P
         return _error_page(part, _unique_key(None, part, used), f"not a JSON object but {_json_type(value)}")
     key = _unique_key(_own_id(value.get(fields.id)), part, used)
     url = value.get(fields.url)
-    url = url if isinstance(url, str) and url else None
+    url = _utf8(url) if isinstance(url, str) and url else None
     content = _content(value, fields)
     if isinstance(content, str):
         return _error_page(part, key, content, url)
@@ -164,7 +164,12 @@ def _own_id(value: object) -> str | None:
     """A record's own id as a key, if it is usable: a non-empty str, or an int (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
-    return str(value) or None
+    return _utf8(str(value)) or None
+
+
+def _utf8(value: str) -> str:
+    """A JSON string as valid UTF-8: a lone surrogate ("\\ud800" in the JSON) becomes "?"."""
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def _unique_key(own: str | None, part: int, used: set[str]) -> str:

@@ -505,7 +505,7 @@ def test_an_unreadable_input_is_recorded_again_not_a_crash(tmp_path):
     (root / "good.txt").write_text(
         "The council met on Tuesday and agreed to build a new bridge over the river, officials said on Wednesday.\n"
     )
-    (root / "broken.txt").symlink_to(tmp_path / "missing.txt")
+    (root / "broken.txt").symlink_to(root / "missing.txt")  # inside INPUT (one out of it is skipped)
     out = tmp_path / "out"
     for _ in range(2):
         assert main(["run", str(root), str(out), "--quiet", "--workers", "1"]) == 1  # a failure, not a crash (70)
