@@ -60,6 +60,8 @@ WRITE_ERRORS = {
 
 #: How many failures the closing summary lists (all are in report.json).
 MAX_FAILURES_SHOWN = 20
+#: How the summary's lines about failures begin; they are logged at level warning.
+FAILURE_LINE, MORE_FAILURES_LINE = "  failed: ", "  ... and "
 
 #: Without a terminal (cron, CI) progress is a log line this often instead of a bar.
 LOG_EVERY_SECONDS = 30.0
@@ -378,7 +380,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress.close()
     if not settings.quiet:
         for line in summary(outcome, settings.output_dir):
-            log(line)
+            log(line, level="warning" if line.startswith((FAILURE_LINE, MORE_FAILURES_LINE)) else "info")
     if outcome.interrupted_by is not None:
         return 128 + outcome.interrupted_by  # 130 for SIGINT, 143 for SIGTERM, as shells report
     return EXIT_FAILURES if outcome.failed else EXIT_OK
@@ -397,9 +399,9 @@ def summary(outcome: Outcome, output: Path) -> list[str]:
     ]
     if outcome.interrupted_by is not None:
         lines.append(f"stopped by {signal.Signals(outcome.interrupted_by).name}; the next run finishes the job")
-    lines += [f"  failed: {r.id}: {r.reason}" for r in failed[:MAX_FAILURES_SHOWN]]
+    lines += [f"{FAILURE_LINE}{r.id}: {r.reason}" for r in failed[:MAX_FAILURES_SHOWN]]
     if len(failed) > MAX_FAILURES_SHOWN:
-        lines.append(f"  ... and {len(failed) - MAX_FAILURES_SHOWN} more in report.json")
+        lines.append(f"{MORE_FAILURES_LINE}{len(failed) - MAX_FAILURES_SHOWN} more in report.json")
     return lines
 
 
@@ -454,7 +456,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     if not State.exists(args.output):
         raise ConfigError(f"{args.output}: no cleaner run has written here yet")
-    state = State(args.output, read_only=True)
+    with environment_errors(args.output):
+        state = State(args.output, read_only=True)
     try:
         history = state.history()
         saved = state.meta("settings")

@@ -376,3 +376,63 @@ def test_a_change_of_max_bytes_replans_only_the_files_it_failed(make_tree, tmp_p
     assert raised.counts == {"new": 0, "changed": 1, "unchanged": 2, "removed": 0}
     assert raised.records["big.txt"]["status"] == "kept"
     assert run_batch(root, out, max_bytes=len(big) * 3).outcome.cleaned == 0  # no failure depends on it now
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A tmpfs of 192 KiB mounted in tmp_path (skipped where the machine does not allow mounting)."""
+    import shutil
+    import subprocess
+
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root and mount(8)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", str(mount_point)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_real_full_disk_exits_with_its_own_code_and_the_next_run_with_space_completes(
+    make_tree, tmp_path, capsys, small_disk
+):
+    import subprocess
+
+    long_article = article("A long article") * 6  # about 5 KB of output per file
+    root = make_tree({f"site/{n:03}.txt": long_article.replace("long", f"long number {n}") for n in range(80)})
+    out = small_disk / "out"
+    assert cli_run(root, out) == EXIT_OUTPUT
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no space left" in err and str(out) in err, err
+    assert not [p for p in out.rglob("*.tmp")]  # nothing half-written
+    subprocess.run(["mount", "-o", "remount,size=16m", str(small_disk)], check=True)
+    assert cli_run(root, out) == 0
+    assert output_files(out) == fresh_outputs(root, tmp_path)
+
+
+def test_failures_are_logged_at_warning_level(make_tree, tmp_path, capsys):
+    root = make_tree({"good.txt": article("A good article"), "bad.html": b"\x00\x01\x02 binary \xff" * 50})
+    code = main(["--log-format", "json", "run", str(root), str(tmp_path / "out"), "--workers", "1"])
+    assert code == 1
+    messages = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    failures = [m for m in messages if m["message"].startswith("  failed: bad.html")]
+    assert len(failures) == 1 and failures[0]["level"] == "warning"
+    assert {m["level"] for m in messages if m not in failures} == {"info"}
+
+
+def test_status_of_a_corrupt_state_names_it(make_tree, tmp_path, capsys):
+    root = make_tree({"a.txt": article("An article")})
+    out = tmp_path / "out"
+    assert cli_run(root, out) == 0
+    db = out / STATE_DIR / DB_NAME
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    db.write_bytes(b"junk" * 1000)
+    capsys.readouterr()
+    assert main(["status", str(out)]) == EXIT_STATE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(db) in err and "--rebuild-state" in err
