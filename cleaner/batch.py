@@ -59,7 +59,8 @@ TASKS_PER_WORKER = 4
 #: corpus._clean_page): their files are cleaned again by the next run.
 TIMED_OUT = "timed out after"
 WORKER_DIED = "worker process died"
-RUN_FAILURES = (TIMED_OUT, WORKER_DIED)
+DASK_FAILED = "dask worker error"  # a worker lost or killed (the pipeline turns its own errors into failures)
+RUN_FAILURES = (TIMED_OUT, WORKER_DIED, DASK_FAILED)
 #: What the reason of a failure by --max-bytes says (pipeline.too_large).
 MAX_BYTES_HINT = "see --max-bytes"
 
@@ -331,8 +332,9 @@ class _Recorder:
         record = _write_outputs(doc, output if self.settings.writes_txt else None, self.settings.output_dir, site)
         if output is not None and not self.settings.writes_txt:
             (self.settings.output_dir / output).unlink(missing_ok=True)  # an earlier run's, in another format
-        # Stored whatever the format, so that switching to jsonl needs no document read again.
-        jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False) if record.status == Status.KEPT.value else None
+        jsonl = None  # a switch to jsonl writes every document again (State.rewrite_all), this line with it
+        if record.status == Status.KEPT.value and self.settings.writes_jsonl:
+            jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False)
         self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
 
 
