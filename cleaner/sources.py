@@ -91,34 +91,60 @@ def read_pages(path: Path, fields: JsonlFields = JsonlFields(), limit: int | Non
 
     `limit` bounds what is read of one WARC payload: at most limit + 1 bytes, so that a page
     over the limit is still yielded (and can be reported as too large) without being read whole.
-    It does not apply to JSONL, whose line is already in memory when it is parsed.
+    It bounds a JSONL line while it is read: a longer line is an error page, skipped in chunks
+    (a .jsonl.gz line that expands to a gigabyte never is in memory whole).
     """
     if not is_container(path.name):
         raise SourceError(f"not a JSONL or WARC file: {path.name}")
     if path.name.lower().endswith(WARC_SUFFIXES):
         yield from _read_warc(path, limit)
     else:
-        yield from _read_jsonl(path, fields)
+        yield from _read_jsonl(path, fields, limit)
 
 
 # --- JSONL ---------------------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path, fields: JsonlFields) -> Iterator[Page]:
+def _read_jsonl(path: Path, fields: JsonlFields, limit: int | None) -> Iterator[Page]:
     """The pages of a JSONL file, one per non-blank line."""
     used: set[str] = set()
-    for part, raw in enumerate(_lines(path), start=1):
-        if raw.strip():
+    for part, raw in enumerate(_lines(path, limit), start=1):
+        if isinstance(raw, _LongLine):
+            message = f"too large: {raw.size:,} bytes (limit {limit:,}; see --max-bytes)"
+            yield _error_page(part, _unique_key(None, part, used), message)
+        elif raw.strip():
             yield _jsonl_page(raw, part, fields, used)
 
 
-def _lines(path: Path) -> Iterator[bytes]:
-    """The file's lines as bytes (decompressed if gzipped); read errors become SourceError."""
+@dataclass(frozen=True, slots=True)
+class _LongLine:
+    """A line longer than the limit, skipped unread: its size in bytes."""
+
+    size: int
+
+
+def _lines(path: Path, limit: int | None) -> Iterator[bytes | _LongLine]:
+    """The file's lines as bytes (decompressed if gzipped), none longer than limit (a _LongLine
+    instead); read errors become SourceError."""
     try:
         with _open(path) as f:
-            yield from f
+            while line := f.readline(-1 if limit is None else limit + 1):
+                if limit is not None and len(line) > limit and not line.endswith(b"\n"):
+                    yield _LongLine(len(line) + _skip_line(f))
+                else:
+                    yield line
     except (OSError, EOFError, zlib.error) as exc:
         raise SourceError(read_error(exc)) from exc
+
+
+def _skip_line(f: io.BufferedIOBase) -> int:
+    """Read past the end of the current line in bounded chunks; the bytes skipped."""
+    skipped = 0
+    while chunk := f.readline(DRAIN_CHUNK):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            return skipped - 1
+    return skipped
 
 
 def _jsonl_page(raw: bytes, part: int, fields: JsonlFields, used: set[str]) -> Page:

@@ -450,3 +450,26 @@ def test_warcio_warnings_reach_the_cli_log_once(tmp_path: Path, capsys) -> None:
     finally:
         for handler in [h for h in logging.getLogger("cleaner").handlers if isinstance(h, cli._LogHandler)]:
             logging.getLogger("cleaner").removeHandler(handler)
+
+
+def test_a_jsonl_line_over_the_limit_is_skipped_unread(tmp_path: Path) -> None:
+    import tracemalloc
+
+    huge = b'{"text": "' + b"x" * (64 * 1024 * 1024) + b'"}'  # 64 MB once decompressed
+    path = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(b'{"text": "before"}\n' + huge + b'\n{"text": "after"}\n' + b'{"text": "' + b"y" * 2000 + b'"}')
+    tracemalloc.start()
+    try:
+        pages = list(read_pages(path, limit=1024 * 1024))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [p.data for p in pages[::2]] == [b"before", b"after"]
+    assert pages[1].error == f"line 2: too large: {len(huge):,} bytes (limit 1,048,576; see --max-bytes)"
+    assert pages[3].data == b"y" * 2000 and pages[3].error is None  # the last line has no newline
+    assert peak < 8 * 1024 * 1024, f"peak {peak:,} bytes"
+    exact = tmp_path / "exact.jsonl"
+    exact.write_bytes(b'{"text": "ab"}\n' * 2)  # a line of exactly the limit is read
+    assert [p.data for p in read_pages(exact, limit=len(b'{"text": "ab"}'))] == [b"ab", b"ab"]
+    assert read_pages(exact, limit=len(b'{"text": "ab"}') - 1).__next__().error.startswith("line 1: too large: 14")
