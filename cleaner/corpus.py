@@ -175,7 +175,9 @@ def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
     """Each id's .txt path relative to OUTPUT, unique: 'a.html' -> 'a.txt' unless that collides.
 
     Colliding ids keep their full name ('a.html.txt'), then a counter if even that is taken;
-    ids are assigned in sorted order, so the mapping does not depend on the walk order.
+    ids are assigned in sorted order, so the mapping does not depend on the walk order. A path
+    that another output needs as a folder ('notes' -> 'notes.txt' beside 'notes.txt/a.txt', or a
+    container's folder of pages) takes a counter too: a file can never stand where a folder must.
     """
     stems = {i.id: _strip_extension(i.id) + ".txt" for i in inputs if not is_container(i.id)}
     counts = Counter(stems.values())
@@ -187,7 +189,17 @@ def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
             path, n = f"{id_}.{n}.txt", n + 1
         paths[id_] = path
         used.add(path)
-    return {id_: fit_path(path) for id_, path in paths.items()}
+    fitted = {id_: fit_path(path) for id_, path in paths.items()}
+    pages = [page_output(i.id, 0) for i in inputs if is_container(i.id)]
+    folders = {parent.as_posix() for path in [*fitted.values(), *pages] for parent in PurePosixPath(path).parents}
+    taken = set(fitted.values()) | folders
+    for id_ in sorted(i for i, path in fitted.items() if path in folders):
+        n = 1
+        while (path := fit_path(f"{id_}.{n}.txt")) in taken:
+            n += 1
+        fitted[id_] = path
+        taken.add(path)
+    return fitted
 
 
 #: The longest file name (bytes of UTF-8) the usual file systems take (ext4, XFS, tmpfs, APFS).

@@ -550,3 +550,24 @@ def test_a_hostile_folder_is_cleaned_record_by_record_within_a_memory_bound(tmp_
     assert "lol" * 1000 not in "".join(texts.values())  # entities are not expanded a billion times
     assert not any("root:x:0:0" in text for text in texts.values())
     assert "Traceback" not in done.stderr
+
+
+def test_an_output_file_never_stands_where_another_output_needs_a_folder(make_tree, tmp_path):
+    root = make_tree(
+        {
+            "notes": article("An extensionless file"),  # its output would be notes.txt ...
+            "notes.txt/a.txt": article("In a folder named notes.txt"),  # ... a folder here
+            "pages.jsonl.html": article_html(),  # pages.jsonl.txt: no collision
+            "pages.txt": json.dumps({"text": article("x")}) + "\n",
+            "pages.jsonl": json.dumps({"text": article("A page")}) + "\n",  # its pages go in pages.jsonl/
+        }
+    )
+    (root / "pages.jsonl.md").write_text(article("Markdown"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_batch(root, out)
+    outputs = {doc_id: r["output"] for doc_id, r in result.records.items()}
+    assert outputs["notes"] == "notes.1.txt" and outputs["notes.txt/a.txt"] == "notes.txt/a.txt"
+    assert outputs["pages.jsonl#1"] == "pages.jsonl/1.txt"
+    assert all((out / path).is_file() for path in outputs.values())
+    assert all(r["status"] == "kept" for r in result.documents)
+    assert run_batch(root, out).outcome.cleaned == 0
