@@ -8,10 +8,8 @@ import hashlib
 import io
 import os
 import re
-import signal
 import stat as stat_module
 import tempfile
-import threading
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -22,6 +20,7 @@ from typing import IO
 from . import pipeline, sources
 from .config import Settings
 from .document import Document
+from .limits import PageTimeout, time_limit
 from .rules import RuleSet
 from .sources import SourceError, is_container, read_error
 from .state import file_hash
@@ -334,35 +333,6 @@ def file_failure(item: Input, doc_id: str, reason: str) -> Document:
         stat = item.path.stat()
         doc.size, doc.mtime_ns, doc.sha256 = stat.st_size, stat.st_mtime_ns, file_hash(item.path)
     return doc.fail(reason)
-
-
-#: After the time limit, how often the alarm repeats until the page gives up.
-ALARM_REPEAT_SECONDS = 0.1
-
-
-class PageTimeout(BaseException):
-    """A page took longer than --timeout (a BaseException: the pipeline's own guard must not catch it)."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise PageTimeout in this thread after `seconds` (only the main thread can take signals;
-    elsewhere, as on a Dask worker thread, the block runs unlimited)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise PageTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    # Fire again and again after the limit: an exception raised while a __del__ runs is lost.
-    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @contextlib.contextmanager
