@@ -329,9 +329,16 @@ class _Recorder:
                 doc.drop("no text left after removing the site's template lines")
             kept = doc.status is Status.KEPT
             text_fp = dedup.fingerprint(doc.text, signature=self.settings.dedup == "near") if kept else None
-        record = _write_outputs(doc, output if self.settings.writes_txt else None, self.settings.output_dir, site)
-        if output is not None and not self.settings.writes_txt:
-            (self.settings.output_dir / output).unlink(missing_ok=True)  # an earlier run's, in another format
+        try:
+            record = _write_outputs(doc, output if self.settings.writes_txt else None, self.settings.output_dir, site)
+            if output is not None and not self.settings.writes_txt:
+                (self.settings.output_dir / output).unlink(missing_ok=True)  # an earlier run's, in another format
+        except OSError as exc:
+            if exc.errno != errno.ENAMETOOLONG:
+                raise  # the environment's (a full disk...): the command line says what to do
+            doc.fail(f"cannot write its output: the path is too long for the file system ({output})")
+            record, text_fp = Record.of(doc, 0, None, site), None
+            self.outcome.failed.append(record)
         jsonl = None  # a switch to jsonl writes every document again (State.rewrite_all), this line with it
         if record.status == Status.KEPT.value and self.settings.writes_jsonl:
             jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False)

@@ -571,3 +571,17 @@ def test_an_output_file_never_stands_where_another_output_needs_a_folder(make_tr
     assert all((out / path).is_file() for path in outputs.values())
     assert all(r["status"] == "kept" for r in result.documents)
     assert run_batch(root, out).outcome.cleaned == 0
+
+
+def test_an_output_path_too_long_for_the_file_system_fails_that_document_alone(make_tree, tmp_path):
+    folders = "/".join(f"{n:02}" + "f" * 198 for n in range(19))  # 3,819 characters: fits as input
+    root = make_tree({f"{folders}/deep.txt": article("Deep down"), "short.txt": article("Short")})
+    out = tmp_path / ("o" * 250)  # ... but not under this OUTPUT (PATH_MAX is 4,096 bytes)
+    assert cli_run(root, out) == 1
+    records = {r["id"]: r for r in json.loads((out / "report.json").read_text())["documents"]}
+    deep = records[f"{folders}/deep.txt"]
+    assert deep["status"] == "failed" and "path is too long" in deep["reason"] and deep["output"] is None
+    assert records["short.txt"]["status"] == "kept" and (out / "short.txt").is_file()
+    assert cli_run(root, out) == 0  # the next night: nothing changed, nothing to do, the failure on record
+    records = {r["id"]: r for r in json.loads((out / "report.json").read_text())["documents"]}
+    assert records[f"{folders}/deep.txt"]["status"] == "failed"
