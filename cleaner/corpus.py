@@ -80,11 +80,11 @@ def discover(
     """
     inputs: list[Input] = []
     skipped: Counter[str] = Counter()
-    out, inside = output_dir.resolve(), root.resolve()
+    bounds = _Bounds.of(root, output_dir, follow_symlinks)
     ids: set[str] = set()
     for path in sorted(_walk(root)):
         rel = path.relative_to(root)
-        why = _skip_reason(path, rel, inside, out, follow_symlinks)
+        why = _skip_reason(path, rel, bounds)
         if why == OWN_OUTPUT:
             continue  # our own output folder inside the input folder
         doc_id = escaped_id(rel)
@@ -120,20 +120,46 @@ SPECIAL_FILES = (
 )
 
 
-def _skip_reason(path: Path, rel: Path, root: Path, out: Path, follow_symlinks: bool) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    """What discover checks every path against, worked out once: real paths as strings (a
+    Path's parents, walked per file, cost more than the rest of a no-op run's planning)."""
+
+    root: str  # INPUT, resolved
+    out: str  # OUTPUT, resolved
+    out_parts: tuple[str, ...] | None  # OUTPUT relative to INPUT, when it lies inside it
+    follow_symlinks: bool
+
+    @classmethod
+    def of(cls, root: Path, output_dir: Path, follow_symlinks: bool) -> _Bounds:
+        """The bounds of a walk of root whose outputs go to output_dir."""
+        inside, out = root.resolve(), output_dir.resolve()
+        parts = out.relative_to(inside).parts if out.is_relative_to(inside) and out != inside else None
+        return cls(str(inside), str(out), parts, follow_symlinks)
+
+
+def _within(path: str, folder: str) -> bool:
+    """True if a real path is the folder or lies below it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _skip_reason(path: Path, rel: Path, bounds: _Bounds) -> str | None:
     """Why a path found below INPUT is not an input (None: it may be one, by its type)."""
     if any(part.startswith(".") for part in rel.parts):
         return "hidden"
-    resolved = path.resolve()
-    if out == resolved or out in resolved.parents:
-        return OWN_OUTPUT
-    if path.is_symlink():
-        if path.is_dir():
-            return "symlinked folder (not followed)"
-        if not follow_symlinks and root not in resolved.parents:
-            return "symlink to a file outside INPUT (see --follow-symlinks)"
+    if bounds.out_parts is not None and rel.parts[: len(bounds.out_parts)] == bounds.out_parts:
+        return OWN_OUTPUT  # the walk follows no folder link, so this is where OUTPUT lies
     try:
-        mode = path.stat().st_mode
+        mode = os.lstat(path).st_mode
+        if stat_module.S_ISLNK(mode):
+            resolved = os.path.realpath(path)
+            if _within(resolved, bounds.out):
+                return OWN_OUTPUT
+            if os.path.isdir(path):
+                return "symlinked folder (not followed)"
+            if not bounds.follow_symlinks and not _within(resolved, bounds.root):
+                return "symlink to a file outside INPUT (see --follow-symlinks)"
+            mode = os.stat(path).st_mode
     except OSError:
         return None  # cleaning it records why it cannot be read (a broken link, permissions)
     for test, kind in SPECIAL_FILES:
@@ -190,7 +216,7 @@ def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
         used.add(path)
     fitted = {id_: fit_path(path) for id_, path in paths.items()}
     pages = [page_output(i.id, 0) for i in inputs if is_container(i.id)]
-    folders = {parent.as_posix() for path in [*fitted.values(), *pages] for parent in PurePosixPath(path).parents}
+    folders = {folder for path in [*fitted.values(), *pages] for folder in _folders(path)}
     taken = set(fitted.values()) | folders
     for id_ in sorted(i for i, path in fitted.items() if path in folders):
         n = 1
@@ -223,6 +249,14 @@ def _fit_name(name: str) -> str:
     suffix = ".txt" if name.endswith(".txt") else ""
     start = encoded[:KEPT_NAME_BYTES].decode("utf-8", "ignore")  # never half a character
     return f"{start}~{hashlib.sha256(encoded).hexdigest()[:NAME_HASH_CHARS]}{suffix}"
+
+
+def _folders(path: str) -> Iterator[str]:
+    """The folders a relative POSIX path needs: 'a/b/c.txt' -> 'a/b', 'a'."""
+    end = path.rfind("/")
+    while end > 0:
+        yield path[:end]
+        end = path.rfind("/", 0, end)
 
 
 def page_output(source: str, part: int) -> str:
