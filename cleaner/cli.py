@@ -1,4 +1,5 @@
-"""The command line; the only module that sees argv. Exit codes: 0 ok, 1 some files failed, 2 bad usage."""
+"""The command line; the only module that sees argv. Exit codes: 0 ok, 1 some files failed, 2 bad
+usage, 3 locked, 4 OUTPUT cannot be written, 5 the state database cannot be used, 70 a bug (README)."""
 
 from __future__ import annotations
 
