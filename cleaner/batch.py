@@ -13,8 +13,10 @@ number of workers or on the order files finish in.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
+import logging
 import os
 import signal
 import time
@@ -26,8 +28,8 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from . import __version__, dedup, language, templates
-from .config import Settings, as_record
+from . import __version__, dedup, identity, language, templates
+from .config import ConfigError, Settings, as_record
 from .corpus import (
     JSONL_NAME,
     Input,
@@ -42,15 +44,26 @@ from .corpus import (
     write_atomic,
 )
 from .dedup import Fingerprint
-from .document import Document, Status
+from .document import Document, RecordError, Status
 from .report import Record, Summary, Totals, write_reports
 from .rules import RuleSet
 from .sources import is_container
-from .state import Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
+from .state import RETRY_ALWAYS, Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
+
+LOG = logging.getLogger(__name__)
 
 #: Tasks queued per worker: enough to keep every worker busy, few enough that results (and
 #: memory) stay bounded however large the corpus is.
 TASKS_PER_WORKER = 4
+
+#: How the reasons of failures caused by the run, not by the file, begin (see _result and
+#: corpus._clean_page): their files are cleaned again by the next run.
+TIMED_OUT = "timed out after"
+WORKER_DIED = "worker process died"
+DASK_FAILED = "dask worker error"  # a worker lost or killed (the pipeline turns its own errors into failures)
+RUN_FAILURES = (TIMED_OUT, WORKER_DIED, DASK_FAILED)
+#: What the reason of a failure by --max-bytes says (pipeline.too_large).
+MAX_BYTES_HINT = "see --max-bytes"
 
 #: How often the run looks for a stop request (SIGINT/SIGTERM) while files are in flight.
 STOP_CHECK_SECONDS = 0.5
@@ -94,16 +107,22 @@ class Stop:
 
 
 def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
-    """What decides a document's outputs besides its bytes: rules, options and the cleaner itself."""
+    """What decides a document's cleaned record besides its bytes: the cleaner itself (its code and
+    data, the libraries that shape the text), the rules and the options that change the cleaning.
+
+    The output format is not here: outputs are written from the stored records, so switching it
+    rewrites outputs without cleaning anything again. Nor is --max-bytes: a change of it cleans
+    again only the files it failed (limits()).
+    """
     return json.dumps(
         [
             __version__,
+            identity.code_digest(),
+            identity.library_versions(),
             ruleset.fingerprint,
-            settings.format,
             list(settings.languages),
             settings.input_format,
             [settings.uses_model, settings.scope, settings.comments, file_digest(settings.model)],
-            settings.max_bytes,
             settings.dedup == "near",  # near dedup needs each text's MinHash signature
             list(astuple(settings.jsonl_fields)),  # which fields of a JSONL record are read
         ],
@@ -116,15 +135,34 @@ def file_digest(path: Path | None) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path is not None else None
 
 
+def limits(settings: Settings) -> str:
+    """The limits a failure may depend on: a file failed by them is cleaned again when they change."""
+    return f"max_bytes={settings.max_bytes}"
+
+
+def retry_of(doc: Document, settings: Settings) -> str | None:
+    """When a document is worth cleaning again although its file has not changed: a failure caused
+    by the run (a worker killed, a timeout), always; one caused by --max-bytes, when it changes."""
+    if doc.status is not Status.FAILED or doc.reason is None:
+        return None
+    if doc.reason.startswith(RUN_FAILURES):
+        return RETRY_ALWAYS
+    return limits(settings) if MAX_BYTES_HINT in doc.reason else None
+
+
 def plan_run(
     settings: Settings, ruleset: RuleSet, state: State
 ) -> tuple[Plan, list[Input], dict[str, str | None], dict]:
     """Find the inputs and sort them into new, changed, unchanged and removed."""
-    inputs, skipped = discover(settings.input_dir, settings.output_dir, settings.input_format == "auto")
-    targets: dict[str, str | None] = {i.id: None for i in inputs}  # a container's pages have their own
-    if settings.writes_txt:
-        targets.update(output_paths(inputs))
-    plan = state.plan(((i.id, i.path, targets[i.id]) for i in inputs), fingerprint(settings, ruleset), settings.full)
+    inputs, skipped = discover(
+        settings.input_dir, settings.output_dir, settings.input_format == "auto", settings.follow_symlinks
+    )
+    # Planned whatever the format (it only decides which are written): a container's pages have their own.
+    targets: dict[str, str | None] = {i.id: None for i in inputs}
+    targets.update(output_paths(inputs))
+    plan = state.plan(
+        ((i.id, i.path, targets[i.id]) for i in inputs), fingerprint(settings, ruleset), settings.full, limits(settings)
+    )
     return plan, inputs, targets, dict(sorted(skipped.items()))
 
 
@@ -141,11 +179,14 @@ def run(
     """
     started, clock = datetime.now(UTC).isoformat(timespec="seconds"), time.monotonic()
     out = settings.output_dir
-    with State(out) as state:
+    check_folders(settings.input_dir, out)
+    with State(out, rebuild=settings.rebuild_state) as state:
         plan, inputs, targets, skipped = plan_run(settings, ruleset, state)
         outcome = Outcome(plan)
         sweep_temp_files(out)
         _clear_stale_outputs(state, plan, targets, out)
+        if state.meta("format") != settings.format:
+            state.rewrite_all()  # outputs of the new format, from the stored records: nothing is cleaned again
         todo = [task for i in inputs if i.id in plan.todo for task in i.split(_size(i.path))]
         if on_start is not None:
             on_start(len(todo))
@@ -163,6 +204,10 @@ def run(
             with atomic_writer(out / JSONL_NAME) as f:
                 for line in state.jsonl_lines():
                     f.write(line.encode("utf-8") + b"\n")
+        else:
+            (out / JSONL_NAME).unlink(missing_ok=True)  # a format no longer asked for is removed
+        if not stop.requested:
+            state.set_meta("format", settings.format)
         summary = Summary.of(state.records())
         outcome.totals = summary.totals
         outcome.stats = _stats(started, clock, plan, summary.totals, outcome)
@@ -180,6 +225,19 @@ def run(
             summary=summary,
         )
     return outcome
+
+
+def check_folders(input_dir: Path, output_dir: Path) -> None:
+    """Refuse (ConfigError, before anything is written) an OUTPUT that is INPUT or holds it: the
+    outputs would replace inputs, or INPUT would look empty. OUTPUT inside INPUT is fine: it is
+    never read as input."""
+    inp, out = input_dir.resolve(), output_dir.resolve()
+    if output_dir.exists() and not output_dir.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "OUTPUT is a file, not a folder", str(output_dir))
+    if inp == out:
+        raise ConfigError(f"INPUT and OUTPUT are the same folder ({input_dir}); give OUTPUT a folder of its own")
+    if out in inp.parents:
+        raise ConfigError(f"INPUT {input_dir} is inside OUTPUT {output_dir}; give OUTPUT a folder of its own")
 
 
 @contextlib.contextmanager
@@ -239,10 +297,11 @@ class _Recorder:
         """What pass one stores of one cleaned document."""
         doc = result.doc
         output = self.targets[item.id] if doc.source is None else None
-        if doc.part is not None and self.settings.writes_txt:
+        if doc.part is not None:
             output = page_output(item.id, doc.part)
         seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, output)
-        return Saved(doc.id, seen, _site(doc), pack(doc, result.fingerprint), result.keys)
+        retry = retry_of(doc, self.settings)
+        return Saved(doc.id, seen, _site(doc), pack(doc, result.fingerprint), result.keys, retry)
 
     def finish(self, stop: Stop) -> None:
         """Pass two: derive the changed sites' template sets, then write what is not up to date.
@@ -259,8 +318,16 @@ class _Recorder:
             self.write(doc_id)
 
     def write(self, doc_id: str) -> None:
-        """Remove a stored document's template lines, write its outputs, then record it."""
-        doc, text_fp, output, site = self.state.load(doc_id)
+        """Remove a stored document's template lines, write its outputs, then record it.
+
+        A stored document that cannot be read is left as it is (its earlier outputs too) and its
+        input is cleaned again by the next run.
+        """
+        try:
+            doc, text_fp, output, site = self.state.load(doc_id)
+        except RecordError as exc:
+            LOG.warning("%s: the state's record cannot be read (%s); it is cleaned again next run", doc_id, exc)
+            return
         if site not in self.sites:
             self.sites[site] = self.state.site_template(site)
         template = self.sites[site]
@@ -269,8 +336,17 @@ class _Recorder:
                 doc.drop("no text left after removing the site's template lines")
             kept = doc.status is Status.KEPT
             text_fp = dedup.fingerprint(doc.text, signature=self.settings.dedup == "near") if kept else None
-        record = _write_outputs(doc, output, self.settings.output_dir, site)
-        jsonl = None
+        try:
+            record = _write_outputs(doc, output if self.settings.writes_txt else None, self.settings.output_dir, site)
+            if output is not None and not self.settings.writes_txt:
+                (self.settings.output_dir / output).unlink(missing_ok=True)  # an earlier run's, in another format
+        except OSError as exc:
+            if exc.errno != errno.ENAMETOOLONG:
+                raise  # the environment's (a full disk...): the command line says what to do
+            doc.fail(f"cannot write its output: the path is too long for the file system ({output})")
+            record, text_fp = Record.of(doc, 0, None, site), None
+            self.outcome.failed.append(record)
+        jsonl = None  # a switch to jsonl writes every document again (State.rewrite_all), this line with it
         if record.status == Status.KEPT.value and self.settings.writes_jsonl:
             jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False)
         self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
@@ -371,9 +447,9 @@ def _result(future: Future, item: Input, timeout: float) -> list[Cleaned]:
     try:
         return future.result()
     except TimeoutError:
-        reason = f"timed out after {timeout:g} s (see --timeout)"
+        reason = f"{TIMED_OUT} {timeout:g} s (see --timeout)"
     except ProcessExpired as exc:
-        reason = f"worker process died (exit code {exc.exitcode})"
+        reason = f"{WORKER_DIED} (exit code {exc.exitcode})"
     except Exception as exc:  # an error outside the pipeline's own guard (e.g. unpicklable result)
         reason = f"internal error: {type(exc).__name__}: {exc}"
     return failed_input(item, reason)

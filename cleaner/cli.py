@@ -1,13 +1,18 @@
-"""The command line; the only module that sees argv. Exit codes: 0 ok, 1 some files failed, 2 bad usage."""
+"""The command line; the only module that sees argv. Exit codes: 0 ok, 1 some files failed, 2 bad
+usage, 3 locked, 4 OUTPUT cannot be written, 5 the state database cannot be used, 70 a bug (README)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
+import logging
 import signal
+import sqlite3
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,16 +38,34 @@ from .config import (
 from .document import Document, Status
 from .rules import RuleError, example_failures, load_rules
 from .sources import JsonlFields
-from .state import LockedError
+from .state import DB_NAME, STATE_DIR, LockedError
 from .templates import DEFAULT_MIN_DOCS, DEFAULT_MIN_SHARE
 
 if TYPE_CHECKING:
     from .batch import Outcome
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
+#: The environment, not the cleaner, stopped the run: OUTPUT cannot be written (a full disk, a
+#: read-only file system, no permission, OUTPUT is a file), or the state database cannot be used.
+EXIT_OUTPUT, EXIT_STATE = 4, 5
+
+#: What an OS error when writing OUTPUT means for the operator, by errno.
+WRITE_ERRORS = {
+    errno.ENOSPC: "no space left on the device: free some and run again (nothing is half-written; "
+    "the next run completes the job)",
+    errno.EDQUOT: "disk quota exceeded: free some space and run again (nothing is half-written)",
+    errno.EROFS: "read-only file system: give an OUTPUT that can be written",
+    errno.EACCES: "permission denied: make OUTPUT writable for this user",
+    errno.EPERM: "operation not permitted: make OUTPUT writable for this user",
+    errno.ENOTDIR: "not a folder: give OUTPUT a folder, or a path that does not exist yet",
+    errno.EEXIST: "a file is in the way of a folder: give OUTPUT a folder of its own",
+    errno.EIO: "input/output error: check the disk",
+}
 
 #: How many failures the closing summary lists (all are in report.json).
 MAX_FAILURES_SHOWN = 20
+#: How the summary's lines about failures begin; they are logged at level warning.
+FAILURE_LINE, MORE_FAILURES_LINE = "  failed: ", "  ... and "
 
 #: Without a terminal (cron, CI) progress is a log line this often instead of a bar.
 LOG_EVERY_SECONDS = 30.0
@@ -54,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     global LOG_JSON
     LOG_JSON = args.log_format == "json"
+    _route_logging()
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -65,12 +89,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LockedError as exc:
         log(f"error: {exc}", level="error")
         return EXIT_LOCKED
+    except EnvironmentFailure as exc:
+        log(f"error: {exc}", level="error")
+        return exc.code
     except KeyboardInterrupt:
         log("interrupted", level="error")
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: one clear line instead of a traceback, and a distinct code
         log(f"internal error: {type(exc).__name__}: {exc} (please report it)", level="error")
         return EXIT_INTERNAL
+
+
+class EnvironmentFailure(RuntimeError):
+    """The environment stopped a command (see environment_error): a message and an exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@contextlib.contextmanager
+def environment_errors(output: Path) -> Iterator[None]:
+    """Turn the OS and SQLite errors of the environment in the block into EnvironmentFailure."""
+    try:
+        yield
+    except (OSError, sqlite3.DatabaseError) as exc:
+        known = environment_error(exc, output)
+        if known is None:
+            raise
+        raise EnvironmentFailure(*known) from None
+
+
+def environment_error(exc: OSError | sqlite3.DatabaseError, output: Path) -> tuple[str, int] | None:
+    """The one-line message and exit code of an error of the environment; None if it is not one."""
+    state = output / STATE_DIR / DB_NAME
+    if isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc)
+        if "full" in text:  # "database or disk is full"
+            return f"cannot write {state}: {WRITE_ERRORS[errno.ENOSPC]}", EXIT_OUTPUT
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            return f"cannot write the state database {state} ({text}): make it and its folder writable", EXIT_STATE
+        return (
+            f"the state database {state} is corrupt ({text}): run again with --rebuild-state to start it afresh "
+            "(every input is cleaned again)",
+            EXIT_STATE,
+        )
+    hint = WRITE_ERRORS.get(exc.errno or 0)
+    if hint is None:
+        return None
+    return f"cannot write {exc.filename or output}: {hint}", EXIT_OUTPUT
 
 
 #: Set by --log-format json: messages on stderr become one JSON object per line.
@@ -84,6 +151,21 @@ def log(message: str, level: str = "info", **fields: object) -> None:
         print(json.dumps(record, ensure_ascii=False), file=sys.stderr, flush=True)
     else:
         print(f"cleaner: {message}", file=sys.stderr, flush=True)
+
+
+class _LogHandler(logging.Handler):
+    """Log records (the cleaner's modules and libraries) as the cleaner's own messages on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """One message, in the chosen --log-format."""
+        log(record.getMessage(), level=record.levelname.lower())
+
+
+def _route_logging() -> None:
+    """Send warnings logged by the cleaner's modules through log(), once."""
+    logger = logging.getLogger("cleaner")
+    if not any(isinstance(h, _LogHandler) for h in logger.handlers):
+        logger.addHandler(_LogHandler(logging.WARNING))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_run_options(run)
     run.add_argument("--full", action="store_true", help="clean every input again, not only new and changed ones")
+    run.add_argument(
+        "--rebuild-state",
+        action="store_true",
+        help="start OUTPUT/.cleaner/state.sqlite afresh (e.g. a corrupt one): every input is cleaned again",
+    )
     run.set_defaults(handler=cmd_run)
 
     _add_document_command(
@@ -247,6 +334,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
             help=f"the {name} field of a JSONL page record (default: {default})",
         )
     parser.add_argument("--quiet", action="store_true", default=None, help="no progress and no summary")
+    parser.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        default=None,
+        help="read files that symlinks in INPUT point to outside INPUT (default: skip and count them)",
+    )
 
 
 def _add_rules_option(parser: argparse.ArgumentParser) -> None:
@@ -298,18 +391,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     """`cleaner run`: bring OUTPUT up to date; rules and settings are checked before any write."""
     from .batch import run
 
-    settings = resolve_settings(args, full=args.full).settings
+    settings = resolve_settings(args, full=args.full, rebuild_state=args.rebuild_state).settings
     if not settings.input_dir.is_dir():
         raise ConfigError(f"input folder {settings.input_dir} does not exist or is not a folder")
     ruleset = load_rules(settings.all_rules_dirs)
     progress = Progress(enabled=not settings.quiet)
     try:
-        outcome = run(settings, ruleset, on_start=progress.start, on_done=progress.update)
+        with environment_errors(settings.output_dir):
+            outcome = run(settings, ruleset, on_start=progress.start, on_done=progress.update)
     finally:
         progress.close()
     if not settings.quiet:
         for line in summary(outcome, settings.output_dir):
-            log(line)
+            log(line, level="warning" if line.startswith((FAILURE_LINE, MORE_FAILURES_LINE)) else "info")
     if outcome.interrupted_by is not None:
         return 128 + outcome.interrupted_by  # 130 for SIGINT, 143 for SIGTERM, as shells report
     return EXIT_FAILURES if outcome.failed else EXIT_OK
@@ -328,9 +422,9 @@ def summary(outcome: Outcome, output: Path) -> list[str]:
     ]
     if outcome.interrupted_by is not None:
         lines.append(f"stopped by {signal.Signals(outcome.interrupted_by).name}; the next run finishes the job")
-    lines += [f"  failed: {r.id}: {r.reason}" for r in failed[:MAX_FAILURES_SHOWN]]
+    lines += [f"{FAILURE_LINE}{r.id}: {r.reason}" for r in failed[:MAX_FAILURES_SHOWN]]
     if len(failed) > MAX_FAILURES_SHOWN:
-        lines.append(f"  ... and {len(failed) - MAX_FAILURES_SHOWN} more in report.json")
+        lines.append(f"{MORE_FAILURES_LINE}{len(failed) - MAX_FAILURES_SHOWN} more in report.json")
     return lines
 
 
@@ -385,7 +479,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     if not State.exists(args.output):
         raise ConfigError(f"{args.output}: no cleaner run has written here yet")
-    state = State(args.output, read_only=True)
+    with environment_errors(args.output):
+        state = State(args.output, read_only=True)
     try:
         history = state.history()
         saved = state.meta("settings")

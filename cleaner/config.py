@@ -64,6 +64,8 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     full: bool = False  # redo every input, not only new and changed ones
+    rebuild_state: bool = False  # start the state database afresh (a corrupt one): everything is cleaned again
+    follow_symlinks: bool = False  # read files that symlinks inside INPUT point to outside it
     dedup: str = "off"  # "off" | "exact" | "near": drop duplicate documents across the corpus
     dedup_threshold: float = DEFAULT_DEDUP_THRESHOLD
     engine: str = "local"  # "local": a process pool here; "dask": a dask.distributed cluster
@@ -217,6 +219,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_bytes", "max_bytes", (int,), _as_is),
     Option("timeout", "timeout", (int, float), _float),
     Option("quiet", "quiet", (bool,), _as_is),
+    Option("follow_symlinks", "follow_symlinks", (bool,), _as_is),
     Option("dedup", "dedup", (str,), _as_is),
     Option("dedup_threshold", "dedup_threshold", (int, float), _float),
     Option("engine", "engine", (str,), _as_is),

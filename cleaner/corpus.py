@@ -8,19 +8,19 @@ import hashlib
 import io
 import os
 import re
-import signal
+import stat as stat_module
 import tempfile
-import threading
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import IO
 
 from . import pipeline, sources
 from .config import Settings
 from .document import Document
+from .limits import PageTimeout, time_limit
 from .rules import RuleSet
 from .sources import SourceError, is_container, read_error
 from .state import file_hash
@@ -39,7 +39,10 @@ CONTAINER_PART_BYTES = 64 * 1024 * 1024
 
 #: What reading an input may raise: the file is recorded as failed, the batch goes on.
 READ_ERRORS = (OSError, EOFError, zlib.error, gzip.BadGzipFile)
-#: The names atomic_writer gives its temporary files (tempfile adds 8 random characters).
+#: The temporary files of atomic_writer: short whatever the output's name (a long name plus a
+#: suffix would pass the file system's limit); tempfile adds 8 random characters.
+TEMP_PREFIX = ".cleaner."
+#: What sweep_temp_files removes: ours, and the '.NAME.XXXXXXXX.tmp' of earlier versions.
 TEMP_PREFIX_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
@@ -66,34 +69,125 @@ class Input:
         return self.id if self.parts == 1 else f"{self.id}#part-{self.part + 1}-of-{self.parts}"
 
 
-def discover(root: Path, output_dir: Path, auto: bool) -> tuple[list[Input], Counter[str]]:
-    """All input files under root, sorted by id, and counts of what was skipped and why."""
+def discover(
+    root: Path, output_dir: Path, auto: bool, follow_symlinks: bool = False
+) -> tuple[list[Input], Counter[str]]:
+    """All input files under root, sorted by id, and counts of what was skipped and why.
+
+    Only regular files are inputs: a FIFO, socket or device is skipped, never opened (reading one
+    blocks). A symlink to a file outside root is skipped unless follow_symlinks; a symlinked
+    folder is never followed; both are counted. A name that is not valid UTF-8 gets an escaped id.
+    """
     inputs: list[Input] = []
     skipped: Counter[str] = Counter()
-    out = output_dir.resolve()
+    bounds = _Bounds.of(root, output_dir, follow_symlinks)
+    ids: set[str] = set()
     for path in sorted(_walk(root)):
         rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            skipped["hidden"] += 1
-        elif out in path.resolve().parents:
+        why = _skip_reason(path, rel, bounds)
+        if why == OWN_OUTPUT:
             continue  # our own output folder inside the input folder
-        elif (
+        doc_id = escaped_id(rel)
+        if why is None and not (
             _extension(path.name) in SUPPORTED_EXTENSIONS
             or is_container(path.name)
             or (auto and _extension(path.name) == EXTENSIONLESS)
         ):
-            inputs.append(Input(path, PurePosixPath(*rel.parts).as_posix()))
+            why = f"unsupported type {escaped_id(PurePosixPath(_extension(path.name))) or '(none)'}"
+        if why is None and doc_id in ids:  # 'caf\xe9.txt' in INPUT beside a file named caf<0xe9>.txt
+            why = "its escaped name is another input's name"
+        if why is not None:
+            skipped[why] += 1
         else:
-            skipped[f"unsupported type {_extension(path.name) or '(none)'}"] += 1
+            ids.add(doc_id)
+            inputs.append(Input(path, doc_id))
     return inputs, skipped
 
 
+#: _skip_reason's answer for a path inside our own output folder (not counted: it is ours).
+OWN_OUTPUT = "own output"
+
+#: What the cleaner writes at the top of OUTPUT: an input whose output would be a folder of one of
+#: these names (a folder report.html/, a top-level documents.jsonl of pages) is skipped.
+OUTPUT_NAMES = frozenset({JSONL_NAME, "report.json", "report.html"})
+
+#: The kinds of files that are not regular files, by stat's test, for the skipped counts.
+SPECIAL_FILES = (
+    (stat_module.S_ISFIFO, "FIFO"),
+    (stat_module.S_ISSOCK, "socket"),
+    (stat_module.S_ISCHR, "character device"),
+    (stat_module.S_ISBLK, "block device"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    """What discover checks every path against, worked out once: real paths as strings (a
+    Path's parents, walked per file, cost more than the rest of a no-op run's planning)."""
+
+    root: str  # INPUT, resolved
+    out: str  # OUTPUT, resolved
+    out_parts: tuple[str, ...] | None  # OUTPUT relative to INPUT, when it lies inside it
+    follow_symlinks: bool
+
+    @classmethod
+    def of(cls, root: Path, output_dir: Path, follow_symlinks: bool) -> _Bounds:
+        """The bounds of a walk of root whose outputs go to output_dir."""
+        inside, out = root.resolve(), output_dir.resolve()
+        parts = out.relative_to(inside).parts if out.is_relative_to(inside) and out != inside else None
+        return cls(str(inside), str(out), parts, follow_symlinks)
+
+
+def _within(path: str, folder: str) -> bool:
+    """True if a real path is the folder or lies below it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _skip_reason(path: Path, rel: Path, bounds: _Bounds) -> str | None:
+    """Why a path found below INPUT is not an input (None: it may be one, by its type)."""
+    if any(part.startswith(".") for part in rel.parts):
+        return "hidden"
+    if bounds.out_parts is not None and rel.parts[: len(bounds.out_parts)] == bounds.out_parts:
+        return OWN_OUTPUT  # the walk follows no folder link, so this is where OUTPUT lies
+    try:
+        mode = os.lstat(path).st_mode
+        if stat_module.S_ISLNK(mode):
+            resolved = os.path.realpath(path)
+            if _within(resolved, bounds.out):
+                return OWN_OUTPUT
+            if os.path.isdir(path):
+                return "symlinked folder (not followed)"
+            if not bounds.follow_symlinks and not _within(resolved, bounds.root):
+                return "symlink to a file outside INPUT (see --follow-symlinks)"
+            mode = os.stat(path).st_mode
+    except OSError:
+        return None  # cleaning it records why it cannot be read (a broken link, permissions)
+    for test, kind in SPECIAL_FILES:
+        if test(mode):
+            return f"not a regular file ({kind})"
+    if not stat_module.S_ISREG(mode):
+        return "not a regular file"
+    if rel.parts[0] in OUTPUT_NAMES and (len(rel.parts) > 1 or is_container(rel.name)):
+        return f"named like an output of the cleaner ({rel.parts[0]})"
+    return None
+
+
 def _walk(root: Path) -> Iterator[Path]:
-    """Every file below root (following no symlinked folders)."""
+    """Every file below root, and every symlinked folder (never followed)."""
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in files:
             yield Path(folder) / name
+        for name in dirs:
+            if os.path.islink(os.path.join(folder, name)):
+                yield Path(folder) / name
+
+
+def escaped_id(rel: PurePath) -> str:
+    """A relative path as a document id: POSIX separators, and a name that is not valid UTF-8
+    shown with its bad bytes escaped ('caf\\xe9.txt'), so that ids, reports and outputs are UTF-8."""
+    posix = PurePosixPath(*rel.parts).as_posix() if rel.parts else ""
+    return posix.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _extension(name: str) -> str:
@@ -106,7 +200,9 @@ def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
     """Each id's .txt path relative to OUTPUT, unique: 'a.html' -> 'a.txt' unless that collides.
 
     Colliding ids keep their full name ('a.html.txt'), then a counter if even that is taken;
-    ids are assigned in sorted order, so the mapping does not depend on the walk order.
+    ids are assigned in sorted order, so the mapping does not depend on the walk order. A path
+    that another output needs as a folder ('notes' -> 'notes.txt' beside 'notes.txt/a.txt', or a
+    container's folder of pages) takes a counter too: a file can never stand where a folder must.
     """
     stems = {i.id: _strip_extension(i.id) + ".txt" for i in inputs if not is_container(i.id)}
     counts = Counter(stems.values())
@@ -118,7 +214,49 @@ def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
             path, n = f"{id_}.{n}.txt", n + 1
         paths[id_] = path
         used.add(path)
-    return paths
+    fitted = {id_: fit_path(path) for id_, path in paths.items()}
+    pages = [page_output(i.id, 0) for i in inputs if is_container(i.id)]
+    folders = {folder for path in [*fitted.values(), *pages] for folder in _folders(path)}
+    taken = set(fitted.values()) | folders
+    for id_ in sorted(i for i, path in fitted.items() if path in folders):
+        n = 1
+        while (path := fit_path(f"{id_}.{n}.txt")) in taken:
+            n += 1
+        fitted[id_] = path
+        taken.add(path)
+    return fitted
+
+
+#: The longest file name (bytes of UTF-8) the usual file systems take (ext4, XFS, tmpfs, APFS).
+MAX_NAME_BYTES = 255
+#: A longer output name keeps this many bytes of its start, then '~', a hash of the whole name
+#: and its '.txt': still readable, stable from run to run, and well under the limit.
+KEPT_NAME_BYTES = 200
+NAME_HASH_CHARS = 16
+
+
+def fit_path(rel: str) -> str:
+    """An output path whose every name fits the file system: a name over MAX_NAME_BYTES becomes
+    its start, '~' and a hash of it ('long...~1f2e3d4c5b6a7988.txt'); the report shows the result."""
+    return "/".join(_fit_name(name) for name in rel.split("/"))
+
+
+def _fit_name(name: str) -> str:
+    """One file or folder name, shortened if it is too long (see fit_path)."""
+    encoded = name.encode("utf-8")
+    if len(encoded) <= MAX_NAME_BYTES:
+        return name
+    suffix = ".txt" if name.endswith(".txt") else ""
+    start = encoded[:KEPT_NAME_BYTES].decode("utf-8", "ignore")  # never half a character
+    return f"{start}~{hashlib.sha256(encoded).hexdigest()[:NAME_HASH_CHARS]}{suffix}"
+
+
+def _folders(path: str) -> Iterator[str]:
+    """The folders a relative POSIX path needs: 'a/b/c.txt' -> 'a/b', 'a'."""
+    end = path.rfind("/")
+    while end > 0:
+        yield path[:end]
+        end = path.rfind("/", 0, end)
 
 
 def page_output(source: str, part: int) -> str:
@@ -126,7 +264,7 @@ def page_output(source: str, part: int) -> str:
 
     No other input can claim that folder: 'dump/a.jsonl' is a file in INPUT.
     """
-    return f"{source}/{part}.txt"
+    return fit_path(f"{source}/{part}.txt")
 
 
 def _strip_extension(doc_id: str) -> str:
@@ -191,17 +329,21 @@ def clean_container(item: Input, settings: Settings, ruleset: RuleSet) -> list[D
             doc = Document(f"{item.id}#{page.key}", page.data, source=item.id, part=page.part, charset=page.charset)
             doc.size, doc.mtime_ns, doc.sha256 = stat.st_size, stat.st_mtime_ns, sha256  # the file's, as planned
             doc.content_size, doc.url, doc.input_format = len(page.data), page.url, page.input_format
-            docs.append(_clean_page(doc, page.error, settings, ruleset))
+            docs.append(_clean_page(doc, page.error, page.dropped, settings, ruleset))
     except (*READ_ERRORS, SourceError) as exc:
         if item.part == 0:  # every part sees the damage; the first reports it
             docs.append(_source_failure(item, str(exc) if isinstance(exc, SourceError) else read_error(exc)))
     return docs
 
 
-def _clean_page(doc: Document, error: str | None, settings: Settings, ruleset: RuleSet) -> Document:
+def _clean_page(
+    doc: Document, error: str | None, dropped: str | None, settings: Settings, ruleset: RuleSet
+) -> Document:
     """Clean one page of a container (or record why it could not be read)."""
     if error is not None:
         return doc.fail(error)
+    if dropped is not None:
+        return doc.drop(dropped)
     try:
         with time_limit(settings.timeout):
             doc = pipeline.process(doc, settings, ruleset)
@@ -227,40 +369,11 @@ def file_failure(item: Input, doc_id: str, reason: str) -> Document:
     return doc.fail(reason)
 
 
-#: After the time limit, how often the alarm repeats until the page gives up.
-ALARM_REPEAT_SECONDS = 0.1
-
-
-class PageTimeout(BaseException):
-    """A page took longer than --timeout (a BaseException: the pipeline's own guard must not catch it)."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise PageTimeout in this thread after `seconds` (only the main thread can take signals;
-    elsewhere, as on a Dask worker thread, the block runs unlimited)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise PageTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    # Fire again and again after the limit: an exception raised while a __del__ runs is lost.
-    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     """A file opened for writing that appears at `path` only when the block ends without error."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes files private; outputs are ordinary files
         with os.fdopen(fd, "wb") as f:

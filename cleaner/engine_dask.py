@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .batch import TASKS_PER_WORKER, Cleaned, Stop, clean_and_fingerprint, failed_input
+from .batch import DASK_FAILED, TASKS_PER_WORKER, Cleaned, Stop, clean_and_fingerprint, failed_input
 from .config import Settings
 from .corpus import Input
 from .rules import RuleSet
@@ -65,4 +65,4 @@ def _result(future, item: Input) -> list[Cleaned]:
     try:
         return future.result()
     except Exception as exc:  # the worker's exception, re-raised here by distributed
-        return failed_input(item, f"dask worker error: {type(exc).__name__}: {exc}")
+        return failed_input(item, f"{DASK_FAILED}: {type(exc).__name__}: {exc}")

@@ -75,7 +75,7 @@ def clean_text(doc: Document, ruleset: RuleSet) -> set[int]:
         return protected
     guess = None
     if doc.input_format == "text":  # only the plain-text passes weigh stopwords
-        guess, _ = language.detect("\n".join(b.text for b in doc.blocks if b.kept))
+        guess, _ = language.detect("\n".join(b.text for b in doc.blocks if b.kept), language.GUESS_MAX_CHARS)
     known = language.STOPLIST_NAMES.get((guess or "").split("-")[0]) is not None
     classify.classify(doc, language.stopwords(guess), known, protected)
     return protected

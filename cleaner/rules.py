@@ -16,12 +16,28 @@ from pathlib import Path
 import yaml
 
 from .document import Origin, Reason
+from .limits import PageTimeout, time_limit
 
 #: The rules that ship inside the package (the repository's top-level rules/ links here).
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 #: How much of a document a `match: {content: ...}` pattern looks at; site markers sit near the top.
 CONTENT_MATCH_CHARS = 20_000
+
+#: A rule's pattern gets this long on each of its examples (a line: microseconds when sound). A
+#: catastrophic pattern fails to load, instead of hanging `rules check` or a run before --timeout
+#: can act. (Measured: `regex`'s own timeout is no guard, it finishes '^(a+)+$' at once where re
+#: backtracks for hours; re's matcher checks for signals, so an alarm stops it.)
+EXAMPLE_SECONDS = 1.0
+
+
+#: The messages of example failures.
+MATCHES_WRONGLY = "should not match but does"
+CATASTROPHIC = "the pattern backtracks catastrophically (nested repetition such as (a+)+?)"
+
+
+class ExampleTimeout(Exception):
+    """A rule's pattern took longer than EXAMPLE_SECONDS on one of its examples."""
 
 
 class RuleError(ValueError):
@@ -45,12 +61,17 @@ class Rule:
         return self.pattern is not None and self.pattern.search(line) is not None
 
     def example_failures(self) -> list[str]:
-        """One message per example this rule gets wrong."""
-        return [
-            f"example {example!r} " + ("should match but does not" if wanted else "should not match but does")
-            for example, wanted in self.examples
-            if example_matches(self, example) != wanted
-        ]
+        """One message per example this rule gets wrong (or takes too long on)."""
+        failures = []
+        for example, wanted in self.examples:
+            try:
+                wrong = example_matches(self, example) != wanted
+            except ExampleTimeout:
+                failures.append(f"example {example!r} takes over {EXAMPLE_SECONDS:g} s: {CATASTROPHIC}")
+                continue
+            if wrong:
+                failures.append(f"example {example!r} " + ("should match but does not" if wanted else MATCHES_WRONGLY))
+        return failures
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +150,9 @@ def load_rules(dirs: Sequence[Path | str] | None = None) -> RuleSet:
     files = tuple(load_rule_file(p) for p in paths)
     _check_unique_names(files)
     digest = hashlib.sha256()
-    for p in paths:
-        digest.update(p.read_bytes())
+    for p, f in zip(paths, files, strict=True):
+        # the name too: reasons are made of it, and a file without `name:` takes its file name
+        digest.update(f.name.encode("utf-8") + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     return RuleSet(files, digest.hexdigest()[:16])
 
 
@@ -276,7 +298,11 @@ def example_matches(rule: Rule, example: str) -> bool:
         from lxml.html import document_fromstring
 
         return bool(CSSSelector(rule.css)(document_fromstring(f"<html><body>{example}</body></html>")))
-    return rule.matches(example)
+    try:
+        with time_limit(EXAMPLE_SECONDS):  # in the main thread (rules load there); unlimited elsewhere
+            return rule.matches(example)
+    except PageTimeout:
+        raise ExampleTimeout(example) from None
 
 
 def _compile(pattern: object, at: str) -> re.Pattern[str]:

@@ -19,24 +19,34 @@ SourceError while iterating, after the pages read before the damage.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
+import logging
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.limitreader import LimitReader
+from warcio.recordloader import ArcWarcRecordLoader
+
+LOG = logging.getLogger(__name__)
 
 CONTAINER_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".warc", ".warc.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 #: Media types of the WARC responses that are pages; anything else (images, CSS, PDF) is skipped,
 #: as are responses whose HTTP status is not 2xx (redirects, error pages).
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+#: The schemes of the target URIs of WARC responses that are pages of the web.
+WEB_SCHEMES = frozenset({"http", "https"})
+#: How much of an odd target URI a message shows (a javascript: URI can be a whole script).
+URI_SHOWN = 100
 #: Chunk size for skipping the rest of a WARC record: bounded memory whatever the record's size.
 DRAIN_CHUNK = 64 * 1024
 #: JSON's names for the Python types json.loads returns, for messages about a line's value.
@@ -68,6 +78,7 @@ class Page:
     input_format: str  # "html" (JSONL html field, WARC) | "text" (JSONL text field)
     charset: str | None  # the known transport encoding: "utf-8" for JSONL; the HTTP header's for WARC, else None
     error: str | None = None  # set (and data b"") when this line/record cannot be read
+    dropped: str | None = None  # set (and data b"") for a record that is not a page of the corpus, and why
 
 
 def is_container(name: str) -> bool:
@@ -80,34 +91,60 @@ def read_pages(path: Path, fields: JsonlFields = JsonlFields(), limit: int | Non
 
     `limit` bounds what is read of one WARC payload: at most limit + 1 bytes, so that a page
     over the limit is still yielded (and can be reported as too large) without being read whole.
-    It does not apply to JSONL, whose line is already in memory when it is parsed.
+    It bounds a JSONL line while it is read: a longer line is an error page, skipped in chunks
+    (a .jsonl.gz line that expands to a gigabyte never is in memory whole).
     """
     if not is_container(path.name):
         raise SourceError(f"not a JSONL or WARC file: {path.name}")
     if path.name.lower().endswith(WARC_SUFFIXES):
         yield from _read_warc(path, limit)
     else:
-        yield from _read_jsonl(path, fields)
+        yield from _read_jsonl(path, fields, limit)
 
 
 # --- JSONL ---------------------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path, fields: JsonlFields) -> Iterator[Page]:
+def _read_jsonl(path: Path, fields: JsonlFields, limit: int | None) -> Iterator[Page]:
     """The pages of a JSONL file, one per non-blank line."""
     used: set[str] = set()
-    for part, raw in enumerate(_lines(path), start=1):
-        if raw.strip():
+    for part, raw in enumerate(_lines(path, limit), start=1):
+        if isinstance(raw, _LongLine):
+            message = f"too large: {raw.size:,} bytes (limit {limit:,}; see --max-bytes)"
+            yield _error_page(part, _unique_key(None, part, used), message)
+        elif raw.strip():
             yield _jsonl_page(raw, part, fields, used)
 
 
-def _lines(path: Path) -> Iterator[bytes]:
-    """The file's lines as bytes (decompressed if gzipped); read errors become SourceError."""
+@dataclass(frozen=True, slots=True)
+class _LongLine:
+    """A line longer than the limit, skipped unread: its size in bytes."""
+
+    size: int
+
+
+def _lines(path: Path, limit: int | None) -> Iterator[bytes | _LongLine]:
+    """The file's lines as bytes (decompressed if gzipped), none longer than limit (a _LongLine
+    instead); read errors become SourceError."""
     try:
         with _open(path) as f:
-            yield from f
+            while line := f.readline(-1 if limit is None else limit + 1):
+                if limit is not None and len(line) > limit and not line.endswith(b"\n"):
+                    yield _LongLine(len(line) + _skip_line(f))
+                else:
+                    yield line
     except (OSError, EOFError, zlib.error) as exc:
         raise SourceError(read_error(exc)) from exc
+
+
+def _skip_line(f: io.BufferedIOBase) -> int:
+    """Read past the end of the current line in bounded chunks; the bytes skipped."""
+    skipped = 0
+    while chunk := f.readline(DRAIN_CHUNK):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            return skipped - 1
+    return skipped
 
 
 def _jsonl_page(raw: bytes, part: int, fields: JsonlFields, used: set[str]) -> Page:
@@ -120,11 +157,13 @@ def _jsonl_page(raw: bytes, part: int, fields: JsonlFields, used: set[str]) -> P
         return _error_page(part, _unique_key(None, part, used), f"not valid JSON ({exc.msg} at column {exc.colno})")
     except RecursionError:
         return _error_page(part, _unique_key(None, part, used), "not valid JSON (nested too deeply)")
+    except ValueError as exc:  # a number too long to convert (Python's int limit), after JSON parsing
+        return _error_page(part, _unique_key(None, part, used), f"not readable JSON ({_one_line(exc)})")
     if not isinstance(value, dict):
         return _error_page(part, _unique_key(None, part, used), f"not a JSON object but {_json_type(value)}")
     key = _unique_key(_own_id(value.get(fields.id)), part, used)
     url = value.get(fields.url)
-    url = url if isinstance(url, str) and url else None
+    url = _utf8(url) if isinstance(url, str) and url else None
     content = _content(value, fields)
     if isinstance(content, str):
         return _error_page(part, key, content, url)
@@ -151,7 +190,12 @@ def _own_id(value: object) -> str | None:
     """A record's own id as a key, if it is usable: a non-empty str, or an int (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
-    return str(value) or None
+    return _utf8(str(value)) or None
+
+
+def _utf8(value: str) -> str:
+    """A JSON string as valid UTF-8: a lone surrogate ("\\ud800" in the JSON) becomes "?"."""
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def _unique_key(own: str | None, part: int, used: set[str]) -> str:
@@ -187,7 +231,7 @@ def _read_warc(path: Path, limit: int | None) -> Iterator[Page]:
     part = 0
     try:
         with _open(path) as f:
-            for part, record in enumerate(ArchiveIterator(_StrictStream(f)), start=1):
+            for part, record in enumerate(_records(f), start=1):
                 if record.format != "warc":  # warcio also reads ARC, and takes many a text line for an ARC header
                     raise SourceError(f"not a WARC file: no WARC header at record {part}")
                 page = _warc_page(record, part, limit)
@@ -201,20 +245,84 @@ def _read_warc(path: Path, limit: int | None) -> Iterator[Page]:
         raise SourceError(read_error(exc)) from exc
 
 
+def _records(f: io.BufferedIOBase) -> Iterator[Any]:
+    """warcio's records of a file; what warcio prints on stderr (a bad Content-Length) is logged."""
+    records = iter(_ArchiveIterator(_StrictStream(f)))
+    while True:
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(printed):
+                record = next(records, None)
+        finally:  # logged once stderr is back: a handler that writes there must not write here
+            _log_printed(printed.getvalue())
+        if record is None:
+            return
+        yield record
+
+
+def _log_printed(text: str) -> None:
+    """What warcio printed, as one warning (its messages span several lines)."""
+    message = " ".join(text.split())
+    if message:
+        LOG.warning("warcio: %s", message)
+
+
+class _Loader(ArcWarcRecordLoader):
+    """warcio's record loader, for a record without a WARC-Target-URI too (warcio's own raises)."""
+
+    def load_http_headers(self, rec_type: str, uri: str | None, stream: Any, length: int | None) -> Any:
+        """The HTTP headers of a record, None for a record without a target URI."""
+        return super().load_http_headers(rec_type, uri or "", stream, length)
+
+
+class _ArchiveIterator(ArchiveIterator):
+    """warcio's ArchiveIterator with _Loader: one record without a target URI does not end the file."""
+
+    def __init__(self, fileobj: Any) -> None:
+        """Iterate over the records of an open (decompressed) file."""
+        super().__init__(fileobj)
+        self.loader = _Loader(verify_http=False, arc2warc=False)  # as ArchiveIterator makes its own
+
+
 def _warc_page(record: Any, part: int, limit: int | None) -> Page | None:
-    """The page in one WARC record, or None if the record is not a successful HTML response."""
-    if record.rec_type != "response" or record.http_headers is None:
+    """The page in one WARC record, or None if the record is not a successful HTML response.
+
+    A response without a target URI is an error page; one whose target URI is not an absolute
+    http(s) URL (file:, javascript:, a relative one) is counted as a dropped page, with why.
+    """
+    if record.rec_type != "response":
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI") or None
+    if url is None:
+        return Page(part, str(part), None, b"", "html", None, error=f"record {part}: a response without a target URI")
+    if not _is_web_url(url):
+        why = f"record {part}: target URI is not an http(s) URL: {url[:URI_SHOWN]!r}"
+        return Page(part, str(part), None, b"", "html", None, dropped=why)
+    if record.http_headers is None:
         return None
     if not str(record.http_headers.get_statuscode() or "").startswith("2"):
         return None  # a redirect or an error page ("404 Not Found") is not a page of the corpus
     media_type, charset = _parse_content_type(record.http_headers.get_header("Content-Type") or "")
     if media_type not in HTML_MEDIA_TYPES:
         return None
-    url = record.rec_headers.get_header("WARC-Target-URI") or None
     # warcio undoes chunking and Content-Encoding; it passes damaged encodings on as they are, never raising
     stream = record.content_stream()
     data = stream.read() if limit is None else stream.read(limit + 1)
     return Page(part, str(part), url, data, "html", charset)
+
+
+def _is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [IPv6 bracket
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.netloc)
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message folded onto one line."""
+    return " ".join(str(exc).split())
 
 
 def _parse_content_type(value: str) -> tuple[str, str | None]:

@@ -7,11 +7,11 @@ never claims an output that is not there; at worst a file is cleaned again, with
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
 import os
-import pickle
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -20,10 +20,12 @@ from pathlib import Path
 
 from . import templates
 from .dedup import Fingerprint
-from .document import Document
+from .document import RECORD_VERSION, Document, RecordError
 
 STATE_DIR = ".cleaner"
 DB_NAME = "state.sqlite"
+#: The database and the files SQLite keeps beside it in WAL mode (all removed by --rebuild-state).
+DB_FILES = ("", "-wal", "-shm")
 LOCK_NAME = "lock"
 
 #: Changed files are committed in batches: one transaction per file is slow on big corpora, and
@@ -37,12 +39,19 @@ INCOMPLETE = "incomplete"
 PAGE_ROWS = 1000
 
 #: Bumped when the tables change: an older database is rebuilt (its documents cleaned again).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
+
+#: `retry` of a failure caused by the run, not the file (a worker killed, a timeout): the next run
+#: cleans its file again. Any other non-NULL `retry` names the limit the failure depended on
+#: ('max_bytes=N'): the file is cleaned again when the run's limits differ.
+RETRY_ALWAYS = "always"
 
 #: One row per document. `source` is the input file (the id itself, unless the document is a page
 #: of a JSONL or WARC file); size, mtime, sha256 and fingerprint are the source's, the same on
 #: every row of one source. `cleaned` is the cleaned document before template removal, so that
-#: its outputs can be written again without cleaning it again; `applied` names the template set
+#: its outputs can be written again without cleaning it again (pack(): JSON, never a pickle), and
+#: `version` its document.RECORD_VERSION (a source with a row of another version is cleaned
+#: again, so a record is only ever read by the code that wrote its shape); `applied` names the template set
 #: its outputs were written with (NULL: not written yet). `lines` holds, per site, the keys of the
 #: distinct lines of each document and the hash of its whole set of keys (`page`): the counts that
 #: decide a site's template lines count pages, so copies of one page (crawled under several URLs)
@@ -59,6 +68,8 @@ CREATE TABLE IF NOT EXISTS documents (
     output TEXT,
     site TEXT NOT NULL,
     cleaned BLOB NOT NULL,
+    version INTEGER NOT NULL,
+    retry TEXT,
     applied TEXT,
     record TEXT,
     jsonl TEXT,
@@ -121,6 +132,7 @@ class Saved:
     site: str
     cleaned: bytes  # pack()ed document and fingerprint
     keys: list[int]  # its distinct line keys (templates.document_keys)
+    retry: str | None = None  # when a failure is worth cleaning again (see RETRY_ALWAYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,15 +178,24 @@ class RunStats:
 
 
 def pack(doc: Document, fingerprint: Fingerprint | None) -> bytes:
-    """A cleaned document (without what only the cleaning needed) and its fingerprint, as bytes."""
+    """A cleaned document (without what only the cleaning needed) and its fingerprint, as
+    compressed JSON: data that is read back, never code that is run (as a pickle would be)."""
     doc.source_text, doc.line_hints = "", {}
-    return zlib.compress(pickle.dumps((doc, fingerprint), protocol=pickle.HIGHEST_PROTOCOL))
+    record = {"document": doc.to_record(), "fingerprint": fingerprint.to_record() if fingerprint else None}
+    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def unpack(data: bytes) -> tuple[Document, Fingerprint | None]:
-    """What pack() stored (our own database: the cleaner's version is in every fingerprint)."""
-    doc, fingerprint = pickle.loads(zlib.decompress(data))
-    return doc, fingerprint
+    """What pack() stored; RecordError if it is of another record version or damaged."""
+    try:
+        record = json.loads(zlib.decompress(data))
+        doc = Document.from_record(record["document"])
+        fingerprint = record["fingerprint"]
+        return doc, Fingerprint.from_record(fingerprint) if fingerprint is not None else None
+    except RecordError:
+        raise
+    except (zlib.error, ValueError, KeyError, TypeError) as exc:  # JSON and UTF-8 errors are ValueErrors
+        raise RecordError(f"damaged stored document: {type(exc).__name__}: {exc}") from None
 
 
 def file_hash(path: Path) -> str:
@@ -189,7 +210,11 @@ def file_hash(path: Path) -> str:
 class State:
     """The state database of one output folder, held under an exclusive lock while open."""
 
-    def __init__(self, output_dir: Path, read_only: bool = False) -> None:
+    def __init__(self, output_dir: Path, read_only: bool = False, rebuild: bool = False) -> None:
+        """Open (and lock, unless read_only) the state of output_dir; with rebuild, start it afresh.
+
+        A database that cannot be used raises sqlite3.DatabaseError (the command line names it).
+        """
         self.dir = output_dir / STATE_DIR
         self.read_only = read_only
         self.lock_fd: int | None = None  # forked workers must close it (see batch._init_worker)
@@ -197,14 +222,33 @@ class State:
         if not read_only:
             self.dir.mkdir(parents=True, exist_ok=True)
             self._lock()
-        uri = f"file:{self.dir / DB_NAME}" + ("?mode=ro" if read_only else "")
-        self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
-        if not read_only:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            if rebuild and not read_only:
+                for suffix in DB_FILES:
+                    (self.dir / (DB_NAME + suffix)).unlink(missing_ok=True)
+            self.db = self._open()
+        except BaseException:
+            self._unlock()
+            raise
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect to the database, creating or upgrading its tables when writing."""
+        uri = f"file:{self.dir / DB_NAME}" + ("?mode=ro" if self.read_only else "")
+        db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        try:
+            if self.read_only:
+                db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # a corrupt file says so here
+                return db
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self.db = db
             self._upgrade()
-            self.db.executescript(SCHEMA)
-            self.db.execute("BEGIN")
+            db.executescript(SCHEMA)
+            db.execute("BEGIN")
+            return db
+        except BaseException:
+            db.close()
+            raise
 
     def _upgrade(self) -> None:
         """Rebuild the document tables of an older schema (the run history stays)."""
@@ -237,9 +281,15 @@ class State:
 
     def close(self) -> None:
         """Commit what is pending, close the database and release the lock."""
-        if not self.read_only and self.db.in_transaction:
-            self.db.execute("COMMIT")
-        self.db.close()
+        try:
+            if not self.read_only and self.db.in_transaction:
+                self.db.execute("COMMIT")
+        finally:
+            self.db.close()
+            self._unlock()
+
+    def _unlock(self) -> None:
+        """Release the folder's lock, if held."""
         if self.lock_fd is not None:
             os.close(self.lock_fd)  # closing the descriptor releases the lock
             self.lock_fd = None
@@ -247,24 +297,36 @@ class State:
     def __enter__(self) -> State:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        # Leaving on an error (a full disk, a corrupt database): keep what can be kept, and let
+        # the error that stopped the run be the one reported, not a second one from here.
+        with contextlib.suppress(sqlite3.Error):
+            self.close()
+        self._unlock()
 
     # --- what changed -----------------------------------------------------------------------
 
-    def seen(self) -> dict[str, Seen]:
-        """Every input file the state knows, by its id (a container's output is None)."""
+    def seen(self, limits: str = "") -> dict[str, Seen]:
+        """Every input file the state knows, by its id (a container's output is None). A file counts
+        as incomplete (it is cleaned again) if a document of it is stored in another record version,
+        failed by the run (RETRY_ALWAYS), or failed by a limit other than the run's `limits`."""
         rows = self.db.execute(  # rows of one file agree, unless a run stopped half-way through it
             "SELECT source, MAX(size), MAX(mtime_ns), MAX(sha256),"
-            " CASE WHEN MIN(fingerprint) = MAX(fingerprint) THEN MAX(fingerprint) ELSE ? END,"
+            " CASE WHEN MIN(fingerprint) = MAX(fingerprint) AND MIN(version) = ? AND MAX(version) = ?"
+            " AND NOT MAX(COALESCE(retry = ? OR retry != ?, 0)) THEN MAX(fingerprint) ELSE ? END,"
             " MAX(CASE WHEN id = source THEN output END) FROM documents GROUP BY source",
-            (INCOMPLETE,),
+            (RECORD_VERSION, RECORD_VERSION, RETRY_ALWAYS, limits, INCOMPLETE),
         )
         return {r[0]: Seen(*r[1:]) for r in rows}
 
-    def plan(self, inputs: Iterable[tuple[str, Path, str | None]], fingerprint: str, full: bool) -> Plan:
+    def plan(
+        self, inputs: Iterable[tuple[str, Path, str | None]], fingerprint: str, full: bool, limits: str = ""
+    ) -> Plan:
         """Sort input files (id, path, planned output) into new, changed and unchanged; find removed ones."""
-        known = self.seen()
+        known = self.seen(limits)
         plan = Plan()
         current = set()
         for doc_id, path, output in inputs:
@@ -300,8 +362,8 @@ class State:
             seen = saved.seen
             self._forget_rows("id = ?", saved.id)
             self.db.execute(
-                "INSERT INTO documents (id, source, size, mtime_ns, sha256, fingerprint, output, site, cleaned)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents (id, source, size, mtime_ns, sha256, fingerprint, output, site, cleaned,"
+                " version, retry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     saved.id,
                     source,
@@ -312,6 +374,8 @@ class State:
                     seen.output,
                     saved.site,
                     saved.cleaned,
+                    RECORD_VERSION,
+                    saved.retry,
                 ),
             )
             page = templates.set_hash(saved.keys)
@@ -372,11 +436,19 @@ class State:
         self._tick()
 
     def load(self, doc_id: str) -> tuple[Document, Fingerprint | None, str | None, str]:
-        """A stored cleaned document: it, its fingerprint, its output path and its site."""
-        cleaned, output, site = self.db.execute(
-            "SELECT cleaned, output, site FROM documents WHERE id = ?", (doc_id,)
+        """A stored cleaned document: it, its fingerprint, its output path and its site.
+
+        A record that cannot be read (RecordError: damaged, or planted by hand) marks its input
+        file to be cleaned again by the next run, and the error is raised for the caller.
+        """
+        cleaned, output, site, source = self.db.execute(
+            "SELECT cleaned, output, site, source FROM documents WHERE id = ?", (doc_id,)
         ).fetchone()
-        return (*unpack(cleaned), output, site)
+        try:
+            return (*unpack(cleaned), output, site)
+        except RecordError:
+            self.db.execute("UPDATE documents SET fingerprint = ? WHERE source = ?", (INCOMPLETE, source))
+            raise
 
     # --- site templates --------------------------------------------------------------------------
 
@@ -415,7 +487,11 @@ class State:
         """Each template key's line as the first document (by id) that has it says it."""
         texts: dict[int, str] = {}
         for doc_id in sorted({first for _, _, first in rows}):
-            for block in self.load(doc_id)[0].blocks:
+            try:
+                blocks = self.load(doc_id)[0].blocks
+            except RecordError:
+                continue  # cleaned again by the next run; the line shows without its example here
+            for block in blocks:
                 texts.setdefault(templates.line_key(block.text), block.text)
         return {key: texts.get(key, "") for key, _, _ in rows}
 
@@ -431,6 +507,11 @@ class State:
         """Every site that has template lines, by name."""
         for (site,) in self.db.execute("SELECT site FROM sites WHERE lines != '[]' ORDER BY site").fetchall():
             yield self.site_template(site)
+
+    def rewrite_all(self) -> None:
+        """Mark every document's outputs for writing again (the output format changed)."""
+        self.db.execute("UPDATE documents SET applied = NULL")
+        self.commit()
 
     def unfinished(self) -> Iterator[str]:
         """Documents whose outputs are not written, or were written with another template set."""

@@ -419,3 +419,26 @@ def test_rule_kinds_behave(tmp_path, article_text):
     assert "By Anna Clarke |" not in doc.text
     assert "The council will publish the plans for the bridge next month" in doc.text
     assert [str(r.reason) for r in doc.stripped] == ["rule:mine/byline"]
+
+
+def test_a_catastrophic_pattern_in_its_own_examples_fails_to_load_within_seconds(tmp_path):
+    import time
+
+    from cleaner.cli import main
+
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text(
+        "version: 1\n"
+        "drop_lines:\n"
+        "  - id: evil\n"
+        "    pattern: '^(a+)+$'\n"
+        "    examples: {match: ['aaaa'], no_match: ['" + "a" * 40 + "!']}\n",
+        encoding="utf-8",
+    )
+    started = time.monotonic()
+    with pytest.raises(RuleError, match=r"bad.yaml: rule 'evil' \(drop_lines\): field 'examples': .* takes over 1 s"):
+        load_rules([folder])
+    assert main(["rules", "check", str(folder)]) == 2
+    assert main(["rules", "test", str(folder)]) == 1
+    assert time.monotonic() - started < 15  # three loads, each stopped after a second (re alone: hours)

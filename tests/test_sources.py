@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import logging
 import random
 from pathlib import Path
 
@@ -365,3 +366,110 @@ def test_truncated_warc_raises_after_the_complete_pages(tmp_path: Path, gz: bool
             seen.append(page)
     assert [p.part for p in seen] == [1, 2]
     assert all(len(p.data) == len(b"<p>0</p>") + 10_000 for p in seen)
+
+
+# --- one bad record never sinks the file --------------------------------------------------------
+
+
+def test_a_jsonl_line_with_a_huge_integer_is_one_error_page(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "big.jsonl",
+        [{"url": "http://e.com/1", "text": "one"}, '{"id": ' + "9" * 5000 + ', "text": "x"}', {"text": "three"}],
+    )
+    pages = list(read_pages(path))
+    assert [p.error is None for p in pages] == [True, False, True]
+    assert pages[1].error.startswith("line 2: not readable JSON (") and pages[1].key == "2"
+    assert pages[2].data == b"three"
+
+
+def warc_with_target_uris(path: Path, uris: list[str | None]) -> Path:
+    """A WARC of one HTML response per target URI (None: a response without WARC-Target-URI)."""
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=path.name.endswith(".gz"))
+        for uri in uris:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            body = io.BytesIO(f"<html><body><p>page {uri}</p></body></html>".encode())
+            record = writer.create_warc_record(uri or "http://placeholder/", "response", payload=body, http_headers=http)
+            if uri is None:
+                record.rec_headers.remove_header("WARC-Target-URI")
+            writer.write_record(record)
+    return path
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_a_warc_response_without_a_target_uri_is_one_error_page(tmp_path: Path, name: str) -> None:
+    path = warc_with_target_uris(tmp_path / name, ["http://e.com/a", None, "http://e.com/c"])
+    pages = list(read_pages(path))
+    assert [(p.part, p.url, p.error) for p in pages] == [
+        (1, "http://e.com/a", None),
+        (2, None, "record 2: a response without a target URI"),
+        (3, "http://e.com/c", None),
+    ]
+    assert pages[2].data == b"<html><body><p>page http://e.com/c</p></body></html>"
+
+
+def test_warc_records_with_odd_target_uris_are_dropped_with_a_reason(tmp_path: Path) -> None:
+    odd = ["file:///etc/passwd", "javascript:alert(1)", "/relative/page", "http://[broken", "http:no-host"]
+    path = warc_with_target_uris(tmp_path / "odd.warc", ["http://e.com/a", *odd, "https://e.com/z"])
+    pages = list(read_pages(path))
+    assert [p.url for p in pages if p.dropped is None] == ["http://e.com/a", "https://e.com/z"]
+    dropped = [p for p in pages if p.dropped is not None]
+    assert [p.part for p in dropped] == [2, 3, 4, 5, 6]
+    for page, uri in zip(dropped, odd, strict=True):
+        assert page.dropped == f"record {page.part}: target URI is not an http(s) URL: {uri!r}"
+        assert page.data == b"" and page.error is None
+
+
+def test_warcio_warnings_are_logged_not_printed(tmp_path: Path, capfd, caplog) -> None:
+    path = warc_with_target_uris(tmp_path / "junk.warc", ["http://e.com/a", "http://e.com/b"])
+    data = path.read_bytes()
+    second = data.index(b"WARC/1.0", 10)
+    end = second - 4  # a record ends with its content, then \r\n\r\n: junk there is what a short Content-Length leaves
+    path.write_bytes(data[:end] + b"junk after the content\r\n" + data[end:])
+    with caplog.at_level("WARNING", logger="cleaner"):
+        pages = list(read_pages(path))
+    assert [p.url for p in pages] == ["http://e.com/a", "http://e.com/b"]
+    err = capfd.readouterr().err  # warcio's own print: "    WARNING: Record not ...\n    Offset: ..."
+    assert not [line for line in err.splitlines() if not line.startswith("cleaner: ")]
+    assert any("warcio: WARNING: Record not followed by newline" in r.getMessage() for r in caplog.records)
+
+
+def test_warcio_warnings_reach_the_cli_log_once(tmp_path: Path, capsys) -> None:
+    from cleaner import cli
+
+    cli._route_logging()  # what `cleaner ...` does: the cleaner's warnings go through cli.log
+    try:
+        path = warc_with_target_uris(tmp_path / "junk.warc", ["http://e.com/a", "http://e.com/b"])
+        data = path.read_bytes()
+        end = data.index(b"WARC/1.0", 10) - 4
+        path.write_bytes(data[:end] + b"junk after the content\r\n" + data[end:])
+        assert len(list(read_pages(path))) == 2
+        err = capsys.readouterr().err
+        assert err.count("cleaner: warcio: WARNING: Record not followed by newline") == 1
+        assert err.count("\n") == 1
+    finally:
+        for handler in [h for h in logging.getLogger("cleaner").handlers if isinstance(h, cli._LogHandler)]:
+            logging.getLogger("cleaner").removeHandler(handler)
+
+
+def test_a_jsonl_line_over_the_limit_is_skipped_unread(tmp_path: Path) -> None:
+    import tracemalloc
+
+    huge = b'{"text": "' + b"x" * (64 * 1024 * 1024) + b'"}'  # 64 MB once decompressed
+    path = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(b'{"text": "before"}\n' + huge + b'\n{"text": "after"}\n' + b'{"text": "' + b"y" * 2000 + b'"}')
+    tracemalloc.start()
+    try:
+        pages = list(read_pages(path, limit=1024 * 1024))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [p.data for p in pages[::2]] == [b"before", b"after"]
+    assert pages[1].error == f"line 2: too large: {len(huge):,} bytes (limit 1,048,576; see --max-bytes)"
+    assert pages[3].data == b"y" * 2000 and pages[3].error is None  # the last line has no newline
+    assert peak < 8 * 1024 * 1024, f"peak {peak:,} bytes"
+    exact = tmp_path / "exact.jsonl"
+    exact.write_bytes(b'{"text": "ab"}\n' * 2)  # a line of exactly the limit is read
+    assert [p.data for p in read_pages(exact, limit=len(b'{"text": "ab"}'))] == [b"ab", b"ab"]
+    assert read_pages(exact, limit=len(b'{"text": "ab"}') - 1).__next__().error.startswith("line 1: too large: 14")

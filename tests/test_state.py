@@ -326,17 +326,75 @@ def test_changed_language_option_recleans_and_removes_dropped_outputs(tree, tmp_
     assert run_batch(tree, out, format="both", languages=("de",)).outcome.cleaned == 0
 
 
-def test_changed_format_option_recleans(tree, tmp_path):
+def test_switching_formats_cleans_nothing_again_and_writes_what_a_fresh_run_would(tree, tmp_path):
     out = tmp_path / "out"
     run_batch(tree, out, format="txt")
     assert not (out / "documents.jsonl").exists()
-    result = run_batch(tree, out, format="both")
-    assert result.counts["changed"] == 5 and result.outcome.cleaned == 5
+    for fmt in ("both", "jsonl", "txt", "jsonl", "both"):
+        result = run_batch(tree, out, format=fmt)
+        assert result.counts["unchanged"] == 5 and result.outcome.cleaned == 0, fmt  # rendered from the state
+        fresh = tmp_path / f"fresh-{fmt}-{len(list(tmp_path.iterdir()))}"
+        reference = run_batch(tree, fresh, format=fmt)
+        assert output_files(out) == output_files(fresh), fmt  # the old format's outputs are gone
+        assert result.documents == reference.documents, fmt
     assert jsonl_ids(out) == ["a.txt", "b.txt", "de.txt", "sub/c.html"]
-    result = run_batch(tree, out, format="jsonl")
-    assert result.counts["changed"] == 5
+    assert run_batch(tree, out, format="jsonl").outcome.cleaned == 0
     assert not list(out.rglob("*.txt"))  # the txt tree is gone with --format jsonl
-    assert jsonl_ids(out) == ["a.txt", "b.txt", "de.txt", "sub/c.html"]
+
+
+def test_a_new_cleaner_recleans_everything_and_the_same_cleaner_nothing(tree, tmp_path, monkeypatch):
+    from cleaner import identity
+
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    assert run_batch(tree, out).outcome.cleaned == 0
+    monkeypatch.setattr(identity, "code_digest", lambda: "new code, same version string")
+    assert run_batch(tree, out).counts["changed"] == 5
+    assert run_batch(tree, out).outcome.cleaned == 0
+    real = identity.metadata.version
+    monkeypatch.setattr(identity.metadata, "version", lambda name: "99.0" if name == "trafilatura" else real(name))
+    assert run_batch(tree, out).counts["changed"] == 5
+    assert run_batch(tree, out).outcome.cleaned == 0
+
+
+def test_the_code_digest_covers_code_and_data_but_not_caches(tmp_path):
+    from cleaner import identity
+
+    package = tmp_path / "cleaner"
+    shutil.copytree(identity.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = identity.files_digest(package)
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "batch.cpython-311.pyc").write_bytes(b"bytecode")
+    assert identity.files_digest(package) == before
+    (package / "models").mkdir(exist_ok=True)
+    (package / "models" / "lang.bin").write_bytes(b"weights")
+    with_model = identity.files_digest(package)
+    assert with_model != before
+    (package / "models" / "lang.bin").write_bytes(b"other weights")
+    assert identity.files_digest(package) != with_model
+    (package / "models" / "lang.bin").unlink()
+    assert identity.files_digest(package) == before
+    (package / "rules" / "default.yaml").write_text("version: 1\n", encoding="utf-8")
+    assert identity.files_digest(package) != before
+    with open(package / "classify.py", "a", encoding="utf-8") as f:
+        f.write("# a comment changes the code too\n")
+    assert identity.files_digest(package) != before
+    assert identity.code_digest() == identity.files_digest(identity.PACKAGE_DIR)[:16]
+    assert [v.split("==")[0] for v in identity.library_versions()] == list(identity.TEXT_LIBRARIES)
+    assert "trafilatura==absent" not in identity.library_versions()
+
+
+def test_renaming_a_rule_file_without_a_name_recleans(tree, tmp_path):
+    out = tmp_path / "out"
+    unnamed = EXTRA_RULE.replace("name: extra\n", "")
+    more = rules_folder(tmp_path, "rules-more", unnamed)
+    result = run_batch(tree, out, load_rules([more]), rules_dirs=(more,))
+    assert result.records["a.txt"]["removed_by_reason"].get("rule:extra/bridge-cost") == 1
+    (more / "extra.yaml").rename(more / "bridge.yaml")  # same bytes, another reason
+    result = run_batch(tree, out, load_rules([more]), rules_dirs=(more,))
+    assert result.counts["changed"] == 5
+    assert result.records["a.txt"]["removed_by_reason"].get("rule:bridge/bridge-cost") == 1
+    assert "rule:extra/bridge-cost" not in json.dumps(result.documents)
 
 
 def test_options_that_do_not_change_outputs_are_no_change(tree, tmp_path):
@@ -447,7 +505,7 @@ def test_an_unreadable_input_is_recorded_again_not_a_crash(tmp_path):
     (root / "good.txt").write_text(
         "The council met on Tuesday and agreed to build a new bridge over the river, officials said on Wednesday.\n"
     )
-    (root / "broken.txt").symlink_to(tmp_path / "missing.txt")
+    (root / "broken.txt").symlink_to(root / "missing.txt")  # inside INPUT (one out of it is skipped)
     out = tmp_path / "out"
     for _ in range(2):
         assert main(["run", str(root), str(out), "--quiet", "--workers", "1"]) == 1  # a failure, not a crash (70)
@@ -468,3 +526,137 @@ def test_pass_two_walks_every_document_page_by_page(tree, tmp_path, monkeypatch)
     (out / sorted(output_files(out))[-1]).unlink()
     run_batch(tree, out)
     assert output_files(out) == output_files(reference)
+
+
+# --- the stored documents are data ---------------------------------------------------------------
+
+
+def full_document() -> Document:
+    """A document with every field set to something other than its default."""
+    from cleaner.document import Block, BlockKind, Decoding, LineHint, Origin, Reason, Removal, Status
+
+    rule = Reason(Origin.RULE, "default/back-to-top")
+    return Document(
+        id="dump.jsonl#7",
+        raw=b"\x00\xffraw bytes",
+        source="dump.jsonl",
+        part=7,
+        charset="windows-1252",
+        size=1234,
+        content_size=999,
+        mtime_ns=1_700_000_000_123_456_789,
+        sha256="ab" * 32,
+        input_format="html",
+        decoding=Decoding("windows-1252", "transport", ["mojibake"], ["invalid bytes"]),
+        source_text="Title\n\nBody “quoted” — ünïcödé\n\nBack to top",
+        blocks=[
+            Block("Title", 1, BlockKind.HEADING),
+            Block("Body “quoted” — ünïcödé", 3, BlockKind.LIST_ITEM, indent=2),
+            Block("Back to top", 5, removed=rule),
+        ],
+        line_hints={1: LineHint("head", 0.0), 3: LineHint(None, 0.25)},
+        title="Title",
+        url="https://example.com/a",
+        date="2026-11-30",
+        language="de",
+        language_score=0.9999957,
+        stripped=[Removal(3, "Updated: ", Reason(Origin.METADATA, "date"))],
+        removed_elements=[Removal(0, "<div class=promo>", Reason(Origin.RULE, "site/promo"))],
+        status=Status.DROPPED,
+        reason="language de not wanted",
+    )
+
+
+def test_a_document_record_round_trips_every_field():
+    from dataclasses import fields
+
+    doc = full_document()
+    back = Document.from_record(json.loads(json.dumps(doc.to_record())))
+    assert back == doc
+    for f in fields(Document):  # equal field by field, with the same types (enums stay enums)
+        assert type(getattr(back, f.name)) is type(getattr(doc, f.name)), f.name
+    assert back.text == doc.text and back.removals == doc.removals
+
+
+def test_pack_stores_json_and_keeps_the_fingerprint():
+    import zlib
+
+    from cleaner.dedup import Fingerprint
+    from cleaner.state import unpack
+
+    fp = Fingerprint(42, "cd" * 32, bytes(range(256)) * 2)
+    data = pack(full_document(), fp)
+    assert json.loads(zlib.decompress(data))["document"]["id"] == "dump.jsonl#7"  # JSON, not a pickle
+    doc, back = unpack(data)
+    assert back == fp and doc.blocks == full_document().blocks
+    assert doc.source_text == "" and doc.line_hints == {}  # only what pass two needs is stored
+
+
+@pytest.mark.parametrize("version", [0, 2, "1", None])
+def test_a_record_of_another_version_is_refused(version):
+    from cleaner.document import RecordError
+
+    record = full_document().to_record()
+    record["version"] = version
+    with pytest.raises(RecordError):
+        Document.from_record(record)
+
+
+@pytest.mark.parametrize("damage", ["missing-field", "wrong-type", "bad-enum"])
+def test_a_damaged_record_is_a_record_error(damage):
+    from cleaner.document import RecordError
+
+    record = full_document().to_record()
+    if damage == "missing-field":
+        del record["blocks"]
+    elif damage == "wrong-type":
+        record["blocks"] = 5
+    else:
+        record["status"] = "exploded"
+    with pytest.raises(RecordError):
+        Document.from_record(record)
+
+
+class _Exploit:
+    """A pickle that, when loaded, writes a file: what a planted blob would do to a pickle reader."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (self.marker, "pwned"))
+
+
+def test_a_blob_planted_in_the_state_cannot_run_code(tree, tmp_path):
+    import pickle
+    import zlib
+
+    out, marker = tmp_path / "out", tmp_path / "pwned"
+    run_batch(tree, out, format="both")
+    before = output_files(out)
+    db = sqlite3.connect(out / STATE_DIR / DB_NAME)
+    for blob in (pickle.dumps(_Exploit(marker)), zlib.compress(pickle.dumps(_Exploit(marker)))):
+        # applied = NULL: pass two must load the row again to write its outputs
+        db.execute("UPDATE documents SET cleaned = ?, applied = NULL WHERE id = 'a.txt'", (blob,))
+        db.commit()
+        second = run_batch(tree, out, format="both")
+        assert not marker.exists()
+        assert second.outcome.failed == [] and output_files(out) == before  # a.txt's outputs kept as they were
+        third = run_batch(tree, out, format="both")  # the unreadable record is cleaned again
+        assert third.counts["changed"] == 1 and third.outcome.cleaned == 1
+        assert output_files(out) == before and not marker.exists()
+    db.close()
+
+
+def test_a_document_stored_in_another_record_version_is_cleaned_again(tree, tmp_path):
+    out = tmp_path / "out"
+    run_batch(tree, out, format="both")
+    before = output_files(out)
+    db = sqlite3.connect(out / STATE_DIR / DB_NAME)
+    db.execute("UPDATE documents SET version = 0 WHERE id = 'b.txt'")
+    db.commit()
+    db.close()
+    result = run_batch(tree, out, format="both")
+    assert result.counts == {"new": 0, "changed": 1, "unchanged": 4, "removed": 0}
+    assert output_files(out) == before
+    assert run_batch(tree, out, format="both").outcome.cleaned == 0
