@@ -8,6 +8,7 @@ import contextlib
 import errno
 import json
 import logging
+import os
 import signal
 import sqlite3
 import sys
@@ -95,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         log("interrupted", level="error")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `cleaner explain page.html | head`: the reader has all it wanted
+        with contextlib.suppress(OSError):  # no "Exception ignored" when Python flushes stdout at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a bug: one clear line instead of a traceback, and a distinct code
         log(f"internal error: {type(exc).__name__}: {exc} (please report it)", level="error")
         return EXIT_INTERNAL

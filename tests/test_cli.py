@@ -187,3 +187,16 @@ def test_python_m_cleaner_runs_a_folder(clean_folder, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (out / "a.txt").is_file()
+
+
+def test_explain_into_a_reader_that_stops_early_is_no_error(tmp_path):
+    page = tmp_path / "long.txt"
+    page.write_text("\n\n".join(f"Line {i} of a long dump, with words." for i in range(3_000)), encoding="utf-8")
+    reader = subprocess.Popen(["head", "-n", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "cleaner", "explain", str(page)], stdout=reader.stdin, stderr=subprocess.PIPE, text=True
+    )
+    reader.stdin.close()
+    reader.wait()
+    assert result.returncode == 0
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
