@@ -7,6 +7,7 @@ training script is `training/train_model.py`; the shipped files are `cleaner/mod
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .document import BlockScore
 from .features import FEATURES
 from .linefeatures import TEXT_FEATURES
 
@@ -27,6 +29,10 @@ MODEL_FORMAT = "cleaner-gbdt/1"
 
 #: How many of a block's strongest features `cleaner explain` shows.
 EXPLAIN_TOP = 3
+
+#: Set while `cleaner explain` cleans a document: only then are the strongest features worked out
+#: (they cost a tenth of a page's time, and the state does not keep them).
+EXPLAINING: contextvars.ContextVar[bool] = contextvars.ContextVar("explaining", default=False)
 
 
 class ModelError(ValueError):
@@ -66,6 +72,12 @@ class Model:
             node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
         logit = self.baseline + self.value[node].sum(axis=0)
         return [round(float(p), 6) for p in 1.0 / (1.0 + np.exp(-logit))]
+
+    def verdicts(self, rows: list[list[float]]) -> list[BlockScore]:
+        """Per block: its score, whether it is kept, and (when explaining) what moved the score."""
+        scores = self.score(rows)
+        why = self.strongest(rows) if EXPLAINING.get() else [()] * len(rows)
+        return [BlockScore(*v) for v in zip(scores, self.keeps(rows, scores), why, strict=True)]
 
     def strongest(self, rows: list[list[float]], top: int = EXPLAIN_TOP) -> list[tuple[str, ...]]:
         """Per block, the features that moved its score most, as 'name=value +0.00' (log-odds).

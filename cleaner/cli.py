@@ -514,6 +514,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """`cleaner explain FILE`: every kept line, and every removed one with its reason."""
+    from .blockmodel import EXPLAINING
+
+    EXPLAINING.set(True)  # this process cleans one document, to be explained
     doc = clean_one(args)
     print(explanation(doc))
     return EXIT_FAILURES if doc.status is Status.FAILED else EXIT_OK

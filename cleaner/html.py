@@ -27,7 +27,7 @@ from trafilatura.utils import HTML_PARSER, load_html
 from . import features, language
 from .blockmodel import Model
 from .blocks import HtmlBlock, segment_tree
-from .document import BlockScore, Document, LineHint, Removal
+from .document import Document, LineHint, Removal
 from .rules import Rule, RuleSet
 from .segment import SENTENCE_END
 
@@ -140,9 +140,7 @@ def extract_blocks(doc: Document, html: str, ruleset: RuleSet, model: Model, com
     title, found_url, date = page_metadata(tree, url)  # before trafilatura prunes the tree
     doc.url, doc.title, doc.date = doc.url or found_url or url, doc.title or title, doc.date or date
     found, rows = page_blocks(tree, doc.url, comments)
-    scores = model.score(rows)
-    verdicts = zip(scores, model.keeps(rows, scores), model.strongest(rows), strict=True)
-    doc.scores = {n: BlockScore(s, keep, why) for n, (s, keep, why) in enumerate(verdicts, start=1)}
+    doc.scores = dict(enumerate(model.verdicts(rows), start=1))
     return "\n".join(b.text for b in found)
 
 

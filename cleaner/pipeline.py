@@ -7,7 +7,7 @@ import re
 from . import blockmodel, classify, html, language, linefeatures, linerules, segment
 from .config import Settings
 from .decode import DecodeError, decode, repair
-from .document import BlockScore, Document, Origin, Reason
+from .document import Document, Origin, Reason
 from .rules import RuleSet
 
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
@@ -90,13 +90,11 @@ def decide_lines(doc: Document, model: blockmodel.Model, protected: set[int]) ->
     """Let the text model decide each line of a dump, from its features and the heuristics' verdict."""
     heuristic = [float(b.kept) for b in doc.blocks]
     rows = linefeatures.compute(doc.blocks, heuristic, language.stopwords(None))
-    scores = model.score(rows)
-    verdicts = zip(scores, model.keeps(rows, scores), model.strongest(rows), strict=True)
-    for i, (block, (score, keep, why)) in enumerate(zip(doc.blocks, verdicts, strict=True)):
-        doc.scores[block.line] = BlockScore(score, keep, why)
+    for i, (block, verdict) in enumerate(zip(doc.blocks, model.verdicts(rows), strict=True)):
+        doc.scores[block.line] = verdict
         if i in protected or (block.removed is not None and block.removed.origin not in OVERRULED):
             continue
-        block.removed = None if keep else Reason(Origin.MODEL, f"{score:.2f}")
+        block.removed = None if verdict.keep else Reason(Origin.MODEL, f"{verdict.score:.2f}")
 
 
 def apply_scores(doc: Document, protected: set[int]) -> None:

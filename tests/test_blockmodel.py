@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cleaner.blockmodel import MODEL_FORMAT, ModelError, from_json, shipped
+from cleaner.blockmodel import EXPLAINING, MODEL_FORMAT, ModelError, from_json, shipped
 from cleaner.features import FEATURES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +64,16 @@ def test_trafilatura_kept_blocks_are_dropped_only_below_their_own_threshold():
 def test_each_block_credits_its_score_to_the_features_that_moved_it():
     model = from_json(stump_model(), "stumps")
     assert model.strongest([row(1, 5), row(0, 1)]) == [("traf=1 +2.00", "log_chars=5 +1.00"), ()]
+
+
+def test_strongest_features_are_worked_out_only_while_explaining():
+    model = from_json(stump_model(), "stumps")
+    assert model.verdicts([row(1, 5)])[0].strongest == ()
+    token = EXPLAINING.set(True)
+    try:
+        assert model.verdicts([row(1, 5)])[0].strongest == ("traf=1 +2.00", "log_chars=5 +1.00")
+    finally:
+        EXPLAINING.reset(token)
 
 
 def test_a_model_of_another_format_or_other_features_is_refused():
