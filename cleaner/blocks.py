@@ -29,10 +29,11 @@ BLOCK_TAGS = _tags(
     "summary table tbody td tfoot th thead tr ul caption br"
 )
 
-#: Elements whose content is never page text (code, media, controls, the head).
+#: Elements whose content is never page text (code, media, controls, the head). Not <map>: its
+#: areas hold no text, and pages that never close it hold the whole page inside it.
 SKIP_TAGS = _tags(
     "script style noscript template svg math iframe object embed canvas head select option textarea video "
-    "audio map button input"
+    "audio button input"
 )
 
 #: Landmarks: the page's own statement of what a region is. A block inside one inherits it.
@@ -130,7 +131,7 @@ class _Frame:
 def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
     """Cut the page's text into blocks at block-level element edges, in document order."""
     body = root.find("body")
-    start = body if body is not None else root
+    start = body if body is not None and not _text_after(body, root) else root
     top = _Frame(Region(str(start.tag)), True, frozenset(), (), False, False, False)
     stack: list[_Frame] = [top]
     parts: list[str] = []
@@ -186,6 +187,14 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
             add(el.tail)
     flush()
     return blocks
+
+
+def _text_after(body: HtmlElement, root: HtmlElement) -> bool:
+    """True if most of the page's text comes after <body>: markup that went on past it (a wrapper
+    element before the page's own) is put beside the body by the parser, where a browser shows it."""
+    if body.getnext() is None:  # the common case, at no cost
+        return False
+    return 2 * len("".join(body.itertext())) < len("".join(root.itertext()))
 
 
 def _enter(el: HtmlElement, tag: str, is_block: bool, up: _Frame) -> _Frame:

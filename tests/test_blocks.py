@@ -58,3 +58,17 @@ def test_container_regions_hold_their_subtrees_measures():
 
 def test_a_page_without_text_has_no_blocks():
     assert blocks_of("<div><img src='a.png'></div>") == []
+
+
+def test_text_the_parser_put_after_body_is_read_when_it_is_most_of_the_page():
+    root = document_fromstring("<html><body><p>Wrapper.</p></body></html>")
+    root.append(document_fromstring("<div><p>The whole article, which the parser left outside the body.</p></div>")[0][0])
+    assert [b.text for b in segment_tree(root)][-1] == "The whole article, which the parser left outside the body."
+    tail_script = document_fromstring("<html><body><p>The article in its body.</p></body></html>")
+    tail_script.append(document_fromstring("<p>x</p>")[0][0])
+    assert [b.text for b in segment_tree(tail_script)] == ["The article in its body."]
+
+
+def test_an_unclosed_map_does_not_hide_the_page():
+    (block,) = blocks_of("<map name='m'><area href='/a'><p>Everything after an unclosed map.</p>")
+    assert block.text == "Everything after an unclosed map."

@@ -33,3 +33,17 @@ def test_f1_stays_above_floor(mode: str, tmp_path: Path) -> None:
     gold = json.loads((SET_DIR / "gold.json").read_text(encoding="utf-8"))
     result = scorer.score(gold, scorer.load_outputs(tmp_path / "documents.jsonl"))
     assert result["f1"] >= FLOORS[mode], f"{mode} F1 {result['f1']} fell below the floor {FLOORS[mode]}: {result}"
+
+
+@pytest.mark.parametrize("mode", ["html", "text"])
+def test_page_scope_on_cleaneval_stays_above_floor(mode: str, tmp_path: Path) -> None:
+    """The block models of --scope page on CleanEval's convention (57 pages: seconds)."""
+    set_dir = SET_DIR.parent / "cleaneval-dev"
+    code = main(["run", str(set_dir / mode), str(tmp_path), "--format", "jsonl", "--quiet",
+                 "--workers", "2", "--input-format", mode, "--scope", "page"])
+    assert code == 0
+    scorer = _scorer()
+    gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))
+    result = scorer.score(gold, scorer.load_outputs(tmp_path / "documents.jsonl"))
+    floor = FLOORS[f"cleaneval-page-{mode}"]
+    assert result["f1"] >= floor, f"page scope {mode} F1 {result['f1']} fell below the floor {floor}: {result}"
