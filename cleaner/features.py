@@ -55,11 +55,14 @@ OFFSETS = (-2, -1, 1, 2)
 #: Of the page as a whole.
 PAGE = ("position", "char_position", "page_log_chars", "page_log_blocks", "traf_share", "traf_empty")
 
-FEATURES: tuple[str, ...] = (
-    *OWN,
-    *(f"{'prev' if o < 0 else 'next'}{abs(o)}_{name}" for o in OFFSETS for name in NEIGHBOUR),
-    *PAGE,
-)
+
+def feature_names(own: Sequence[str], neighbour: Sequence[str], page: Sequence[str]) -> tuple[str, ...]:
+    """The names of in_context()'s columns, in order."""
+    context = (f"{'prev' if o < 0 else 'next'}{abs(o)}_{name}" for o in OFFSETS for name in neighbour)
+    return (*own, *context, *page)
+
+
+FEATURES = feature_names(OWN, NEIGHBOUR, PAGE)
 _OWN_INDEX = {name: i for i, name in enumerate(OWN)}
 _NEIGHBOUR_INDEX = tuple(_OWN_INDEX[name] for name in NEIGHBOUR)
 
@@ -92,20 +95,31 @@ def compute(
     """The feature vector of every block, in the order of FEATURES."""
     title = normalise(title)
     own = [_own(b, t, stopwords, _in_title(b.text, title)) for b, t in zip(blocks, traf, strict=True)]
-    n = len(blocks)
-    total = sum(len(b.text) for b in blocks) or 1
     kept = sum(traf)
-    page_fixed = [math.log1p(total), math.log1p(n), kept / n if n else 0.0, float(kept == 0)]
-    rows = []
-    before = 0
-    empty = [0.0] * len(NEIGHBOUR)
+    page = [kept / len(blocks) if blocks else 0.0, float(kept == 0)]
+    return in_context(own, [len(b.text) for b in blocks], _NEIGHBOUR_INDEX, page)
+
+
+def in_context(
+    own: list[list[float]], lengths: list[int], neighbour: Sequence[int], page: list[float]
+) -> list[list[float]]:
+    """Each unit's own measures, then its neighbours' (at OFFSETS), its position, and the page's.
+
+    Shared by page blocks and dump lines: `neighbour` picks the measures read from the units
+    around, `page` adds the page's own figures after its length and unit count.
+    """
+    n = len(own)
+    total = sum(lengths) or 1
+    fixed = [math.log1p(total), math.log1p(n), *page]
+    empty = [0.0] * len(neighbour)
+    rows, before = [], 0
     for i, vector in enumerate(own):
         row = list(vector)
         for offset in OFFSETS:
             j = i + offset
-            row.extend([own[j][k] for k in _NEIGHBOUR_INDEX] if 0 <= j < n else empty)
-        row.extend([i / n, before / total, *page_fixed])
-        before += len(blocks[i].text)
+            row.extend([own[j][k] for k in neighbour] if 0 <= j < n else empty)
+        row.extend([i / n, before / total, *fixed])
+        before += lengths[i]
         rows.append(row)
     return rows
 

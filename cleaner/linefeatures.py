@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from .blocks import PUNCT_RE, SENTENCE_RE, WORD_RE
 from .document import Block, BlockKind
-from .features import DIGIT_RE, SENTENCE_END, SEPARATOR_RE
+from .features import DIGIT_RE, SENTENCE_END, SEPARATOR_RE, feature_names, in_context
 
 #: A line this long that ends like a sentence is prose: the distance to the nearest one tells a
 #: caption or a subheading inside the article from a menu far from it.
@@ -42,14 +42,9 @@ OWN = (
     "heuristic",
 )
 NEIGHBOUR = ("log_chars", "stopword_density", "ends_sentence", "log_indent", "list_item", "heuristic")
-OFFSETS = (-2, -1, 1, 2)
 PAGE = ("position", "char_position", "page_log_chars", "page_log_lines", "heuristic_share")
 
-TEXT_FEATURES: tuple[str, ...] = (
-    *OWN,
-    *(f"{'prev' if o < 0 else 'next'}{abs(o)}_{name}" for o in OFFSETS for name in NEIGHBOUR),
-    *PAGE,
-)
+TEXT_FEATURES = feature_names(OWN, NEIGHBOUR, PAGE)
 _OWN_INDEX = {name: i for i, name in enumerate(OWN)}
 _NEIGHBOUR_INDEX = tuple(_OWN_INDEX[name] for name in NEIGHBOUR)
 
@@ -62,20 +57,8 @@ def compute(blocks: Sequence[Block], heuristic: Sequence[float], stopwords: froz
         _own(b, h, stopwords, counts[b.text.lower()], _distance(i, prose))
         for i, (b, h) in enumerate(zip(blocks, heuristic, strict=True))
     ]
-    n = len(blocks)
-    total = sum(len(b.text) for b in blocks) or 1
-    page_fixed = [math.log1p(total), math.log1p(n), sum(heuristic) / n if n else 0.0]
-    empty = [0.0] * len(NEIGHBOUR)
-    rows, before = [], 0
-    for i, vector in enumerate(own):
-        row = list(vector)
-        for offset in OFFSETS:
-            j = i + offset
-            row.extend([own[j][k] for k in _NEIGHBOUR_INDEX] if 0 <= j < n else empty)
-        row.extend([i / n, before / total, *page_fixed])
-        before += len(blocks[i].text)
-        rows.append(row)
-    return rows
+    share = sum(heuristic) / len(blocks) if blocks else 0.0
+    return in_context(own, [len(b.text) for b in blocks], _NEIGHBOUR_INDEX, [share])
 
 
 def _distance(i: int, prose: list[int]) -> float:
