@@ -47,11 +47,12 @@ def _process(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
         if settings.uses_model
         else None
     )
-    if is_html and model is not None:
-        text = repair(html.extract_blocks(doc, text, ruleset, model, settings.comments == "keep"), doc.decoding)
-        doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
-    elif is_html:
-        text = repair(html.extract(doc, text, ruleset), doc.decoding)
+    if is_html:
+        if model is not None:
+            text = html.extract_blocks(doc, text, ruleset, model, settings.comments == "keep")
+        else:
+            text = html.extract(doc, text, ruleset)
+        text = repair(text, doc.decoding)
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
     doc.source_text = text
     protected = clean_text(doc, ruleset)
