@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -110,9 +110,6 @@ class HtmlBlock:
     in_table: bool
     container: Region  # the innermost block element: its subtree's measures, once the walk ends
     parent: Region  # its parent
-    kept: bool = True
-    score: float = 1.0
-    features: list[float] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -1,7 +1,7 @@
 """Blocks -> feature vectors: each block's own measures, its context, and trafilatura's judgement.
 
 The names in FEATURES are the model's contract: the training script writes them into the model
-file and `model.py` refuses a file whose names differ, so a feature is never read as another.
+file and `blockmodel.py` refuses a file whose names differ, so a feature is never read as another.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 
 from .blocks import CLASS_GROUPS, LANDMARK_TAGS, PUNCT_RE, SENTENCE_RE, TAG_KINDS, WORD_RE, HtmlBlock
+from .segment import SENTENCE_END
 
-SENTENCE_END = tuple('.!?:;…"”»’)。！？」')
 DIGIT_RE = re.compile(r"\d")
 SEPARATOR_RE = re.compile(r"[|•·»›/]")
 

@@ -28,6 +28,7 @@ from . import features, language
 from .blockmodel import Model
 from .blocks import HtmlBlock, segment_tree
 from .document import Document, LineHint, Removal
+from .features import normalise
 from .rules import Rule, RuleSet
 from .segment import SENTENCE_END
 
@@ -309,9 +310,9 @@ def page_outline(tree: HtmlElement) -> Outline:
         if el.tag == "h1" and headline < 0:
             headline = position
         elif el.tag == "p":
-            paragraphs.append((position, _norm(el.text_content())))
+            paragraphs.append((position, normalise(el.text_content())))
         if LEDE_CLASS_RE.search(el.get("class") or ""):
-            text = _norm(el.text_content())
+            text = normalise(el.text_content())
             if LEDE_MIN_CHARS <= len(text) <= LEDE_MAX_CHARS and text.endswith(SENTENCE_END):
                 ledes.append((position, text))
     return Outline(headline, paragraphs, ledes)
@@ -328,7 +329,7 @@ def with_lede(text: str, outline: Outline, anchors: frozenset[str]) -> str:
     if not between:
         return text
     lede = between[-1]
-    if key in lede or lede in anchors or lede[:LEDE_ANCHOR_CHARS] in _norm(text):
+    if key in lede or lede in anchors or lede[:LEDE_ANCHOR_CHARS] in normalise(text):
         return text
     return "\n".join([*lines[:number], lede, *lines[number:]])
 
@@ -336,7 +337,7 @@ def with_lede(text: str, outline: Outline, anchors: frozenset[str]) -> str:
 def _body_start(lines: list[str], outline: Outline) -> tuple[int, int, str] | None:
     """The first of the first few lines found in a page paragraph: line index, page position, key."""
     for number, line in enumerate(lines[:LEDE_BODY_LINES]):
-        key = _norm(line).removeprefix(ITEM_MARKER)[:LEDE_ANCHOR_CHARS]
+        key = normalise(line).removeprefix(ITEM_MARKER)[:LEDE_ANCHOR_CHARS]
         if key:
             position = next((at for at, para in outline.paragraphs if key in para), None)
             if position is not None:
@@ -344,24 +345,19 @@ def _body_start(lines: list[str], outline: Outline) -> tuple[int, int, str] | No
     return None
 
 
-def _norm(text: str) -> str:
-    """Whitespace-normalised text, for matching lines to elements and links."""
-    return " ".join(text.split())
-
-
 def anchor_texts(tree: HtmlElement) -> frozenset[str]:
     """The normalised texts of the page's links."""
-    found = (_norm(a.text_content()) for a in tree.iter("a"))
+    found = (normalise(a.text_content()) for a in tree.iter("a"))
     return frozenset(t for t in found if len(t) >= ANCHOR_MIN_CHARS)
 
 
 def line_hints(text: str, body: HtmlElement, anchors: frozenset[str]) -> dict[int, LineHint]:
     """Match each line of the text to its element in the output tree, in order; add its link share."""
-    elements = [(el.tag, _norm("".join(el.itertext()))) for el in body.iter(*LINE_ELEMENTS)]
+    elements = [(el.tag, normalise("".join(el.itertext()))) for el in body.iter(*LINE_ELEMENTS)]
     hints: dict[int, LineHint] = {}
     at = 0
     for number, line in enumerate(text.split("\n"), start=1):
-        key = _norm(line).removeprefix(ITEM_MARKER)
+        key = normalise(line).removeprefix(ITEM_MARKER)
         if not key:
             continue
         found = next((j for j in range(at, min(at + HINT_LOOKAHEAD, len(elements))) if key in elements[j][1]), None)

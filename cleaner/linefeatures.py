@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from .blocks import PUNCT_RE, SENTENCE_RE, WORD_RE
 from .document import Block, BlockKind
-from .features import DIGIT_RE, SENTENCE_END, SEPARATOR_RE, feature_names, in_context
+from .features import DIGIT_RE, SEPARATOR_RE, feature_names, in_context
+from .segment import SENTENCE_END
 
 #: A line this long that ends like a sentence is prose: the distance to the nearest one tells a
 #: caption or a subheading inside the article from a menu far from it.
