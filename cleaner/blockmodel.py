@@ -63,13 +63,9 @@ class Model:
         if not rows:
             return []
         x = np.asarray(rows, dtype=np.float64)
-        columns = np.arange(x.shape[0])[None, :]
         node = np.repeat(self.roots[:, None], x.shape[0], axis=1)
         for _ in range(self.depth):
-            feature = self.feature[node]
-            leaf = feature < 0
-            go_left = x[columns, np.maximum(feature, 0)] <= self.split[node]
-            node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
+            node, _, _ = self._descend(x, node)
         logit = self.baseline + self.value[node].sum(axis=0)
         return [round(float(p), 6) for p in 1.0 / (1.0 + np.exp(-logit))]
 
@@ -89,15 +85,11 @@ class Model:
             return []
         x = np.asarray(rows, dtype=np.float64)
         n, width = x.shape
-        columns = np.arange(n)[None, :]
         node = np.repeat(self.roots[:, None], n, axis=1)
-        cell = np.broadcast_to(columns, node.shape) * width  # each block's row in the flat credit
+        cell = np.broadcast_to(np.arange(n)[None, :], node.shape) * width  # each block's row in the flat credit
         credit = np.zeros(n * width)  # width == len(self.features)
         for _ in range(self.depth):
-            feature = self.feature[node]
-            inner = feature >= 0
-            go_left = x[columns, np.maximum(feature, 0)] <= self.split[node]
-            child = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+            child, feature, inner = self._descend(x, node)
             moved = (self.value[child] - self.value[node])[inner]
             credit += np.bincount((cell + feature)[inner], weights=moved, minlength=n * width)
             node = child
@@ -107,6 +99,14 @@ class Model:
             tuple(f"{self.features[f]}={x[i, f]:.3g} {credit[i, f]:+.2f}" for f in order[i] if credit[i, f])
             for i in range(n)
         ]
+
+    def _descend(self, x: np.ndarray, node: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One level down every tree for every block: the child nodes (a leaf stays where it is),
+        the feature each node tests (-1 at a leaf), and where the node was an inner one."""
+        feature = self.feature[node]
+        inner = feature >= 0
+        go_left = x[np.arange(x.shape[0])[None, :], np.maximum(feature, 0)] <= self.split[node]
+        return np.where(inner, np.where(go_left, self.left[node], self.right[node]), node), feature, inner
 
     def keeps(self, rows: list[list[float]], scores: list[float]) -> list[bool]:
         """Per block: does the model keep it, given its score and the base extractor's verdict?"""

@@ -101,10 +101,7 @@ def extract(doc: Document, html: str, ruleset: RuleSet) -> str:
 
     Returns the text; doc.line_hints says, by line number, what the page's structure says of each.
     """
-    tree = parse(html)
-    url = canonical_url(tree)
-    selectors = ruleset.for_document(url, html).of("drop_selectors")
-    doc.removed_elements = drop_elements(tree, selectors)
+    tree, url = prepare(doc, html, ruleset)
     found = main_text(tree, url)
     doc.url = doc.url or found.url or url
     doc.title = doc.title or found.title
@@ -129,15 +126,21 @@ def parse(html: str) -> HtmlElement:
     return tree
 
 
+def prepare(doc: Document, html: str, ruleset: RuleSet) -> tuple[HtmlElement, str | None]:
+    """The page's tree with the selector rules' elements removed (recorded on doc), and its URL."""
+    tree = parse(html)
+    url = canonical_url(tree)
+    doc.removed_elements = drop_elements(tree, ruleset.for_document(url, html).of("drop_selectors"))
+    return tree, url
+
+
 def extract_blocks(doc: Document, html: str, ruleset: RuleSet, model: Model, comments: bool) -> str:
     """Apply selector rules, cut the page into blocks and let the model score them.
 
     Returns every block's text, one per line; doc.scores says, by line number, what the model made
     of each (rules decide over it later).
     """
-    tree = parse(html)
-    url = canonical_url(tree)
-    doc.removed_elements = drop_elements(tree, ruleset.for_document(url, html).of("drop_selectors"))
+    tree, url = prepare(doc, html, ruleset)
     title, found_url, date = page_metadata(tree, url)  # before trafilatura prunes the tree
     doc.url, doc.title, doc.date = doc.url or found_url or url, doc.title or title, doc.date or date
     found, rows = page_blocks(tree, doc.url, comments)

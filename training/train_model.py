@@ -123,14 +123,13 @@ def page_features(args: tuple[str, bool, str]) -> tuple[str, list[str], list[lis
     """One page through the cleaner's own stages up to the model's features (HTML or text dump)."""
     from cleaner import html
     from cleaner.decode import decode
+    from cleaner.document import Document
 
     path, comments, kind = args
     if kind == "text":
         return text_features(Path(path))
     text, _ = decode(Path(path).read_bytes(), is_html=True, transport=None)
-    tree = html.parse(text)
-    url = html.canonical_url(tree)
-    html.drop_elements(tree, shipped_rules().for_document(url, text).of("drop_selectors"))
+    tree, url = html.prepare(Document(Path(path).name), text, shipped_rules())
     blocks, rows = html.page_blocks(tree, url, comments)
     return Path(path).stem, [b.text for b in blocks], rows
 
