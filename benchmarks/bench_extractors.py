@@ -14,13 +14,13 @@ without the collection it is scored on: the figure that predicts a collection ne
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import resource
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from bench_accuracy import children_cpu, load_scorer  # this folder's helpers (run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
@@ -29,20 +29,6 @@ SETS = ("traf-dev", "dragnet-dev", "cleaneval-dev")
 #: The scope each collection's gold follows (its README): the cleaner is run in that scope.
 SCOPE = {"traf-dev": "article", "dragnet-dev": "article", "cleaneval-dev": "page"}
 COMMENTS_GOLD = {"dragnet-dev": "gold-with-comments.json"}
-
-
-def load_scorer():
-    """The portfolio's own scorer module (../shared/bench/score.py)."""
-    spec = importlib.util.spec_from_file_location("score", BENCH / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def children_cpu() -> float:
-    """CPU seconds (user + system) used by finished child processes so far."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def cleaner(folder: Path, target: Path, workers: int, *options: str) -> tuple[Path, float]:
@@ -115,38 +101,27 @@ def runs(name: str, args: argparse.Namespace) -> dict[str, tuple[Path, float, st
     html, text, out = BENCH / name / "html", BENCH / name / "text", args.out / name
     scope = SCOPE[name]
     found: dict[str, tuple[Path, float, str]] = {}
-    found["cleaner --extractor trafilatura"] = (*cleaner(html, out / "traf", args.workers), "gold.json")
-    found[f"cleaner --extractor model --scope {scope}"] = (
-        *cleaner(html, out / "model", args.workers, "--extractor", "model", "--scope", scope),
-        "gold.json",
-    )
-    loo = args.loo_models / f"article-without-{name}.json" if args.loo_models else None
-    if loo is not None and loo.is_file():
-        found["cleaner --extractor model, trained without this collection"] = (
-            *cleaner(html, out / "model-loo", args.workers, "--extractor", "model", "--model", str(loo)),
+    for mode, label, base, prefix in (
+        ("html", "cleaner ", "cleaner --extractor trafilatura", ""),
+        ("text", "cleaner, text dumps, ", "cleaner, text dumps", "text-"),
+    ):
+        folder = html if mode == "html" else text
+        found[base] = (*cleaner(folder, out / ("traf" if mode == "html" else "text"), args.workers), "gold.json")
+        found[f"{label}--extractor model --scope {scope}"] = (
+            *cleaner(folder, out / f"{prefix}model", args.workers, "--extractor", "model", "--scope", scope),
             "gold.json",
         )
-    if name in COMMENTS_GOLD:
-        found["cleaner --comments keep"] = (
-            *cleaner(html, out / "model-comments", args.workers, "--comments", "keep"),
-            COMMENTS_GOLD[name],
-        )
-    found["cleaner, text dumps"] = (*cleaner(text, out / "text", args.workers), "gold.json")
-    found[f"cleaner, text dumps, --extractor model --scope {scope}"] = (
-        *cleaner(text, out / "text-model", args.workers, "--extractor", "model", "--scope", scope),
-        "gold.json",
-    )
-    loo = args.loo_models / f"text-article-without-{name}.json" if args.loo_models else None
-    if loo is not None and loo.is_file():
-        found["cleaner, text dumps, model trained without this collection"] = (
-            *cleaner(text, out / "text-model-loo", args.workers, "--extractor", "model", "--model", str(loo)),
-            "gold.json",
-        )
-    if name in COMMENTS_GOLD:
-        found["cleaner, text dumps, --comments keep"] = (
-            *cleaner(text, out / "text-model-comments", args.workers, "--comments", "keep"),
-            COMMENTS_GOLD[name],
-        )
+        loo = args.loo_models / f"{prefix}article-without-{name}.json" if args.loo_models else None
+        if loo is not None and loo.is_file():
+            found[f"{label}--extractor model, trained without this collection"] = (
+                *cleaner(folder, out / f"{prefix}model-loo", args.workers, "--extractor", "model", "--model", str(loo)),
+                "gold.json",
+            )
+        if name in COMMENTS_GOLD:
+            found[f"{label}--comments keep"] = (
+                *cleaner(folder, out / f"{prefix}model-comments", args.workers, "--comments", "keep"),
+                COMMENTS_GOLD[name],
+            )
     if args.anchors:
         systems = ["trafilatura-fast", "trafilatura-standard", "readability", "justext", "resiliparse"]
         for system in systems:
