@@ -28,7 +28,8 @@ SECTION_PROSE_MIN_CHARS = 150
 
 def protect(blocks: list[Block], rules: Rules) -> set[int]:
     """The indexes of the blocks a `keep` rule matches: no stage may remove them."""
-    return {i for i, b in enumerate(blocks) if _any_match(rules.of("keep"), b.text)}
+    keep = rules.of("keep")
+    return {i for i, b in enumerate(blocks) if _any_match(keep, b.text)}
 
 
 def apply_rules(doc: Document, rules: Rules, protected: set[int]) -> None:
@@ -36,9 +37,10 @@ def apply_rules(doc: Document, rules: Rules, protected: set[int]) -> None:
     strip_parts(doc, rules.of("strip"), protected)
     # Cut first: a closing marker ("Comments") may also match a line rule, and the cut must win.
     cut_after(doc.blocks, rules.of("cut_after"), protected)
+    drop = rules.of("drop_lines")
     for i, block in enumerate(doc.blocks):
         if block.kept and i not in protected:
-            rule = _first_match(rules.of("drop_lines"), block.text)
+            rule = _first_match(drop, block.text)
             if rule is not None:
                 block.removed = rule.reason
     drop_sections(doc.blocks, rules.of("drop_sections"), protected)

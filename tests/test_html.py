@@ -6,8 +6,9 @@ import textwrap
 
 import pytest
 from conftest import ARTICLE_PARAGRAPHS, ARTICLE_TITLE, article_html, page
+from lxml.cssselect import CSSSelector
 
-from cleaner import clean, load_rules
+from cleaner import clean, html, load_rules
 from cleaner.document import Document, Status
 from cleaner.html import HtmlError, extract, parse
 from cleaner.rules import DEFAULT_RULES_DIR
@@ -37,7 +38,12 @@ def test_selector_rules_remove_chrome_and_record_it(ruleset):
     assert "newsletter" in reasons["rule:default/newsletter-box"]
     assert "Road repairs delayed again" in reasons["rule:default/related-box"]
     assert "We use cookies" in reasons["rule:default/cookie-banner"]
-    for chrome in ("Share on Facebook", "Sign up for our free daily newsletter", "Road repairs delayed", "We use cookies"):
+    for chrome in (
+        "Share on Facebook",
+        "Sign up for our free daily newsletter",
+        "Road repairs delayed",
+        "We use cookies",
+    ):
         assert chrome not in doc.text
     for paragraph in ARTICLE_PARAGRAPHS:
         assert paragraph in doc.text
@@ -212,7 +218,9 @@ def test_deeply_nested_article_with_shallow_chrome_is_not_kept_without_its_artic
 
 # --- the lede trafilatura leaves out ------------------------------------------------------------
 
-LEDE = "The council has approved the new footbridge after a decade of debate, ending one of the town's longest disputes."
+LEDE = (
+    "The council has approved the new footbridge after a decade of debate, ending one of the town's longest disputes."
+)
 BODY = "The bridge, which will link the old market square with the railway station, is expected to open in 2026."
 
 
@@ -265,3 +273,31 @@ def test_pages_a_browser_renders_parse_and_keep_their_text(shape, ruleset):
 def test_text_without_any_markup_is_not_parsed_as_html():
     with pytest.raises(HtmlError, match="no markup"):
         parse("just words, no tags at all")
+
+
+SPACED_GROUP = '[class^="related"], [class*=" related"], .share'
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ('<div class="box related-links">x</div><div class="share">y</div>', ["div", "div"]),
+        ('<div class="box related-links">x</div>', ["div"]),
+        ('<p class="unrelated">x</p><p>related</p>', []),  # the word as text, not as a class
+    ],
+)
+def test_a_selector_group_runs_only_the_selectors_the_page_can_match(page, expected):
+    tree = html.parse(f"<html><body>{page}</body></html>")
+    class_ids = "\0".join(html.CLASS_ID_VALUES(tree))
+    whole = [e.tag for e in CSSSelector(SPACED_GROUP)(tree)]
+    screened = (
+        [e.tag for e in html.selector_for(SPACED_GROUP, class_ids)(tree)]
+        if html.may_match(SPACED_GROUP, class_ids)
+        else []
+    )
+    assert screened == whole == expected
+
+
+def test_a_class_needle_with_a_space_still_needs_its_word():
+    assert html.needles('[class*=" related"]') == (("related",),)
+    assert not html.may_match('[class*=" related"]', "share\0main")

@@ -1,0 +1,41 @@
+"""language: langdetect seeded and bounded; stoplists per language."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import language
+
+SAMPLES = {
+    "en": "The council voted on Tuesday to extend the opening hours of the public library.",
+    "de": "Der Gemeinderat hat am Dienstag beschlossen, die Öffnungszeiten der Bibliothek zu verlängern.",
+    "fr": "Le conseil municipal a voté mardi la prolongation des horaires d'ouverture de la bibliothèque.",
+}
+
+
+@pytest.mark.parametrize(("lang", "text"), list(SAMPLES.items()))
+def test_detects_the_language_of_a_sentence(lang, text):
+    found, score = language.detect(text)
+    assert found == lang
+    assert score is not None and 0.5 < score <= 1.0
+
+
+def test_detection_is_deterministic_across_calls():
+    text = SAMPLES["de"] + " " + SAMPLES["en"]
+    assert len({language.detect(text) for _ in range(5)}) == 1
+
+
+def test_only_the_first_max_chars_are_read():
+    assert language.detect(SAMPLES["fr"] + " " + SAMPLES["en"] * 20, len(SAMPLES["fr"]))[0] == "fr"
+
+
+@pytest.mark.parametrize("text", ["", "1234 5678 -- !!", "   "])
+def test_text_without_letters_has_no_language(text):
+    assert language.detect(text) == (None, None)
+
+
+def test_stopwords_of_a_known_language_and_the_union_for_an_unknown_one():
+    english = language.stopwords("en")
+    assert "the" in english and "und" not in english
+    union = language.stopwords(None)
+    assert english < union and "und" in union
