@@ -155,10 +155,17 @@ def classify(
 
 
 def drop_author_bio(blocks: list[Block], protected: set[int]) -> None:
-    """Drop an author's note ("Jane Doe is a reporter at …") among the last kept lines."""
+    """Drop an author's note ("Jane Doe is a reporter at …") among the last kept lines.
+
+    The note follows an article: a paragraph with less kept text before it than its own is the
+    article's opening ("Jake Warga is an anthropologist who …" introducing a photo essay).
+    """
     tail = [i for i, b in enumerate(blocks) if b.kept][-AUTHOR_BIO_TAIL:]
     for i in tail:
-        if i not in protected and (AUTHOR_BIO_RE.match(blocks[i].text) or SELF_INTRO_RE.match(blocks[i].text)):
+        text = blocks[i].text
+        if i in protected or not (AUTHOR_BIO_RE.match(text) or SELF_INTRO_RE.match(text)):
+            continue
+        if sum(len(b.text) for b in blocks[:i] if b.kept) >= len(text):
             blocks[i].removed = AUTHOR_BIO
 
 
