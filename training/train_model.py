@@ -40,6 +40,12 @@ SETS = {
 #: Which models this run trains and measures: "html" (page blocks) or "text" (dump lines); --kind.
 KIND = "html"
 
+#: The HTML features that carry trafilatura fast's verdict; --without-traf blinds the model to them,
+#: to measure a path that would not run trafilatura at all.
+TRAF_FEATURES = frozenset({"traf", "prev2_traf", "prev1_traf", "next1_traf", "next2_traf", "traf_share", "traf_empty"})
+#: The features set to a constant in this run (none unless --without-traf).
+WITHOUT: frozenset[str] = frozenset()
+
 #: The collections that annotate readers' comments (their second gold file), for --comments keep.
 COMMENTS_SETS = {"dragnet-dev": "gold-with-comments.json"}
 
@@ -181,6 +187,8 @@ class Data:
 
 def load(name: str, gold_file: str = "gold.json", comments: bool = False, kind: str | None = None) -> Data:
     """One collection's cached features with labels from its gold."""
+    from cleaner.blockmodel import KINDS
+
     with gzip.open(cache_file(name, comments, kind or KIND), "rt", encoding="utf-8") as f:
         pages = json.load(f)["pages"]
     gold = json.loads((BENCH / name / gold_file).read_text(encoding="utf-8"))
@@ -194,7 +202,9 @@ def load(name: str, gold_file: str = "gold.json", comments: bool = False, kind: 
             ys.append(y)
             ws.append(min(len(TOKEN_RE.findall(text)), WEIGHT_MAX_WORDS) or 1)
             of.append(index)
-    return Data(kept_pages, np.asarray(xs), np.asarray(ys), np.asarray(ws, dtype=float), np.asarray(of))
+    x = np.asarray(xs)
+    x[:, [i for i, f in enumerate(KINDS[kind or KIND][0]) if f in WITHOUT]] = 0.0  # constant: no tree splits on it
+    return Data(kept_pages, x, np.asarray(ys), np.asarray(ws, dtype=float), np.asarray(of))
 
 
 def label(texts: list[str], gold: dict) -> list[int]:
@@ -384,9 +394,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--comments", action="store_true")
     parser.add_argument("--kind", choices=["html", "text"], default="html", help="HTML pages or text dumps")
+    parser.add_argument(
+        "--without-traf", action="store_true", help="loo: blind the model to trafilatura's verdict (a fast path)"
+    )
     args = parser.parse_args()
-    global KIND
+    global KIND, WITHOUT
     KIND = args.kind
+    if args.without_traf:
+        WITHOUT = TRAF_FEATURES
     if args.step == "features":
         features(args.comments, args.workers, args.kind)
     elif args.step == "loo":
