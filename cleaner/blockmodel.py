@@ -13,13 +13,14 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .document import BlockScore
 from .features import FEATURES
 from .linefeatures import TEXT_FEATURES
+
+if TYPE_CHECKING:  # numpy is imported where a model is loaded or run: the default path needs none
+    import numpy as np
 
 #: Per kind of input, the features its models read and the one that says the base extractor
 #: (trafilatura for HTML, the heuristics for text) kept the block.
@@ -60,6 +61,8 @@ class Model:
 
     def score(self, rows: list[list[float]]) -> list[float]:
         """The probability that each block (a row of FEATURES) is content."""
+        import numpy as np
+
         if not rows:
             return []
         x = np.asarray(rows, dtype=np.float64)
@@ -81,6 +84,8 @@ class Model:
         Each split on a block's path through a tree moves its value from the node's to the child's;
         the move is credited to the split's feature (Saabas' attribution for tree ensembles).
         """
+        import numpy as np
+
         if not rows:
             return []
         x = np.asarray(rows, dtype=np.float64)
@@ -103,6 +108,8 @@ class Model:
     def _descend(self, x: np.ndarray, node: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One level down every tree for every block: the child nodes (a leaf stays where it is),
         the feature each node tests (-1 at a leaf), and where the node was an inner one."""
+        import numpy as np
+
         feature = self.feature[node]
         inner = feature >= 0
         go_left = x[np.arange(x.shape[0])[None, :], np.maximum(feature, 0)] <= self.split[node]
@@ -118,6 +125,8 @@ class Model:
 
 def from_json(data: dict[str, Any], name: str, kind: str = "html") -> Model:
     """A Model from its JSON form, checked against the features this version computes for the kind."""
+    import numpy as np
+
     if data.get("format") != MODEL_FORMAT:
         raise ModelError(f"model {name}: format {data.get('format')!r}, expected {MODEL_FORMAT!r}")
     features, gate = KINDS[kind]
