@@ -16,8 +16,9 @@ __version__ = "0.1.0"
 from .config import Settings
 from .document import Document
 from .rules import RuleError, RuleSet, load_rules
+from .stream import clean_records
 
-__all__ = ["Document", "RuleError", "RuleSet", "Settings", "__version__", "clean", "load_rules"]
+__all__ = ["Document", "RuleError", "RuleSet", "Settings", "__version__", "clean", "clean_records", "load_rules"]
 
 
 def clean(
