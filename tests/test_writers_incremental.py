@@ -91,9 +91,10 @@ def test_shard_names_are_stable_and_a_run_with_nothing_new_writes_nothing(dumps,
     small_shards(monkeypatch)
     out = tmp_path / "out"
     run_batch(dumps, out, format=ALL)
-    files = shard_files(out)
+    files, jsonl = shard_files(out), (out / "documents.jsonl").stat().st_mtime_ns
     again = run_batch(dumps, out, format=ALL)
     assert again.outcome.cleaned == 0 and shard_files(out) == files
+    assert (out / "documents.jsonl").stat().st_mtime_ns == jsonl  # not written again either
     shutil.rmtree(out)
     run_batch(dumps, out, format=ALL)  # from scratch: the same names and bytes
     assert {p: b for p, (_, b) in shard_files(out).items()} == {p: b for p, (_, b) in files.items()}
