@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from .. import identity
-from ..corpus import JSONL_NAME, atomic_writer
 from .base import Context
 
 #: Where the state remembers the digest of the rows documents.jsonl was last written from.
@@ -23,6 +22,8 @@ class JsonlWriter:
 
     def write(self, out: Path, context: Context) -> None:
         """Write every kept, non-duplicate document's stored line in id order, unless none changed."""
+        from ..corpus import JSONL_NAME, atomic_writer  # corpus brings the pipeline: not imported to list the formats
+
         path = out / JSONL_NAME
         digest = json.dumps([identity.code_digest(), *(s.digest for s in context.shards)])
         digest = hashlib.sha256(digest.encode("utf-8")).hexdigest()[:32]
@@ -35,4 +36,6 @@ class JsonlWriter:
 
     def remove(self, out: Path) -> None:
         """Remove documents.jsonl."""
+        from ..corpus import JSONL_NAME
+
         (out / JSONL_NAME).unlink(missing_ok=True)

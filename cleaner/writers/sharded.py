@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import IO
 
 from .. import identity
-from ..corpus import atomic_writer
 from .base import Context, OutputRecord, Shard, WriterOptions
 
 #: The file names a sharded writer owns in its folder (anything else there is left alone).
@@ -35,6 +34,8 @@ class ShardedWriter:
 
     def write(self, out: Path, context: Context) -> None:
         """Write every shard whose rows (or the writer) changed; remove the shards no longer planned."""
+        from ..corpus import atomic_writer  # corpus brings the pipeline: not imported to list the formats
+
         folder = out / self.folder
         written = context.store.meta(self._meta_key)
         before: dict[str, str] = written if isinstance(written, dict) else {}
