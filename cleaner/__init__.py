@@ -13,11 +13,27 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING
+
 from .config import Settings
 from .document import Document
 from .rules import RuleError, RuleSet, load_rules
 
-__all__ = ["Document", "RuleError", "RuleSet", "Settings", "__version__", "clean", "load_rules"]
+if TYPE_CHECKING:
+    from .stream import clean_records
+
+
+def __getattr__(name: str) -> object:
+    """`cleaner.clean_records`, imported when first asked for (it brings the whole pipeline, which
+    `import cleaner` and the command line's start-up need not wait for)."""
+    if name == "clean_records":
+        from .stream import clean_records
+
+        return clean_records
+    raise AttributeError(f"module 'cleaner' has no attribute {name!r}")
+
+
+__all__ = ["Document", "RuleError", "RuleSet", "Settings", "__version__", "clean", "clean_records", "load_rules"]
 
 
 def clean(

@@ -28,12 +28,10 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from . import __version__, dedup, identity, language, templates
+from . import __version__, dedup, identity, language, templates, writers
 from .config import ConfigError, Settings, as_record
 from .corpus import (
-    JSONL_NAME,
     Input,
-    atomic_writer,
     clean_input,
     discover,
     file_failure,
@@ -49,6 +47,7 @@ from .report import Record, Summary, Totals, write_reports
 from .rules import RuleSet
 from .sources import is_container
 from .state import RETRY_ALWAYS, Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
+from .writers import WriterOptions
 
 LOG = logging.getLogger(__name__)
 
@@ -185,8 +184,8 @@ def run(
         outcome = Outcome(plan)
         sweep_temp_files(out)
         _clear_stale_outputs(state, plan, targets, out)
-        if state.meta("format") != settings.format:
-            state.rewrite_all()  # outputs of the new format, from the stored records: nothing is cleaned again
+        if _txt_switched(state.meta("format"), settings):
+            state.rewrite_all()  # the .txt tree written or removed from the stored records: nothing is cleaned again
         todo = [task for i in inputs if i.id in plan.todo for task in i.split(_size(i.path))]
         if on_start is not None:
             on_start(len(todo))
@@ -200,12 +199,8 @@ def run(
                     recorder.write(doc_id)
         state.commit()
         outcome.interrupted_by = stop.signal
-        if settings.writes_jsonl:
-            with atomic_writer(out / JSONL_NAME) as f:
-                for line in state.jsonl_lines():
-                    f.write(line.encode("utf-8") + b"\n")
-        else:
-            (out / JSONL_NAME).unlink(missing_ok=True)  # a format no longer asked for is removed
+        # Every format but txt, from the stored records; those no longer asked for are removed.
+        writers.write_all(out, state, settings.formats, WriterOptions(settings.index_name))
         if not stop.requested:
             state.set_meta("format", settings.format)
         summary = Summary.of(state.records())
@@ -346,9 +341,8 @@ class _Recorder:
             doc.fail(f"cannot write its output: the path is too long for the file system ({output})")
             record, text_fp = Record.of(doc, 0, None, site), None
             self.outcome.failed.append(record)
-        jsonl = None  # a switch to jsonl writes every document again (State.rewrite_all), this line with it
-        if record.status == Status.KEPT.value and self.settings.writes_jsonl:
-            jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False)
+        # Stored whatever the formats: every format but txt is rendered from it (writers.write_all).
+        jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False) if record.status == Status.KEPT.value else None
         self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
 
 
@@ -482,6 +476,14 @@ def _write_outputs(doc: Document, target: str | None, out: Path, site: str) -> R
     elif target is not None:
         (out / target).unlink(missing_ok=True)  # an earlier run's output of this document
     return Record.of(doc, len(text), target if kept else None, site)
+
+
+def _txt_switched(before: object, settings: Settings) -> bool:
+    """True if the last run's formats (its --format value) differ from this run's in writing the .txt tree."""
+    try:
+        return not isinstance(before, str) or (writers.TXT in writers.parse_formats(before)) != settings.writes_txt
+    except writers.FormatError:
+        return True
 
 
 def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None], out: Path) -> None:

@@ -24,7 +24,6 @@ from .config import (
     DEDUP_MODES,
     ENGINES,
     EXTRACTORS,
-    FORMATS,
     INPUT_FORMATS,
     OPTIONS,
     SCOPES,
@@ -41,6 +40,7 @@ from .rules import RuleError, example_failures, load_rules
 from .sources import JsonlFields
 from .state import DB_NAME, STATE_DIR, LockedError
 from .templates import DEFAULT_MIN_DOCS, DEFAULT_MIN_SHARE
+from .writers import FORMATS
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -282,7 +282,13 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         help="a rules folder or file used beside the shipped rules (repeatable)",
     )
     parser.add_argument(
-        "--format", choices=FORMATS, default=None, help="txt tree, documents.jsonl, or both (default: txt)"
+        "--format",
+        default=None,
+        metavar="F[,F...]",
+        help=f"output formats, a comma list of {', '.join(FORMATS)} (both = txt,jsonl; default: txt)",
+    )
+    parser.add_argument(
+        "--index-name", default=None, metavar="NAME", help="es-bulk: the index of the action lines (default: cleaner)"
     )
     parser.add_argument("--lang", default=None, help="keep only these languages, e.g. en,de")
     parser.add_argument(

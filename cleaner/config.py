@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,6 @@ from .rules import DEFAULT_RULES_DIR
 from .sources import JsonlFields
 from .templates import DEFAULT_MIN_DOCS, DEFAULT_MIN_SHARE, Thresholds
 
-FORMATS = ("txt", "jsonl", "both")
 ENGINES = ("local", "dask")
 INPUT_FORMATS = ("auto", "html", "text")
 SWITCH = ("on", "off")
@@ -38,6 +38,10 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 #: A page takes well under a second; a minute means a pathological input, not a slow machine.
 DEFAULT_TIMEOUT_SECONDS = 60.0
+
+#: What Elasticsearch and OpenSearch take as an index name: lower case, none of \ / * ? " < > | , # :
+#: or a space, not starting with -, _ or +, and at most 255 characters.
+INDEX_NAME_RE = re.compile(r'(?![-_+])[^A-Z\\/*?"<>|,# :]{1,255}')
 
 
 class ConfigError(ValueError):
@@ -77,10 +81,10 @@ class Settings:
     jsonl_html: str = "html"
     jsonl_text: str = "text"
     jsonl_id: str = "id"
+    index_name: str = "cleaner"  # es-bulk: the Elasticsearch/OpenSearch index of every action line
 
     def __post_init__(self) -> None:
-        if self.format not in FORMATS:
-            raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not {self.format!r}")
+        self._check_formats()
         if self.input_format not in INPUT_FORMATS:
             raise ConfigError(f"--input-format must be one of {', '.join(INPUT_FORMATS)}, not {self.input_format!r}")
         for key, allowed in (("extractor", EXTRACTORS), ("scope", SCOPES), ("comments", COMMENTS)):
@@ -119,6 +123,30 @@ class Settings:
             if not getattr(self, key):
                 raise ConfigError(f"--{key.replace('_', '-')} must name a field, not be empty")
 
+    def _check_formats(self) -> None:
+        """--format names known formats whose extras are installed; --index-name is a valid index."""
+        from .writers import FormatError, missing_extra, parse_formats  # writers import corpus, which imports this
+
+        try:
+            formats = parse_formats(self.format)
+        except FormatError as exc:
+            raise ConfigError(str(exc)) from None
+        missing = missing_extra(formats)
+        if missing is not None:
+            raise ConfigError(missing)
+        if not INDEX_NAME_RE.fullmatch(self.index_name) or self.index_name in (".", ".."):
+            raise ConfigError(
+                f'--index-name {self.index_name!r} is not an index name (lower case, no spaces or \\/*?"<>|,#:, '
+                "not starting with -, _ or +, at most 255 characters)"
+            )
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The output formats asked for, each once, in the order they are written ('both' is txt,jsonl)."""
+        from .writers import parse_formats
+
+        return parse_formats(self.format)
+
     @property
     def uses_model(self) -> bool:
         """True if HTML pages go to the block model: asked for, or what wins for the scope.
@@ -149,12 +177,12 @@ class Settings:
     @property
     def writes_txt(self) -> bool:
         """True if the run writes the mirrored .txt tree."""
-        return self.format in ("txt", "both")
+        return "txt" in self.formats
 
     @property
     def writes_jsonl(self) -> bool:
         """True if the run writes documents.jsonl."""
-        return self.format in ("jsonl", "both")
+        return "jsonl" in self.formats
 
 
 def parse_languages(value: str | None) -> tuple[str, ...]:
@@ -208,7 +236,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("output", "output_dir", (str,), _path),
     Option("rules", "rules_dirs", (list,), _paths),
     Option("add_rules", "add_rules_dirs", (list,), _paths),
-    Option("format", "format", (str,), _as_is),
+    Option("format", "format", (str, list), lambda v, _: ",".join(v) if isinstance(v, list) else v),
     Option("lang", "languages", (list, str), lambda v, _: _languages(v)),
     Option("input_format", "input_format", (str,), _as_is),
     Option("extractor", "extractor", (str,), _as_is),
@@ -231,6 +259,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("jsonl_html", "jsonl_html", (str,), _as_is),
     Option("jsonl_text", "jsonl_text", (str,), _as_is),
     Option("jsonl_id", "jsonl_id", (str,), _as_is),
+    Option("index_name", "index_name", (str,), _as_is),
 )
 OPTION_KEYS = {o.key: o for o in OPTIONS}
 

@@ -161,6 +161,12 @@ def _jsonl_page(raw: bytes, part: int, fields: JsonlFields, used: set[str]) -> P
         return _error_page(part, _unique_key(None, part, used), f"not readable JSON ({_one_line(exc)})")
     if not isinstance(value, dict):
         return _error_page(part, _unique_key(None, part, used), f"not a JSON object but {_json_type(value)}")
+    return record_page(value, part, fields, used)
+
+
+def record_page(value: dict[str, Any], part: int, fields: JsonlFields, used: set[str]) -> Page:
+    """The page of one parsed JSONL record (a JSONL line, or a dict given to cleaner.clean_records);
+    `used` holds the keys taken so far, to which this one is added."""
     key = _unique_key(_own_id(value.get(fields.id)), part, used)
     url = value.get(fields.url)
     url = _utf8(url) if isinstance(url, str) and url else None

@@ -583,13 +583,14 @@ class State:
                 data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
             yield data
 
-    def jsonl_lines(self) -> Iterator[str]:
-        """Every kept document's documents.jsonl line, in id order, streamed (no duplicates)."""
-        rows = self.db.execute(
-            "SELECT jsonl FROM documents WHERE jsonl IS NOT NULL AND duplicate_of IS NULL ORDER BY id"
+    def output_rows(self, first: str = "", last: str | None = None) -> Iterator[tuple[str, str, str, str, int]]:
+        """Every kept, non-duplicate document with first <= id <= last, in id order, streamed: id, its
+        documents.jsonl line, site, input file and the file's mtime (what writers.base.Row holds)."""
+        yield from self.db.execute(
+            "SELECT id, jsonl, site, source, mtime_ns FROM documents WHERE jsonl IS NOT NULL AND duplicate_of IS NULL"
+            " AND id >= ? AND (? IS NULL OR id <= ?) ORDER BY id",
+            (first, last, last),
         )
-        for (line,) in rows:
-            yield line
 
     # --- duplicates ---------------------------------------------------------------------------
 

@@ -139,7 +139,7 @@ def test_state_survives_close_and_reopen(tmp_path):
     with State(out) as state:
         assert state.seen() == {"x": Seen(1, 2, "ab", "fp", "x.txt")}
         assert list(state.records()) == [{"id": "x", "status": "kept"}]
-        assert list(state.jsonl_lines()) == ['{"id": "x"}']
+        assert list(state.output_rows()) == [("x", '{"id": "x"}', "site", "x", 2)]
         assert state.output_of("x") == "x.txt" and state.output_of("y") is None
         assert state.load("x")[0].id == "x" and state.load("x")[2:] == ("x.txt", "site")
 
