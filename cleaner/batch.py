@@ -46,6 +46,7 @@ from .corpus import (
 from .dedup import Fingerprint
 from .document import Document, RecordError, Status
 from .report import Record, Summary, Totals, write_reports
+from .report_pages import write_document_page
 from .rules import RuleSet
 from .sources import is_container
 from .state import RETRY_ALWAYS, Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
@@ -223,6 +224,7 @@ def run(
             state.duplicate_clusters(),
             list(state.site_templates()),
             summary=summary,
+            pages_of=lambda site, line, limit: state.pages_with_line(site, templates.line_key(line), limit),
         )
     return outcome
 
@@ -349,6 +351,8 @@ class _Recorder:
         jsonl = None  # a switch to jsonl writes every document again (State.rewrite_all), this line with it
         if record.status == Status.KEPT.value and self.settings.writes_jsonl:
             jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False)
+        # its page in the report: written here, so a run writes pages only for what it changed
+        write_document_page(self.settings.output_dir, self.settings.input_dir, doc, asdict(record))
         self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
 
 
@@ -512,4 +516,6 @@ def _stats(started: str, clock: float, plan: Plan, totals: Totals, outcome: Outc
         bytes_in=totals.bytes_in,
         bytes_out=totals.bytes_out,
         interrupted=outcome.interrupted_by is not None,
+        chars_in=totals.chars_in,
+        chars_out=totals.chars_out,
     )

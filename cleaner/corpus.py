@@ -370,8 +370,9 @@ def file_failure(item: Input, doc_id: str, reason: str) -> Document:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
-    """A file opened for writing that appears at `path` only when the block ends without error."""
+def atomic_writer(path: Path, durable: bool = True) -> Iterator[IO[bytes]]:
+    """A file opened for writing that appears at `path` only when the block ends without error;
+    durable: on disk before it appears (fsync), which views written again from the state skip."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
     try:
@@ -379,7 +380,8 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -396,9 +398,9 @@ def sweep_temp_files(folder: Path) -> int:
     return swept
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write a file so that readers see the old content or the new, never a half-written one."""
-    with atomic_writer(path) as f:
+    with atomic_writer(path, durable) as f:
         f.write(data)
 
 

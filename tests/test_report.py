@@ -144,6 +144,7 @@ def write_report(inp: Path, out: Path) -> dict:
 def without_history(page: str) -> str:
     """report.html without its run history section (timestamps and durations differ between runs)."""
     head, rest = page.split("<h2>Run history</h2>", 1)
+    head = re.sub(r'<div class="charts" id=.history-charts.>.*?</div>', "", head)  # the runs' charts
     return head + "<h2>Encodings</h2>" + rest.split("<h2>Encodings</h2>", 1)[1]
 
 

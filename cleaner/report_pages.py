@@ -1,0 +1,130 @@
+"""One page per document: its kept lines as they are, every removed line or part struck through in
+place with its reason, the HTML elements cut before extraction, and its metadata.
+
+Written in pass two from the stored record (batch._Recorder.write), so an incremental run writes
+pages only for the documents it cleaned again or whose site's template lines changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from .document import Document, Reason, Removal
+from .report_layout import DOC_DIR, PAGES_DIR, doc_page, esc, href, list_page, page, share, table
+
+
+def write_document_page(out: Path, input_dir: Path, doc: Document, record: dict) -> None:
+    """Write (atomically) the page of one document as pass two leaves it."""
+    from .corpus import write_atomic
+
+    here = doc_page(doc.id)
+    raw = _raw_href(out, input_dir, doc.source or doc.id)
+    write_atomic(out / here, render_document(doc, record, here, raw).encode("utf-8"), durable=False)
+
+
+def sweep_document_pages(out: Path, current: set[str]) -> int:
+    """Remove the pages of documents no longer in the corpus (`current`: their pages); how many."""
+    folder = out / PAGES_DIR / DOC_DIR
+    gone = 0
+    for shard in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if not shard.is_dir():
+            continue
+        with os.scandir(shard) as entries:
+            for entry in entries:
+                rel = f"{PAGES_DIR}/{DOC_DIR}/{shard.name}/{entry.name}"
+                if entry.name.endswith(".html") and entry.is_file() and rel not in current:
+                    os.unlink(entry.path)
+                    gone += 1
+    return gone
+
+
+def render_document(doc: Document, record: dict, here: str, raw: str) -> str:
+    """The document's page: its metadata, its lines (kept and removed) and its removed elements."""
+    title = doc.title or doc.id
+    body = [
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="meta">{esc(doc.id)} · <a href="{esc(raw)}">raw input</a></p>',
+        _metadata(doc, record),
+        _elements(doc.removed_elements, here),
+        "<h2>Text</h2>",
+        '<p class="meta">Kept lines as written; removed lines and parts <del>struck through</del>, with why.</p>',
+        _lines(doc, here),
+    ]
+    return page(f"{title} · cleaner report", "\n".join(body), here)
+
+
+def _metadata(doc: Document, record: dict) -> str:
+    """The document's facts as a two-column table."""
+    decoding = doc.decoding
+    encoding = f"{decoding.encoding} ({decoding.method})" if decoding else ""
+    score = f" ({doc.language_score:.2f})" if doc.language_score is not None else ""
+    rows = [
+        ("Status", doc.status.value + (f": {doc.reason}" if doc.reason else "")),
+        ("Title", doc.title or ""),
+        ("URL", doc.url or ""),
+        ("Date", doc.date or ""),
+        ("Language", f"{doc.language or ''}{score}"),
+        ("Format", doc.input_format),
+        ("Encoding", encoding),
+        ("Repairs", ", ".join(decoding.repairs) if decoding else ""),
+        ("Warnings", ", ".join(decoding.warnings) if decoding else ""),
+        ("Site", record.get("site") or ""),
+        ("Characters judged / kept", f"{record['chars_in']:,} / {record['chars_out']:,}"),
+        ("Kept share (characters)", share(record["chars_out"], record["chars_in"])),
+        ("Lines kept / removed", f"{record['kept_lines']:,} / {record['removed_lines']:,}"),
+        ("Bytes in", f"{record['bytes_in']:,}"),
+    ]
+    return table(["", ""], rows, header=False)
+
+
+def _why(reason: Reason, here: str) -> str:
+    """A removal's reason, linking to the list of documents where it fired."""
+    return f'<a class="why" href="{href(list_page("reason", str(reason)), here)}">{esc(reason)}</a>'
+
+
+def _elements(removed: list[Removal], here: str) -> str:
+    """The HTML elements selector rules cut before extraction, as a collapsible list."""
+    if not removed:
+        return ""
+    items = "".join(
+        f"<li><del>{esc(r.text)}</del>{'…' if r.size > len(r.text) else ''} {_why(r.reason, here)}"
+        f' <span class="score">{r.size:,} characters</span></li>'
+        for r in removed
+    )
+    return f"<details><summary>{len(removed):,} HTML elements removed</summary><ul>{items}</ul></details>"
+
+
+def _lines(doc: Document, here: str) -> str:
+    """Every line in order: kept, removed, or kept with parts of it cut."""
+    parts: dict[int, list[Removal]] = {}
+    for removal in doc.stripped:
+        parts.setdefault(removal.line, []).append(removal)
+    out = []
+    for block in doc.blocks:
+        line = f'<span class="line">{block.line}</span>'
+        cut = "".join(f"<del>{esc(r.text)}</del>{_why(r.reason, here)} " for r in parts.get(block.line, ()))
+        verdict = doc.scores.get(block.line)
+        score = f'<span class="score">model {verdict.score:.2f}</span>' if verdict is not None else ""
+        if block.removed is None:
+            out.append(f'<p class="kept" id="l{block.line}">{line}{cut}{esc(block.text)}{score}</p>')
+        else:
+            # a line a cut emptied says its reason once, beside the cut part
+            text = f"<del>{esc(block.text)}</del>{_why(block.removed, here)}" if block.text or not cut else ""
+            out.append(f'<p class="removed" id="l{block.line}">{line}{cut}{text}{score}</p>')
+    return f'<div class="text">{"".join(out)}</div>' if out else "<p>No text.</p>"
+
+
+def _raw_href(out: Path, input_dir: Path, source: str) -> str:
+    """The raw input file, as a link relative to the document's page (so relative to OUTPUT)."""
+    return quote(_way_to_input(out, input_dir) + source)
+
+
+@functools.lru_cache(maxsize=4)
+def _way_to_input(out: Path, input_dir: Path) -> str:
+    """The relative way from a document page's folder to INPUT (every shard is as deep), worked
+    out once per run: resolving paths costs system calls."""
+    folder = (out / doc_page("x")).parent.resolve()
+    return os.path.relpath(input_dir.resolve(), folder).replace(os.sep, "/") + "/"
