@@ -30,8 +30,9 @@ from cleaner.report_pages import write_document_page
 from cleaner.state import Plan, RunStats
 
 #: Seconds to write the report of 10,000 documents (pages included) on one shared core: the
-#: budget the browser test holds a 10,000-document report to. Measured 2026-12: 17 s wall, 11 s CPU.
-BUDGET_SECONDS_10K = 30.0
+#: budget the browser test holds a 10,000-document report to. Measured 2026-12: 17-26 s wall (the
+#: other jobs on the machine decide which), 11 s CPU; twice that leaves room for a busy CI machine.
+BUDGET_SECONDS_10K = 60.0
 REASONS = [Reason(Origin.RULE, f"default/{name}") for name in ("most-viewed", "share", "related", "cookie-banner")]
 REASONS += [Reason(Origin.HEURISTIC, n) for n in ("caption", "image-credit", "link-list")]
 REASONS += [Reason(Origin.TEMPLATE, ""), Reason(Origin.TITLE, "duplicate-title"), Reason(Origin.MODEL, "0.12")]
