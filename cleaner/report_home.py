@@ -113,7 +113,8 @@ def _charts(head: dict, summary: Summary, top_reasons: list[tuple[str, int]]) ->
 def _figures(figures: list[tuple[str, str]], name: str) -> str:
     """Charts side by side, each with its caption."""
     cells = "".join(f"<figure><figcaption>{esc(c)}</figcaption>{svg}</figure>" for c, svg in figures)
-    return f'<div class="charts"{f" id={name!r}" if name else ""}>{cells}</div>'
+    name_attr = f' id="{name}"' if name else ""
+    return f'<div class="charts"{name_attr}>{cells}</div>'
 
 
 def _link(target: str, text: str) -> str:

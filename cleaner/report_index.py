@@ -114,7 +114,8 @@ def write_lists(out: Path, lists: Lists) -> None:
     written = {"all": _write_list(out, lists, "all", "", list(range(len(lists.rows))))}
     for (kind, value), rows in sorted(lists.members.items()):
         written[f"{kind}:{value}"] = _write_list(out, lists, kind, value, rows)
-    index = json.dumps(lists.search, ensure_ascii=True, separators=(",", ":"))
+    # ASCII, and no "<" at all: the index stays data even if someone pastes it into a page
+    index = json.dumps(lists.search, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
     write_atomic(out / SEARCH_INDEX, f"window.cleanerIndex={index};\n".encode(), durable=False)
     write_atomic(out / STYLE_FILE, CSS.encode(), durable=False)
     write_atomic(out / SCRIPT_FILE, SCRIPT.encode(), durable=False)

@@ -109,7 +109,8 @@ def _lines(doc: Document, here: str) -> str:
         verdict = doc.scores.get(block.line)
         score = f'<span class="score">model {verdict.score:.2f}</span>' if verdict is not None else ""
         if block.removed is None:
-            out.append(f'<p class="kept" id="l{block.line}">{line}{cut}<span class="t">{esc(block.text)}</span>{score}</p>')
+            text = f'<span class="t">{esc(block.text)}</span>'
+            out.append(f'<p class="kept" id="l{block.line}">{line}{cut}{text}{score}</p>')
         else:
             # a line a cut emptied says its reason once, beside the cut part
             text = f"<del>{esc(block.text)}</del>{_why(block.removed, here)}" if block.text or not cut else ""
