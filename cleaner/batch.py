@@ -46,7 +46,7 @@ from .corpus import (
 from .dedup import Fingerprint
 from .document import Document, RecordError, Status
 from .report import Record, Summary, Totals, write_reports
-from .report_pages import write_document_page
+from .report_pages import missing_document_pages, write_document_page
 from .rules import RuleSet
 from .sources import is_container
 from .state import RETRY_ALWAYS, Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
@@ -199,6 +199,8 @@ def run(
                 _apply_dedup(state, settings, out)
                 for doc_id in state.missing_outputs(out):  # duplicates no more, or deleted by hand
                     recorder.write(doc_id)
+                for doc_id in missing_document_pages(state.record_ids(), out):
+                    recorder.write_page(doc_id)
         state.commit()
         outcome.interrupted_by = stop.signal
         if settings.writes_jsonl:
@@ -319,17 +321,14 @@ class _Recorder:
                 return
             self.write(doc_id)
 
-    def write(self, doc_id: str) -> None:
-        """Remove a stored document's template lines, write its outputs, then record it.
-
-        A stored document that cannot be read is left as it is (its earlier outputs too) and its
-        input is cleaned again by the next run.
-        """
+    def _applied(self, doc_id: str) -> tuple[Document, Fingerprint | None, str | None, str, SiteTemplate] | None:
+        """A stored document with its site's template lines removed, and its fingerprint, output
+        path, site and template set; None (and a warning) if its record cannot be read."""
         try:
             doc, text_fp, output, site = self.state.load(doc_id)
         except RecordError as exc:
             LOG.warning("%s: the state's record cannot be read (%s); it is cleaned again next run", doc_id, exc)
-            return
+            return None
         if site not in self.sites:
             self.sites[site] = self.state.site_template(site)
         template = self.sites[site]
@@ -338,6 +337,27 @@ class _Recorder:
                 doc.drop("no text left after removing the site's template lines")
             kept = doc.status is Status.KEPT
             text_fp = dedup.fingerprint(doc.text, signature=self.settings.dedup == "near") if kept else None
+        return doc, text_fp, output, site, template
+
+    def write_page(self, doc_id: str) -> None:
+        """Write a document's report page again (deleted by hand, or lost with a crash)."""
+        applied = self._applied(doc_id)
+        if applied is not None:
+            doc, _, _, site, _ = applied
+            write_document_page(
+                self.settings.output_dir, self.settings.input_dir, doc, asdict(Record.of(doc, 0, None, site))
+            )
+
+    def write(self, doc_id: str) -> None:
+        """Remove a stored document's template lines, write its outputs, then record it.
+
+        A stored document that cannot be read is left as it is (its earlier outputs too) and its
+        input is cleaned again by the next run.
+        """
+        applied = self._applied(doc_id)
+        if applied is None:
+            return
+        doc, text_fp, output, site, template = applied
         try:
             record = _write_outputs(doc, output if self.settings.writes_txt else None, self.settings.output_dir, site)
             if output is not None and not self.settings.writes_txt:

@@ -108,8 +108,9 @@ def discover(
 OWN_OUTPUT = "own output"
 
 #: What the cleaner writes at the top of OUTPUT: an input whose output would be a folder of one of
-#: these names (a folder report.html/, a top-level documents.jsonl of pages) is skipped.
-OUTPUT_NAMES = frozenset({JSONL_NAME, "report.json", "report.html"})
+#: these names (a folder report.html/, a top-level documents.jsonl of pages) is skipped;
+#: report-pages/ holds the report's other pages (report_layout.PAGES_DIR).
+OUTPUT_NAMES = frozenset({JSONL_NAME, "report.json", "report.html", "report-pages"})
 
 #: The kinds of files that are not regular files, by stat's test, for the skipped counts.
 SPECIAL_FILES = (

@@ -35,12 +35,17 @@ def bar_chart(items: Sequence[tuple[object, int | float]], title: str, width: in
 
 
 def column_chart(
-    values: Sequence[int | float], labels: Sequence[str], title: str, percent: bool = False, width: int = 330
+    values: Sequence[int | float],
+    labels: Sequence[str],
+    title: str,
+    percent: bool = False,
+    width: int = 330,
+    plot_h: int = 120,
 ) -> str:
     """A vertical column chart (a histogram, or one value per run over time), labels under the ends."""
     if not values:
         return "<p>No data.</p>"
-    plot_h, base = 120, 136
+    base = plot_h + 16
     top = 1 if percent else max(values) or 1  # a share's scale is 0-100%, whatever the values
     step = min(width / len(values), 40)  # a few runs make narrow columns, not a wall
     cols = []
@@ -52,11 +57,10 @@ def column_chart(
             f'<rect x="{n * step + 1:.1f}" y="{base - h:.1f}" width="{max(1.0, step - 2):.1f}" height="{h:.1f}">'
             f"<title>{esc(labels[n])}: {_number(value, percent)}</title></rect>"
         )
-    ends = (
-        f'<text x="0" y="{base + 14}">{esc(labels[0])}</text>'
-        f'<text x="{width}" y="{base + 14}" text-anchor="end">{esc(labels[-1])}</text>'
-        f'<text x="0" y="10">max {_number(top, percent)}</text>'
-    )
+    ends = f'<text x="0" y="{base + 14}">{esc(labels[0])}</text>'
+    if len(labels) > 1:
+        ends += f'<text x="{width}" y="{base + 14}" text-anchor="end">{esc(labels[-1])}</text>'
+    ends += f'<text x="0" y="10">max {_number(top, percent)}</text>'
     return _svg(title, width, base + 20, "".join(cols) + ends)
 
 

@@ -38,9 +38,6 @@ def render_html(head: dict, summary: Summary, lists: Lists | None = None) -> str
     parts = [
         "<h1>cleaner report</h1>",
         '<p class="meta">The same data, for programs: <a href="report.json">report.json</a>.</p>',
-        "<h2>Totals</h2>",
-        _totals(head),
-        "<h2>At a glance</h2>",
         _charts(head, summary, top_reasons),
         "<h2>Documents</h2>",
         documents_section(lists, list(range(min(total, ROWS_PER_PAGE))), HERE, pages, 0, total),
@@ -99,12 +96,13 @@ def _charts(head: dict, summary: Summary, top_reasons: list[tuple[str, int]]) ->
         ("Seconds per run", [float(h["seconds"]) for h in history], False),
     ]
     figures = [
+        ("Totals", _totals(head)),
         ("Kept share per document", share_histogram(summary.kept_shares)),
         ("Removals by reason", bar_chart(top_reasons, "Removed lines by reason", width=520)),
         ("Languages", bar_chart(list(head["totals"]["languages"].items())[:TOP_N], "Kept documents by language", 420)),
     ]
     over_time = [
-        (f"Runs: {name.lower()}", column_chart(values, when, f"{name} per run", percent=percent))
+        (f"Runs: {name.lower()}", column_chart(values, when, f"{name} per run", percent, width=230, plot_h=70))
         for name, values, percent in runs
     ]
     return _figures(figures, "") + _figures(over_time, "history-charts")

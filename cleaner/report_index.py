@@ -28,6 +28,7 @@ from .report_layout import (
     href,
     list_page,
     page,
+    reason_anchor,
     share,
     site_page,
 )
@@ -131,15 +132,19 @@ def _write_list(out: Path, lists: Lists, kind: str, value: str, rows: list[int])
     title = "All documents" if kind == "all" else f"Documents with {kind} {value}"
     for n, here in enumerate(names):
         chunk = rows[n * ROWS_PER_PAGE : (n + 1) * ROWS_PER_PAGE]
-        body = f"<h1>{esc(title)}</h1>\n" + documents_section(lists, chunk, here, names, n, len(rows))
+        anchor = reason_anchor(value) if kind == "reason" else ""
+        body = f"<h1>{esc(title)}</h1>\n" + documents_section(lists, chunk, here, names, n, len(rows), anchor)
         write_atomic(out / here, page(f"{title} · cleaner report", body, here, SCRIPT).encode("utf-8"), durable=False)
     return names
 
 
-def documents_section(lists: Lists, chunk: list[int], here: str, pages: list[str], number: int, total: int) -> str:
-    """The filters, a page of rows and the way to the other pages (for report.html and list pages)."""
+def documents_section(
+    lists: Lists, chunk: list[int], here: str, pages: list[str], number: int, total: int, anchor: str = ""
+) -> str:
+    """The filters, a page of rows and the way to the other pages (for report.html and list pages);
+    `anchor`: where on each document's page its link lands (a reason's first line)."""
     up = href("", here)
-    rows = "".join(lists.rows[n].replace('href="@', f'href="{up}', 1) + "</tr>" for n in chunk)
+    rows = "".join(_linked_row(lists.rows[n], up, anchor) for n in chunk)
     head = "<tr>" + "".join(f"<th>{h}</th>" for h in HEADERS) + "</tr>"
     pager = [f"Page {number + 1:,} of {len(pages):,} ({total:,} documents)."]
     if number > 0:
@@ -152,6 +157,14 @@ def documents_section(lists: Lists, chunk: list[int], here: str, pages: list[str
         + f'<ul id="f-found"></ul><table id="docs"><thead>{head}</thead><tbody>{rows}</tbody></table>'
         + f'<p class="meta">{" ".join(pager)}</p>'
     )
+
+
+def _linked_row(row: str, up: str, anchor: str) -> str:
+    """A stored row with its document link made relative to the page, and landing on `anchor`."""
+    before, after = row.split('href="@', 1)
+    if anchor:  # the link's path ends at its first quote (a path's own quotes are escaped)
+        after = after.replace('"', f'#{anchor}"', 1)
+    return f'{before}href="{up}{after}</tr>'
 
 
 def _filters(lists: Lists, here: str) -> str:

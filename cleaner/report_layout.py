@@ -37,6 +37,11 @@ def doc_page(doc_id: str) -> str:
     return f"{PAGES_DIR}/{DOC_DIR}/{name[-2:]}/{name}.html"
 
 
+def reason_anchor(reason: str) -> str:
+    """The id, on a document's page, of the first line a reason removed (lists link straight to it)."""
+    return f"why-{slug(reason)}"
+
+
 def list_page(kind: str, value: str, number: int = 1) -> str:
     """Page `number` of the documents list of one filter value (kind: all, status, language, site,
     reason), relative to OUTPUT."""
@@ -100,6 +105,9 @@ svg.chart rect { fill: #3f7cc2; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px 32px; }
 .charts figure { margin: 0; } .charts figcaption { font-weight: 600; margin-bottom: 4px; }
 .meta { color: #5b6475; }
+table.facts { font-size: 13px; } table.facts td { padding: 2px 10px; }
+#docs { font-size: 13px; width: 100%; } #docs th, #docs td { white-space: nowrap; overflow-wrap: normal; }
+#docs td:first-child, #docs td:nth-child(2), #docs td:last-child { white-space: normal; overflow-wrap: anywhere; }
 .filters { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: end; margin: 8px 0; }
 .filters label { display: flex; flex-direction: column; font-size: 13px; color: #5b6475; }
 .filters select, .filters input { font: inherit; max-width: 260px; }

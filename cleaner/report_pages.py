@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
 from .document import Document, Reason, Removal
-from .report_layout import DOC_DIR, PAGES_DIR, doc_page, esc, href, list_page, page, share, table
+from .report_layout import DOC_DIR, PAGES_DIR, doc_page, esc, href, list_page, page, reason_anchor, share, table
 
 
 def write_document_page(out: Path, input_dir: Path, doc: Document, record: dict) -> None:
@@ -25,33 +26,45 @@ def write_document_page(out: Path, input_dir: Path, doc: Document, record: dict)
     write_atomic(out / here, render_document(doc, record, here, raw).encode("utf-8"), durable=False)
 
 
+def document_pages(out: Path) -> set[str]:
+    """The document pages there are in OUTPUT (relative to it)."""
+    folder, found = out / PAGES_DIR / DOC_DIR, set[str]()
+    for shard in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if shard.is_dir():
+            with os.scandir(shard) as entries:
+                found.update(
+                    f"{PAGES_DIR}/{DOC_DIR}/{shard.name}/{e.name}" for e in entries if e.name.endswith(".html")
+                )
+    return found
+
+
+def missing_document_pages(ids: Iterable[str], out: Path) -> list[str]:
+    """The documents among `ids` whose page is not in OUTPUT."""
+    there = document_pages(out)
+    return [doc_id for doc_id in ids if doc_page(doc_id) not in there]
+
+
 def sweep_document_pages(out: Path, current: set[str]) -> int:
     """Remove the pages of documents no longer in the corpus (`current`: their pages); how many."""
-    folder = out / PAGES_DIR / DOC_DIR
-    gone = 0
-    for shard in sorted(folder.iterdir()) if folder.is_dir() else ():
-        if not shard.is_dir():
-            continue
-        with os.scandir(shard) as entries:
-            for entry in entries:
-                rel = f"{PAGES_DIR}/{DOC_DIR}/{shard.name}/{entry.name}"
-                if entry.name.endswith(".html") and entry.is_file() and rel not in current:
-                    os.unlink(entry.path)
-                    gone += 1
-    return gone
+    gone = sorted(document_pages(out) - current)
+    for rel in gone:
+        (out / rel).unlink(missing_ok=True)
+    return len(gone)
 
 
 def render_document(doc: Document, record: dict, here: str, raw: str) -> str:
     """The document's page: its metadata, its lines (kept and removed) and its removed elements."""
     title = doc.title or doc.id
+    seen: set[str] = set()  # the reasons shown so far: lists link to each one's first line
+    lines = _lines(doc, here, seen)
     body = [
         f"<h1>{esc(title)}</h1>",
         f'<p class="meta">{esc(doc.id)} · <a href="{esc(raw)}">raw input</a></p>',
         _metadata(doc, record),
-        _elements(doc.removed_elements, here),
+        _elements(doc.removed_elements, here, seen),
         "<h2>Text</h2>",
         '<p class="meta">Kept lines as written; removed lines and parts <del>struck through</del>, with why.</p>',
-        _lines(doc, here),
+        lines,
     ]
     return page(f"{title} · cleaner report", "\n".join(body), here)
 
@@ -77,27 +90,31 @@ def _metadata(doc: Document, record: dict) -> str:
         ("Lines kept / removed", f"{record['kept_lines']:,} / {record['removed_lines']:,}"),
         ("Bytes in", f"{record['bytes_in']:,}"),
     ]
-    return table(["", ""], rows, header=False)
+    return table(["", ""], [(name, value) for name, value in rows if value], header=False, cls="facts")
 
 
-def _why(reason: Reason, here: str) -> str:
-    """A removal's reason, linking to the list of documents where it fired."""
-    return f'<a class="why" href="{href(list_page("reason", str(reason)), here)}">{esc(reason)}</a>'
+def _why(reason: Reason, here: str, seen: set[str]) -> str:
+    """A removal's reason, linking to the list of documents where it fired; its first one on the
+    page is where those lists' links land."""
+    name = str(reason)
+    anchor = "" if name in seen else f' id="{reason_anchor(name)}"'
+    seen.add(name)
+    return f'<a class="why"{anchor} href="{href(list_page("reason", name), here)}">{esc(reason)}</a>'
 
 
-def _elements(removed: list[Removal], here: str) -> str:
+def _elements(removed: list[Removal], here: str, seen: set[str]) -> str:
     """The HTML elements selector rules cut before extraction, as a collapsible list."""
     if not removed:
         return ""
     items = "".join(
-        f"<li><del>{esc(r.text)}</del>{'…' if r.size > len(r.text) else ''} {_why(r.reason, here)}"
+        f"<li><del>{esc(r.text)}</del>{'…' if r.size > len(r.text) else ''} {_why(r.reason, here, seen)}"
         f' <span class="score">{r.size:,} characters</span></li>'
         for r in removed
     )
     return f"<details><summary>{len(removed):,} HTML elements removed</summary><ul>{items}</ul></details>"
 
 
-def _lines(doc: Document, here: str) -> str:
+def _lines(doc: Document, here: str, seen: set[str]) -> str:
     """Every line in order: kept, removed, or kept with parts of it cut."""
     parts: dict[int, list[Removal]] = {}
     for removal in doc.stripped:
@@ -105,7 +122,7 @@ def _lines(doc: Document, here: str) -> str:
     out = []
     for block in doc.blocks:
         line = f'<span class="line">{block.line}</span>'
-        cut = "".join(f"<del>{esc(r.text)}</del>{_why(r.reason, here)} " for r in parts.get(block.line, ()))
+        cut = "".join(f"<del>{esc(r.text)}</del>{_why(r.reason, here, seen)} " for r in parts.get(block.line, ()))
         verdict = doc.scores.get(block.line)
         score = f'<span class="score">model {verdict.score:.2f}</span>' if verdict is not None else ""
         if block.removed is None:
@@ -113,7 +130,7 @@ def _lines(doc: Document, here: str) -> str:
             out.append(f'<p class="kept" id="l{block.line}">{line}{cut}{text}{score}</p>')
         else:
             # a line a cut emptied says its reason once, beside the cut part
-            text = f"<del>{esc(block.text)}</del>{_why(block.removed, here)}" if block.text or not cut else ""
+            text = f"<del>{esc(block.text)}</del>{_why(block.removed, here, seen)}" if block.text or not cut else ""
             out.append(f'<p class="removed" id="l{block.line}">{line}{cut}{text}{score}</p>')
     return f'<div class="text">{"".join(out)}</div>' if out else "<p>No text.</p>"
 

@@ -596,6 +596,11 @@ class State:
                 data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
             yield data
 
+    def record_ids(self) -> Iterator[str]:
+        """The id of every finished document, in id order, streamed."""
+        for (doc_id,) in self.db.execute("SELECT id FROM documents WHERE record IS NOT NULL ORDER BY id"):
+            yield doc_id
+
     def jsonl_lines(self) -> Iterator[str]:
         """Every kept document's documents.jsonl line, in id order, streamed (no duplicates)."""
         rows = self.db.execute(

@@ -253,6 +253,20 @@ def test_an_incremental_run_writes_pages_only_for_the_documents_it_changed(tree,
     assert set(before) - set(after) == {n for n in before if n.startswith("de.txt-")} != set()
 
 
+def test_a_page_deleted_by_hand_is_written_again_and_no_other(tree, tmp_path):
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    pages = sorted((out / "report-pages" / "doc").rglob("*.html"))
+    before = page_times(out)
+    gone = pages[3]
+    text = gone.read_bytes()
+    gone.unlink()
+    run_batch(tree, out)
+    assert gone.read_bytes() == text
+    after = page_times(out)
+    assert {name for name in after if after[name] != before[name]} == {gone.name}
+
+
 def test_progress_is_plain_log_lines_when_not_a_terminal(tree, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(cli, "LOG_EVERY_SECONDS", 0.0)
     main(["run", str(tree), str(tmp_path / "out"), "--workers", "1"])

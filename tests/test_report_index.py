@@ -10,7 +10,7 @@ from test_report import record
 
 from cleaner import report_index
 from cleaner.report_index import Lists, write_lists, write_site_pages
-from cleaner.report_layout import PAGES_DIR, doc_page, list_page, site_page
+from cleaner.report_layout import PAGES_DIR, doc_page, list_page, reason_anchor, site_page
 
 
 def records(n: int) -> list[dict]:
@@ -44,7 +44,10 @@ def test_every_filter_value_gets_its_list_in_pages(tmp_path, small_pages):
     assert lists.counts("language") == [("de", 3), ("en", 2)]
     reason = (tmp_path / list_page("reason", "rule:default/share")).read_text(encoding="utf-8")
     assert "s0/000.txt" in reason and "s1/003.txt" in reason and "s0/002.txt" not in reason
-    assert f'href="../../{doc_page("s1/003.txt")}"' in reason
+    anchor = reason_anchor("rule:default/share")
+    assert f'href="../../{doc_page("s1/003.txt")}#{anchor}"' in reason  # lands on the reason's first line
+    everything = (tmp_path / list_page("all", "", 1)).read_text(encoding="utf-8")
+    assert f'href="../../{doc_page("s0/000.txt")}"' in everything
 
 
 def test_a_list_page_links_to_its_neighbours(tmp_path, small_pages):

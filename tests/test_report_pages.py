@@ -11,7 +11,7 @@ from conftest import article_html
 from cleaner import clean
 from cleaner.document import Block, BlockScore, Decoding, Document, Origin, Reason, Removal
 from cleaner.report import Record
-from cleaner.report_layout import doc_page, list_page
+from cleaner.report_layout import doc_page, list_page, reason_anchor
 from cleaner.report_pages import render_document, sweep_document_pages, write_document_page
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -58,9 +58,12 @@ def test_kept_removed_and_cut_lines_show_in_place_with_their_reasons():
 def test_each_reason_links_to_the_list_of_where_it_fired():
     page = rendered(hostile_document())
     here = doc_page(hostile_document().id)
-    links = dict((text, href) for href, text in re.findall(r'<a class="why" href="([^"]+)">([^<]+)</a>', page))
+    links = dict((text, href) for href, text in re.findall(r'<a class="why"(?: id="[^"]+")? href="([^"]+)">([^<]+)</a>', page))
     target = list_page("reason", "metadata:date")
     assert links["metadata:date"] == "../" * here.count("/") + target
+    anchors = re.findall(r'<a class="why" id="([^"]+)"', page)  # the first of each reason: lists land there
+    reasons = ("rule:default/share-bar", f"rule:site/{HOSTILE}", "metadata:date")  # element list, then lines
+    assert anchors == [reason_anchor(r) for r in reasons]
 
 
 def test_removed_elements_are_a_collapsible_list_with_their_whole_size():
@@ -94,3 +97,15 @@ def test_pages_of_documents_no_longer_there_are_swept(tmp_path):
     keep = {doc_page("0.txt"), doc_page("2.txt")}
     assert sweep_document_pages(tmp_path, keep) == 1
     assert {p.relative_to(tmp_path).as_posix() for p in Path(tmp_path).rglob("*.html")} == keep
+
+
+def test_an_input_folder_named_like_the_pages_folder_is_not_mixed_with_them(make_tree, tmp_path):
+    from conftest import run_batch
+
+    from cleaner.corpus import OUTPUT_NAMES
+    from cleaner.report_layout import PAGES_DIR
+
+    assert PAGES_DIR in OUTPUT_NAMES
+    inp = make_tree({f"{PAGES_DIR}/doc/a.txt": "A line of prose that would be kept in the corpus.\n", "b.txt": "Kept.\n"})
+    result = run_batch(inp, tmp_path / "out")
+    assert [d["id"] for d in result.documents] == ["b.txt"] and sum(result.skipped.values()) == 1
