@@ -197,10 +197,7 @@ def run(
             recorder.finish(stop)
             if not stop.requested:
                 _apply_dedup(state, settings, out)
-                for doc_id in state.missing_outputs(out):  # duplicates no more, or deleted by hand
-                    recorder.write(doc_id)
-                for doc_id in missing_document_pages(state.record_ids(), out):
-                    recorder.write_page(doc_id)
+                recorder.catch_up()
         state.commit()
         outcome.interrupted_by = stop.signal
         if settings.writes_jsonl:
@@ -338,6 +335,15 @@ class _Recorder:
             kept = doc.status is Status.KEPT
             text_fp = dedup.fingerprint(doc.text, signature=self.settings.dedup == "near") if kept else None
         return doc, text_fp, output, site, template
+
+    def catch_up(self) -> None:
+        """Write what is missing from OUTPUT although its document is up to date: outputs of
+        documents no longer duplicates or deleted by hand, report pages deleted or lost."""
+        out = self.settings.output_dir
+        for doc_id in self.state.missing_outputs(out):
+            self.write(doc_id)
+        for doc_id in missing_document_pages(self.state.record_ids(), out):
+            self.write_page(doc_id)
 
     def write_page(self, doc_id: str) -> None:
         """Write a document's report page again (deleted by hand, or lost with a crash)."""

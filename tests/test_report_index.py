@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import asdict
 
 import pytest
@@ -100,3 +102,23 @@ def test_a_site_page_lists_each_template_line_and_the_pages_that_carry_it(tmp_pa
     assert asked == [("news.example", "Subscribe <now>", report_index.PAGES_PER_LINE)]
     assert "<td>Subscribe &lt;now&gt;</td><td>6</td>" in page and "… and 4 more" in page
     assert f'href="../../{doc_page("news/2.html")}"' in page
+
+
+def test_a_run_writes_a_page_per_site_with_its_template_lines_and_the_pages_carrying_them(make_tree, tmp_path):
+    from conftest import run_batch
+    from test_templates import notice, text_page
+
+    inp = make_tree({f"alpha/{n:02}.txt": text_page("Alpha Gazette", 0, n) for n in range(6)})
+    out = tmp_path / "out"
+    result = run_batch(inp, out, templates="on")
+    [site] = result.report["templates"]
+    page = (out / site_page(site)).read_text(encoding="utf-8")
+    rows = {
+        text: (count, links)
+        for text, count, links in re.findall(r"<tr><td>(.*?)</td><td>(\d+)</td><td>(.*?)</td>", page)
+    }
+    count, links = rows[html.escape(notice("Alpha Gazette"))]
+    assert count == "6" and re.findall(r">(alpha/\d+\.txt)</a>", links) == [f"alpha/{n:02}.txt" for n in range(6)]
+    assert f'href="{site_page(site)}"' in (out / "report.html").read_text(encoding="utf-8")
+    document = (out / doc_page("alpha/02.txt")).read_text(encoding="utf-8")
+    assert f"<del>{html.escape(notice('Alpha Gazette'))}</del>" in document and ">template</a>" in document
