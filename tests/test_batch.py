@@ -24,6 +24,7 @@ from conftest import (
     SHARED_DIR,
     article_html,
     output_files,
+    report_pages,
     run_batch,
     tmp_leftovers,
 )
@@ -75,7 +76,7 @@ def shuffled_walk(seed: int) -> Callable[[Path], Iterator[Path]]:
 
 
 def test_outputs_do_not_depend_on_workers_or_file_order(tree, tmp_path, monkeypatch):
-    snapshots, documents = {}, {}
+    snapshots, documents, pages = {}, {}, {}
     for name, workers, seed in (("one", 1, None), ("two", 2, None), ("shuffled", 2, 1), ("shuffled-one", 1, 2)):
         if seed is not None:
             monkeypatch.setattr(corpus, "_walk", shuffled_walk(seed))
@@ -83,11 +84,13 @@ def test_outputs_do_not_depend_on_workers_or_file_order(tree, tmp_path, monkeypa
         result = run_batch(tree, out, format="both", workers=workers)
         snapshots[name] = output_files(out)
         documents[name] = result.documents
+        pages[name] = report_pages(out)
         monkeypatch.undo()
     assert len(snapshots["one"]) == 13  # 12 kept .txt files and documents.jsonl
     for name in ("two", "shuffled", "shuffled-one"):
         assert snapshots[name] == snapshots["one"], name
         assert documents[name] == documents["one"], name
+        assert pages[name] == pages["one"] and len(pages["one"]) > 14, name  # the report's pages too
 
 
 def test_outputs_do_not_depend_on_the_order_files_finish_in(tree, tmp_path, monkeypatch):
