@@ -43,6 +43,8 @@ def render_html(head: dict, summary: Summary, lists: Lists | None = None) -> str
         documents_section(lists, list(range(min(total, ROWS_PER_PAGE))), HERE, pages, 0, total),
         "<h2>Top removal reasons</h2>",
         _reasons(top_reasons, lists),
+        "<h2>Languages and kept shares</h2>",
+        _glance_tables(head, summary),
         "<h2>Files that lost the most</h2>",
         _most_lost(summary),
         "<h2>Failed and dropped files</h2>",
@@ -133,6 +135,20 @@ def _reasons(top: list[tuple[str, int]], lists: Lists) -> str:
         (_link(list_page("reason", r), r), f"{n:,}", f"{len(lists.members.get(('reason', r), [])):,}") for r, n in top
     ]
     return _linked_table(["Reason", "Lines removed", "Documents"], rows)
+
+
+def _glance_tables(head: dict, summary: Summary) -> str:
+    """The numbers of the language and kept-share charts, for readers who cannot see them."""
+    languages = [
+        (_link(list_page("language", lang), lang), f"{n:,}") for lang, n in list(head["totals"]["languages"].items())
+    ]
+    shares = [(f"{10 * n}–{10 * n + 10}%", f"{count:,}") for n, count in enumerate(summary.kept_shares)]
+    return (
+        '<div class="charts">'
+        + _linked_table(["Language", "Kept documents"], languages)
+        + _linked_table(["Share of text kept", "Kept documents"], shares)
+        + "</div>"
+    )
 
 
 def _most_lost(summary: Summary) -> str:

@@ -132,6 +132,8 @@ def test_report_tables_show_with_javascript_disabled(report, browser):
     page.goto(report.as_uri())
     assert page.locator("table").count() >= 5
     assert page.locator("td", has_text=MOST_VIEWED).first.is_visible()
+    assert page.locator("th", has_text="Share of text kept").is_visible()  # the charts' numbers, as tables
+    assert page.locator("td", has_text="90–100%").is_visible()
     assert page.locator("#docs tbody tr").count() == 13 and page.locator("#docs tbody tr").first.is_visible()
     page.locator("#docs a", has_text=SEED).click()
     assert page.locator("p.removed", has_text="MOST VIEWED").is_visible()
