@@ -44,6 +44,7 @@ from .corpus import (
 from .dedup import Fingerprint
 from .document import Document, RecordError, Status
 from .report import Record, Summary, Totals, write_reports
+from .report_pages import missing_document_pages, write_document_page
 from .rules import RuleSet
 from .sources import is_container
 from .state import RETRY_ALWAYS, Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
@@ -195,8 +196,7 @@ def run(
             recorder.finish(stop)
             if not stop.requested:
                 _apply_dedup(state, settings, out)
-                for doc_id in state.missing_outputs(out):  # duplicates no more, or deleted by hand
-                    recorder.write(doc_id)
+                recorder.catch_up()
         state.commit()
         outcome.interrupted_by = stop.signal
         # Every format but txt, from the stored records; those no longer asked for are removed.
@@ -218,6 +218,7 @@ def run(
             state.duplicate_clusters(),
             list(state.site_templates()),
             summary=summary,
+            pages_of=lambda site, line, limit: state.pages_with_line(site, templates.line_key(line), limit),
         )
     return outcome
 
@@ -312,17 +313,14 @@ class _Recorder:
                 return
             self.write(doc_id)
 
-    def write(self, doc_id: str) -> None:
-        """Remove a stored document's template lines, write its outputs, then record it.
-
-        A stored document that cannot be read is left as it is (its earlier outputs too) and its
-        input is cleaned again by the next run.
-        """
+    def _applied(self, doc_id: str) -> tuple[Document, Fingerprint | None, str | None, str, SiteTemplate] | None:
+        """A stored document with its site's template lines removed, and its fingerprint, output
+        path, site and template set; None (and a warning) if its record cannot be read."""
         try:
             doc, text_fp, output, site = self.state.load(doc_id)
         except RecordError as exc:
             LOG.warning("%s: the state's record cannot be read (%s); it is cleaned again next run", doc_id, exc)
-            return
+            return None
         if site not in self.sites:
             self.sites[site] = self.state.site_template(site)
         template = self.sites[site]
@@ -331,6 +329,36 @@ class _Recorder:
                 doc.drop("no text left after removing the site's template lines")
             kept = doc.status is Status.KEPT
             text_fp = dedup.fingerprint(doc.text, signature=self.settings.dedup == "near") if kept else None
+        return doc, text_fp, output, site, template
+
+    def catch_up(self) -> None:
+        """Write what is missing from OUTPUT although its document is up to date: outputs of
+        documents no longer duplicates or deleted by hand, report pages deleted or lost."""
+        out = self.settings.output_dir
+        for doc_id in self.state.missing_outputs(out):
+            self.write(doc_id)
+        for doc_id in missing_document_pages(self.state.record_ids(), out):
+            self.write_page(doc_id)
+
+    def write_page(self, doc_id: str) -> None:
+        """Write a document's report page again (deleted by hand, or lost with a crash)."""
+        applied = self._applied(doc_id)
+        if applied is not None:
+            doc, _, _, site, _ = applied
+            write_document_page(
+                self.settings.output_dir, self.settings.input_dir, doc, asdict(Record.of(doc, 0, None, site))
+            )
+
+    def write(self, doc_id: str) -> None:
+        """Remove a stored document's template lines, write its outputs, then record it.
+
+        A stored document that cannot be read is left as it is (its earlier outputs too) and its
+        input is cleaned again by the next run.
+        """
+        applied = self._applied(doc_id)
+        if applied is None:
+            return
+        doc, text_fp, output, site, template = applied
         try:
             record = _write_outputs(doc, output if self.settings.writes_txt else None, self.settings.output_dir, site)
             if output is not None and not self.settings.writes_txt:
@@ -343,6 +371,8 @@ class _Recorder:
             self.outcome.failed.append(record)
         # Stored whatever the formats: every format but txt is rendered from it (writers.write_all).
         jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False) if record.status == Status.KEPT.value else None
+        # its page in the report: written here, so a run writes pages only for what it changed
+        write_document_page(self.settings.output_dir, self.settings.input_dir, doc, asdict(record))
         self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
 
 
@@ -514,4 +544,6 @@ def _stats(started: str, clock: float, plan: Plan, totals: Totals, outcome: Outc
         bytes_in=totals.bytes_in,
         bytes_out=totals.bytes_out,
         interrupted=outcome.interrupted_by is not None,
+        chars_in=totals.chars_in,
+        chars_out=totals.chars_out,
     )

@@ -108,8 +108,9 @@ def discover(
 OWN_OUTPUT = "own output"
 
 #: What the cleaner writes at the top of OUTPUT: an input whose output would be a folder of one of
-#: these names (a folder report.html/, a top-level documents.jsonl of pages) is skipped.
-OUTPUT_NAMES = frozenset({JSONL_NAME, "report.json", "report.html"})
+#: these names (a folder report.html/, a top-level documents.jsonl of pages) is skipped;
+#: report-pages/ holds the report's other pages (report_layout.PAGES_DIR).
+OUTPUT_NAMES = frozenset({JSONL_NAME, "report.json", "report.html", "report-pages"})
 
 #: The kinds of files that are not regular files, by stat's test, for the skipped counts.
 SPECIAL_FILES = (
@@ -370,8 +371,9 @@ def file_failure(item: Input, doc_id: str, reason: str) -> Document:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
-    """A file opened for writing that appears at `path` only when the block ends without error."""
+def atomic_writer(path: Path, durable: bool = True) -> Iterator[IO[bytes]]:
+    """A file opened for writing that appears at `path` only when the block ends without error;
+    durable: on disk before it appears (fsync), which views written again from the state skip."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
     try:
@@ -379,7 +381,8 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -396,9 +399,9 @@ def sweep_temp_files(folder: Path) -> int:
     return swept
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write a file so that readers see the old content or the new, never a half-written one."""
-    with atomic_writer(path) as f:
+    with atomic_writer(path, durable) as f:
         f.write(data)
 
 

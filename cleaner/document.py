@@ -9,7 +9,8 @@ from typing import Any
 
 #: The shape of Document.to_record(); bumped whenever it changes. A stored record of any other
 #: version is not read (its input is cleaned again), so an upgrade never misreads old data.
-RECORD_VERSION = 1
+#: 2: a removal carries the length of its whole text (an HTML element's text is kept as a preview).
+RECORD_VERSION = 2
 
 
 class RecordError(ValueError):
@@ -114,16 +115,22 @@ class Removal:
     line: int
     text: str
     reason: Reason
+    chars: int = -1  # characters of the whole removed text when `text` is a preview; -1: len(text)
+
+    @property
+    def size(self) -> int:
+        """Characters removed (the whole text, not its preview)."""
+        return len(self.text) if self.chars < 0 else self.chars
 
     def to_record(self) -> list[Any]:
-        """The removal as JSON data: [line, text, reason]."""
-        return [self.line, self.text, self.reason.to_record()]
+        """The removal as JSON data: [line, text, reason, chars]."""
+        return [self.line, self.text, self.reason.to_record(), self.chars]
 
     @classmethod
     def from_record(cls, data: list[Any]) -> Removal:
         """What to_record() gave."""
-        line, text, reason = data
-        return cls(line, text, Reason.from_record(reason))
+        line, text, reason, chars = data
+        return cls(line, text, Reason.from_record(reason), int(chars))
 
 
 @dataclass(slots=True)
@@ -197,6 +204,17 @@ class Document:
     def kept_lines(self) -> int:
         """How many blocks survived."""
         return sum(1 for b in self.blocks if b.kept)
+
+    @property
+    def kept_chars(self) -> int:
+        """Characters of the kept lines (not bytes: a Shift-JIS page is not 150% kept in UTF-8)."""
+        return sum(len(b.text) for b in self.blocks if b.kept)
+
+    @property
+    def seen_chars(self) -> int:
+        """Characters of all the text the cleaner judged: kept and removed lines, cut parts, elements."""
+        removed = sum(len(b.text) for b in self.blocks if not b.kept)
+        return self.kept_chars + removed + sum(r.size for r in self.stripped + self.removed_elements)
 
     def to_record(self) -> dict[str, Any]:
         """The document as versioned JSON data (no pickles: a stored record is data, never code)."""

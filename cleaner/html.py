@@ -256,7 +256,7 @@ def drop_elements(tree: HtmlElement, rules: tuple[Rule, ...]) -> list[Removal]:
             text = " ".join(" ".join(element.itertext()).split())
             if len(text) >= SELECTOR_MAX_TEXT_SHARE * page_chars:
                 continue
-            removed.append(Removal(element.sourceline or 0, text[:REMOVED_ELEMENT_PREVIEW], rule.reason))
+            removed.append(Removal(element.sourceline or 0, text[:REMOVED_ELEMENT_PREVIEW], rule.reason, len(text)))
             element.drop_tree()
     return removed
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -11,16 +10,15 @@ from pathlib import Path
 
 from . import __version__
 from .document import Document, Status
+from .report_charts import SHARE_BINS, share_bin
+from .report_home import MAX_LISTED, TOP_N, render_html
+from .report_index import Lists, PagesOf, write_lists, write_site_pages
+from .report_pages import sweep_document_pages
 from .state import Plan, RunStats, SiteTemplate
 
-#: How many rows the HTML report shows in its "top" tables and charts.
-TOP_N = 15
-#: How many failed or dropped files the HTML report lists (all are in report.json).
-MAX_LISTED = 200
-#: How many template lines per site the HTML report shows (all are in report.json).
-TEMPLATE_EXAMPLES = 5
-#: How many past runs the HTML report shows.
-HISTORY_ROWS = 30
+#: report.html's page is rendered in report_home (its parts beside it: report_charts,
+#: report_index, report_pages, report_layout); render_html stays importable from here.
+__all__ = ["MAX_LISTED", "TOP_N", "Record", "Summary", "Totals", "render_html", "write_reports"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +46,8 @@ class Record:
     removed_by_reason: dict[str, int]
     output: str | None
     site: str | None  # what its template lines are counted against (templates.site_of)
+    chars_in: int = 0  # characters of all the text judged (Document.seen_chars): sizes are in characters
+    chars_out: int = 0  # characters of the kept lines
 
     @classmethod
     def of(cls, doc: Document, bytes_out: int, output: str | None, site: str | None = None) -> Record:
@@ -70,11 +70,13 @@ class Record:
             bytes_in=doc.content_size or doc.size,
             bytes_out=bytes_out,
             kept_lines=doc.kept_lines if doc.status is Status.KEPT else 0,
-            removed_lines=len(doc.removals),
+            removed_lines=len(doc.removals) + len(doc.removed_elements),  # an element is a removed line too
             removed_elements=len(doc.removed_elements),
             removed_by_reason=dict(sorted(Counter(str(r.reason) for r in doc.removals + doc.removed_elements).items())),
             output=output,
             site=site,
+            chars_in=doc.seen_chars,
+            chars_out=doc.kept_chars if doc.status is Status.KEPT else 0,
         )
 
 
@@ -86,6 +88,8 @@ class Totals:
     statuses: Counter[str] = field(default_factory=Counter)
     bytes_in: int = 0
     bytes_out: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
     kept_lines: int = 0
     removed_lines: int = 0
     removed_by_reason: Counter[str] = field(default_factory=Counter)
@@ -101,6 +105,8 @@ class Totals:
             statuses=Counter([record["status"]]),
             bytes_in=record["bytes_in"],
             bytes_out=record["bytes_out"],
+            chars_in=record.get("chars_in", 0),
+            chars_out=record.get("chars_out", 0),
             kept_lines=record["kept_lines"],
             removed_lines=record["removed_lines"],
             removed_by_reason=Counter(record["removed_by_reason"]),
@@ -114,6 +120,8 @@ class Totals:
             statuses=self.statuses + other.statuses,
             bytes_in=self.bytes_in + other.bytes_in,
             bytes_out=self.bytes_out + other.bytes_out,
+            chars_in=self.chars_in + other.chars_in,
+            chars_out=self.chars_out + other.chars_out,
             kept_lines=self.kept_lines + other.kept_lines,
             removed_lines=self.removed_lines + other.removed_lines,
             removed_by_reason=self.removed_by_reason + other.removed_by_reason,
@@ -141,6 +149,7 @@ class Summary:
     totals: Totals = field(default_factory=Totals)
     most_lost: list[dict] = field(default_factory=list)  # kept files with the smallest out/in ratio
     not_kept: list[dict] = field(default_factory=list)  # failed and dropped files, the first MAX_LISTED
+    kept_shares: list[int] = field(default_factory=lambda: [0] * SHARE_BINS)  # kept documents per tenth kept
 
     @classmethod
     def of(cls, records: Iterable[dict]) -> Summary:
@@ -152,7 +161,8 @@ class Summary:
             if record["status"] != Status.KEPT.value:
                 if len(summary.not_kept) < MAX_LISTED:
                     summary.not_kept.append(record)
-            elif record["bytes_in"]:
+            elif record.get("chars_in"):
+                summary.kept_shares[share_bin(record["chars_out"], record["chars_in"])] += 1
                 lost.append(record)
                 if len(lost) > 4 * TOP_N:  # trim now and then: memory stays bounded
                     lost = sorted(lost, key=_loss)[:TOP_N]
@@ -161,8 +171,8 @@ class Summary:
 
 
 def _loss(record: dict) -> tuple[float, str]:
-    """Sort key: the share of the input that survived, smallest first; then the id."""
-    return record["bytes_out"] / record["bytes_in"], record["id"]
+    """Sort key: the share of the text that survived (in characters), smallest first; then the id."""
+    return record["chars_out"] / record["chars_in"], record["id"]
 
 
 def write_reports(
@@ -175,10 +185,14 @@ def write_reports(
     duplicates: dict[str, list[str]] | None = None,
     site_templates: list[SiteTemplate] | None = None,
     summary: Summary | None = None,
+    pages_of: PagesOf | None = None,
 ) -> Summary:
-    """Write report.json and report.html, atomically, streaming the records from the state.
+    """Write report.json, report.html and its lists and site pages, atomically, streaming the
+    records from the state; remove the pages of documents that are gone (document pages
+    themselves are written in pass two, report_pages.write_document_page).
 
-    Pass the records' Summary when the caller already has it, to spare a pass over them.
+    Pass the records' Summary when the caller already has it, to spare a pass over them;
+    pages_of gives the documents that carry a template line (State.pages_with_line).
     """
     from .corpus import atomic_writer, write_atomic
 
@@ -206,165 +220,14 @@ def write_reports(
         for n, record in enumerate(records()):
             f.write((",\n  " if n else "\n  ").encode() + json.dumps(record, ensure_ascii=False).encode())
         f.write(b"\n ]\n}\n")
-    write_atomic(folder / "report.html", render_html(head, summary).encode("utf-8"))
+    lists = Lists.of(records())
+    write_lists(folder, lists)
+    write_site_pages(folder, [(t.site, t.documents, t.lines) for t in site_templates or []], pages_of or _no_pages)
+    sweep_document_pages(folder, {page for _, _, page in lists.search})
+    write_atomic(folder / "report.html", render_html(head, summary, lists).encode("utf-8"))
     return summary
 
 
-# --- report.html: a self-contained page; charts are inline SVG, so it works offline and without JS
-
-
-def render_html(head: dict, summary: Summary) -> str:
-    """The human-readable report as one HTML page."""
-    t = head["totals"]
-    statuses = t["statuses"]
-    run = head["run"]
-    totals = [
-        ("Files", t["files"]),
-        ("Kept", statuses.get("kept", 0)),
-        ("Dropped", statuses.get("dropped", 0)),
-        ("Failed", statuses.get("failed", 0)),
-        ("Skipped", sum(head["skipped"].values())),
-        (
-            "This run: new / changed / unchanged / removed",
-            f"{run['new']} / {run['changed']} / {run['unchanged']} / {run['removed']}",
-        ),
-        ("Bytes in", f"{t['bytes_in']:,}"),
-        ("Bytes out", f"{t['bytes_out']:,}"),
-        ("Lines kept", f"{t['kept_lines']:,}"),
-        ("Lines removed", f"{t['removed_lines']:,}"),
-    ]
-    top_reasons = list(t["removed_by_reason"].items())[:TOP_N]
-    not_kept = summary.not_kept
-    more = statuses.get("failed", 0) + statuses.get("dropped", 0) - len(not_kept)
-    history = head["history"][-HISTORY_ROWS:]
-    parts = [
-        _HEAD,
-        "<h2>Totals</h2>",
-        _table(["", ""], totals, header=False),
-        "<h2>Languages</h2>",
-        _bar_chart(list(t["languages"].items())[:TOP_N], "Kept documents by language"),
-        "<h2>Top removal reasons</h2>",
-        _bar_chart(top_reasons, "Removed lines by reason"),
-        _table(["Reason", "Lines removed"], top_reasons),
-        "<h2>Files that lost the most</h2>",
-        _table(
-            ["File", "Bytes in", "Bytes out", "Kept", "Lines removed"],
-            [
-                (d["id"], d["bytes_in"], d["bytes_out"], f"{d['bytes_out'] / d['bytes_in']:.0%}", d["removed_lines"])
-                for d in summary.most_lost
-            ],
-        ),
-        "<h2>Failed and dropped files</h2>",
-        _table(["File", "Status", "Reason"], [(d["id"], d["status"], d["reason"]) for d in not_kept])
-        + (f"<p>… and {more:,} more in report.json.</p>" if more > 0 else "")
-        if not_kept
-        else "<p>None.</p>",
-        "<h2>Duplicate clusters</h2>",
-        _table(
-            ["Kept document", "Duplicates dropped"],
-            [(keeper, ", ".join(dups)) for keeper, dups in list(head["duplicates"].items())[:MAX_LISTED]],
-        )
-        if head["duplicates"]
-        else "<p>None (or --dedup off).</p>",
-        "<h2>Site templates</h2>",
-        _table(
-            ["Site", "Pages", "Template lines", "Most frequent (pages carrying it)"],
-            [
-                (
-                    site,
-                    t["documents"],
-                    len(t["lines"]),
-                    " · ".join(f"{x['text'][:60]} ({x['documents']})" for x in t["lines"][:TEMPLATE_EXAMPLES]),
-                )
-                for site, t in list(head["templates"].items())[:MAX_LISTED]
-            ],
-        )
-        if head["templates"]
-        else "<p>None (no site has lines on enough of its pages, or --templates off).</p>",
-        "<h2>Run history</h2>",
-        _bar_chart([(h["started"], h["new"] + h["changed"]) for h in history], "Files cleaned per run"),
-        _table(
-            [
-                "Started (UTC)",
-                "Seconds",
-                "New",
-                "Changed",
-                "Unchanged",
-                "Removed",
-                "Failed",
-                "Bytes in",
-                "Bytes out",
-                "Interrupted",
-            ],
-            [
-                (
-                    h["started"],
-                    h["seconds"],
-                    h["new"],
-                    h["changed"],
-                    h["unchanged"],
-                    h["removed"],
-                    h["failed"],
-                    f"{h['bytes_in']:,}",
-                    f"{h['bytes_out']:,}",
-                    "yes" if h["interrupted"] else "",
-                )
-                for h in reversed(history)
-            ],
-        ),
-        "<h2>Encodings</h2>",
-        _table(["Encoding", "Files"], list(t["encodings"].items())),
-        "<h2>Skipped inputs</h2>",
-        _table(["Why", "Files"], list(head["skipped"].items())) if head["skipped"] else "<p>None.</p>",
-        "</main></body></html>\n",
-    ]
-    return "\n".join(parts)
-
-
-def _table(headers: list[str], rows: list, header: bool = True) -> str:
-    """An HTML table with escaped cells."""
-    head = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in headers) + "</tr>" if header else ""
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table>{head}{body}</table>"
-
-
-def _bar_chart(items: list[tuple[str, int]], title: str) -> str:
-    """A horizontal bar chart as inline SVG (no script, no network)."""
-    if not items:
-        return "<p>No data.</p>"
-    bar_h, gap, label_w, width = 18, 6, 260, 720
-    top = max(v for _, v in items) or 1
-    rows = []
-    for n, (label, value) in enumerate(items):
-        y = n * (bar_h + gap)
-        w = max(1, int((width - label_w - 60) * value / top))
-        rows.append(
-            f'<text x="{label_w - 8}" y="{y + 13}" text-anchor="end">{html.escape(str(label))[:40]}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" rx="2"/>'
-            f'<text x="{label_w + w + 6}" y="{y + 13}">{value:,}</text>'
-        )
-    height = len(items) * (bar_h + gap)
-    return (
-        f'<svg class="chart" role="img" aria-label="{html.escape(title)}" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}"><title>{html.escape(title)}</title>{"".join(rows)}</svg>'
-    )
-
-
-_HEAD = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>cleaner report</title>
-<style>
-body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d2330; background: #fafbfc; }
-main { max-width: 980px; margin: 0 auto; padding: 24px; }
-h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin-top: 32px; }
-table { border-collapse: collapse; margin: 8px 0; background: #fff; }
-td, th { border: 1px solid #dde1e8; padding: 4px 10px; text-align: left; vertical-align: top; }
-td:nth-child(n+2) { font-variant-numeric: tabular-nums; }
-svg.chart text { font: 12px system-ui, sans-serif; fill: #1d2330; }
-svg.chart rect { fill: #3f7cc2; }
-.meta { color: #5b6475; }
-</style></head>
-<body><main>
-<h1>cleaner report</h1>
-<p class="meta">The same data, for programs: <a href="report.json">report.json</a>.</p>"""
+def _no_pages(site: str, line: str, limit: int) -> list[str]:
+    """No documents known to carry a template line (a report written without the state)."""
+    return []

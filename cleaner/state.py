@@ -41,6 +41,9 @@ PAGE_ROWS = 1000
 #: Bumped when the tables change: an older database is rebuilt (its documents cleaned again).
 SCHEMA_VERSION = 4
 
+#: Columns added to the runs table after it first shipped (its rows are kept across upgrades).
+RUN_COLUMNS_ADDED = ("chars_in", "chars_out")
+
 #: `retry` of a failure caused by the run, not the file (a worker killed, a timeout): the next run
 #: cleans its file again. Any other non-NULL `retry` names the limit the failure depended on
 #: ('max_bytes=N'): the file is cleaned again when the run's limits differ.
@@ -102,7 +105,9 @@ CREATE TABLE IF NOT EXISTS runs (
     failed INTEGER NOT NULL,
     bytes_in INTEGER NOT NULL,
     bytes_out INTEGER NOT NULL,
-    interrupted INTEGER NOT NULL
+    interrupted INTEGER NOT NULL,
+    chars_in INTEGER NOT NULL DEFAULT 0,
+    chars_out INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -175,6 +180,8 @@ class RunStats:
     bytes_in: int
     bytes_out: int
     interrupted: bool
+    chars_in: int = 0  # characters, what the kept share is measured in (0: a run before they were counted)
+    chars_out: int = 0
 
 
 def pack(doc: Document, fingerprint: Fingerprint | None) -> bytes:
@@ -258,6 +265,10 @@ class State:
                 "DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS lines; DROP TABLE IF EXISTS sites;"
             )
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(runs)")}
+        for name in RUN_COLUMNS_ADDED if columns else ():  # an older history gains them, with 0
+            if name not in columns:
+                self.db.execute(f"ALTER TABLE runs ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0")
 
     @classmethod
     def exists(cls, output_dir: Path) -> bool:
@@ -546,7 +557,7 @@ class State:
         """Append a run to the history."""
         self.db.execute(
             "INSERT INTO runs (started, seconds, new, changed, unchanged, removed, failed, bytes_in, bytes_out,"
-            " interrupted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " interrupted, chars_in, chars_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 stats.started,
                 stats.seconds,
@@ -558,6 +569,8 @@ class State:
                 stats.bytes_in,
                 stats.bytes_out,
                 int(stats.interrupted),
+                stats.chars_in,
+                stats.chars_out,
             ),
         )
         self.commit()
@@ -582,6 +595,11 @@ class State:
             if duplicate_of is not None:
                 data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
             yield data
+
+    def record_ids(self) -> Iterator[str]:
+        """The id of every finished document, in id order, streamed."""
+        for (doc_id,) in self.db.execute("SELECT id FROM documents WHERE record IS NOT NULL ORDER BY id"):
+            yield doc_id
 
     def output_rows(self, first: str = "", last: str | None = None) -> Iterator[tuple[str, str, str, str, int]]:
         """Every kept, non-duplicate document with first <= id <= last, in id order, streamed: id, its
@@ -631,11 +649,18 @@ class State:
     def history(self) -> list[RunStats]:
         """All runs, oldest first."""
         rows = self.db.execute(
-            "SELECT started, seconds, new, changed, unchanged, removed, failed, bytes_in, bytes_out, interrupted"
-            " FROM runs ORDER BY id"
+            "SELECT started, seconds, new, changed, unchanged, removed, failed, bytes_in, bytes_out, interrupted,"
+            " chars_in, chars_out FROM runs ORDER BY id"
         )
         names = [f.name for f in fields(RunStats)]
-        return [RunStats(**{**dict(zip(names, row, strict=True)), "interrupted": bool(row[-1])}) for row in rows]
+        return [RunStats(**{**dict(zip(names, row, strict=True)), "interrupted": bool(row[9])}) for row in rows]
+
+    def pages_with_line(self, site: str, key: int, limit: int) -> list[str]:
+        """The first `limit` documents (by id) of a site that carry the line with this key."""
+        rows = self.db.execute(
+            "SELECT DISTINCT doc FROM lines WHERE site = ? AND key = ? ORDER BY doc LIMIT ?", (site, key, limit)
+        )
+        return [doc for (doc,) in rows]
 
 
 def _pack_keys(keys: Iterable[int]) -> bytes:

@@ -179,12 +179,21 @@ def run_batch(inp: Path, out: Path, ruleset: RuleSet | None = None, **options) -
     return Batch(outcome, json.loads((out / "report.json").read_text(encoding="utf-8")))
 
 
+#: The folder of the report's other pages (report_layout.PAGES_DIR): a report, not an output.
+REPORT_PAGES = "report-pages"
+
+
 def output_files(out: Path) -> dict[str, bytes]:
     """Every output a run leaves in OUT (the .txt tree, documents.jsonl, stray files), by relative
     path; not the state folder and not the reports, which carry the run history."""
     files = {}
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out)
-        if path.is_file() and rel.parts[0] != ".cleaner" and rel.as_posix() not in RUN_REPORTS:
+        if path.is_file() and rel.parts[0] not in (".cleaner", REPORT_PAGES) and rel.as_posix() not in RUN_REPORTS:
             files[rel.as_posix()] = path.read_bytes()
     return files
+
+
+def report_pages(out: Path) -> dict[str, bytes]:
+    """The report's pages beside report.html (no run history in them: the same from run to run)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / REPORT_PAGES).rglob("*")) if p.is_file()}

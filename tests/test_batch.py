@@ -24,6 +24,7 @@ from conftest import (
     SHARED_DIR,
     article_html,
     output_files,
+    report_pages,
     run_batch,
     tmp_leftovers,
 )
@@ -75,7 +76,7 @@ def shuffled_walk(seed: int) -> Callable[[Path], Iterator[Path]]:
 
 
 def test_outputs_do_not_depend_on_workers_or_file_order(tree, tmp_path, monkeypatch):
-    snapshots, documents = {}, {}
+    snapshots, documents, pages = {}, {}, {}
     for name, workers, seed in (("one", 1, None), ("two", 2, None), ("shuffled", 2, 1), ("shuffled-one", 1, 2)):
         if seed is not None:
             monkeypatch.setattr(corpus, "_walk", shuffled_walk(seed))
@@ -83,11 +84,13 @@ def test_outputs_do_not_depend_on_workers_or_file_order(tree, tmp_path, monkeypa
         result = run_batch(tree, out, format="both", workers=workers)
         snapshots[name] = output_files(out)
         documents[name] = result.documents
+        pages[name] = report_pages(out)
         monkeypatch.undo()
     assert len(snapshots["one"]) == 13  # 12 kept .txt files and documents.jsonl
     for name in ("two", "shuffled", "shuffled-one"):
         assert snapshots[name] == snapshots["one"], name
         assert documents[name] == documents["one"], name
+        assert pages[name] == pages["one"] and len(pages["one"]) > 14, name  # the report's pages too
 
 
 def test_outputs_do_not_depend_on_the_order_files_finish_in(tree, tmp_path, monkeypatch):
@@ -219,8 +222,9 @@ def test_report_html_has_one_history_row_per_run(tree, tmp_path):
     assert [(h["new"], h["removed"]) for h in result.report["history"]] == [(14, 0), (1, 0), (0, 1)]
 
     page = (out / "report.html").read_text(encoding="utf-8")
+    charts = page.split('id="history-charts">', 1)[1].split("</div>", 1)[0]
+    assert charts.count("<svg") == 4  # documents, kept share, failures, seconds: one column per run
     section = page.split("<h2>Run history</h2>", 1)[1].split("<h2>", 1)[0]
-    assert "<svg" in section  # the chart
     table = section[section.index("<table>") : section.index("</table>")]
     rows = re.findall(r"<tr>(.*?)</tr>", table)
     header, body = rows[0], rows[1:]
@@ -229,6 +233,41 @@ def test_report_html_has_one_history_row_per_run(tree, tmp_path):
     cells = [re.findall(r"<td>(.*?)</td>", row) for row in body]
     started = [h["started"] for h in reversed(result.report["history"])]
     assert [c[0] for c in cells] == started  # newest first
+
+
+def page_times(out: Path) -> dict[str, int]:
+    """The report's document pages, each with its modification time."""
+    return {p.name: p.stat().st_mtime_ns for p in (out / "report-pages" / "doc").rglob("*.html")}
+
+
+def test_an_incremental_run_writes_pages_only_for_the_documents_it_changed(tree, tmp_path):
+    out = tmp_path / "out"
+    first = run_batch(tree, out)
+    before = page_times(out)
+    assert len(before) == len(first.documents) == 14
+    run_batch(tree, out)
+    assert page_times(out) == before  # nothing cleaned: no page written
+    (tree / "news" / "03.txt").write_text(article("Article three, corrected"), encoding="utf-8")
+    (tree / "de.txt").unlink()
+    run_batch(tree, out)
+    after = page_times(out)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert [name.startswith("news_03.txt-") for name in changed] == [True]
+    assert set(before) - set(after) == {n for n in before if n.startswith("de.txt-")} != set()
+
+
+def test_a_page_deleted_by_hand_is_written_again_and_no_other(tree, tmp_path):
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    pages = sorted((out / "report-pages" / "doc").rglob("*.html"))
+    before = page_times(out)
+    gone = pages[3]
+    text = gone.read_bytes()
+    gone.unlink()
+    run_batch(tree, out)
+    assert gone.read_bytes() == text
+    after = page_times(out)
+    assert {name for name in after if after[name] != before[name]} == {gone.name}
 
 
 def test_progress_is_plain_log_lines_when_not_a_terminal(tree, tmp_path, capsys, monkeypatch):

@@ -17,11 +17,15 @@ SAMPLE = ROOT / "corpus_raw"
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    """Every output file except the state and the reports (which carry run history)."""
+    """Every output file except the state and the reports (which carry run history; report-pages/
+    holds the report's other pages)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".cleaner" not in p.parts and p.name not in ("report.json", "report.html")
+        if p.is_file()
+        and ".cleaner" not in p.parts
+        and p.relative_to(folder).parts[0] != "report-pages"
+        and p.name not in ("report.json", "report.html")
     }
 
 

@@ -15,9 +15,9 @@ import pytest
 from conftest import ARTICLE_PARAGRAPHS, GERMAN_PARAGRAPHS, article_html, output_files, run_batch
 
 from cleaner import load_rules
-from cleaner.document import Document
+from cleaner.document import RECORD_VERSION, Document
 from cleaner.rules import DEFAULT_RULES_DIR
-from cleaner.state import DB_NAME, STATE_DIR, LockedError, Plan, Saved, Seen, State, pack
+from cleaner.state import DB_NAME, STATE_DIR, LockedError, Plan, RunStats, Saved, Seen, State, pack
 
 EXTRA_RULE = """\
 version: 1
@@ -196,6 +196,20 @@ def test_an_older_schema_is_rebuilt_and_the_history_kept(tmp_path):
     db.close()
     with State(out) as state:
         assert state.seen() == {} and len(state.history()) == 1
+        assert (state.history()[0].chars_in, state.history()[0].chars_out) == (0, 0)  # columns added later
+        state.add_run(RunStats("now", 1.0, 1, 0, 0, 0, 0, 10, 5, False, 8, 6))
+    with State(out) as state:
+        assert [(h.started, h.chars_in, h.chars_out) for h in state.history()] == [("then", 0, 0), ("now", 8, 6)]
+
+
+def test_the_pages_that_carry_a_line_are_found_by_its_key(tmp_path):
+    with State(tmp_path) as state:
+        for n, keys in enumerate([[1, 2], [2], [2, 3]]):
+            seen = Seen(1, 1, "h", "fp", None)
+            state.save_pages(f"{n}.txt", [Saved(f"{n}.txt", seen, "site", pack(Document(id=f"{n}.txt"), None), keys)])
+        assert state.pages_with_line("site", 2, 10) == ["0.txt", "1.txt", "2.txt"]
+        assert state.pages_with_line("site", 2, 2) == ["0.txt", "1.txt"]
+        assert state.pages_with_line("site", 3, 10) == ["2.txt"] and state.pages_with_line("other", 2, 10) == []
 
 
 # --- incremental runs ----------------------------------------------------------------------------
@@ -592,7 +606,7 @@ def test_pack_stores_json_and_keeps_the_fingerprint():
     assert doc.source_text == "" and doc.line_hints == {}  # only what pass two needs is stored
 
 
-@pytest.mark.parametrize("version", [0, 2, "1", None])
+@pytest.mark.parametrize("version", [0, RECORD_VERSION - 1, RECORD_VERSION + 1, str(RECORD_VERSION), None])
 def test_a_record_of_another_version_is_refused(version):
     from cleaner.document import RecordError
 
