@@ -298,8 +298,8 @@ def is_ftr_folder(path: Path) -> bool:
 class FtrFolder:
     """A folder of site files, indexed by name at start-up and parsed one site at a time."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, log_skips: bool = True) -> None:
+        self.path, self.log_skips = path, log_skips
         self.names: dict[str, Path] = {
             p.name[: -len(".txt")]: p for p in sorted(path.iterdir()) if SITE_FILE_RE.match(p.name) and p.is_file()
         }
@@ -312,6 +312,7 @@ class FtrFolder:
 
     def __setstate__(self, state: dict) -> None:
         self.path, self.names, self.parsed, self._keys = state["path"], state["names"], {}, {}
+        self.log_skips = True
 
     def name_for(self, host: str) -> str | None:
         """The site name whose file covers a host, or None."""
@@ -329,9 +330,10 @@ class FtrFolder:
         try:
             site = parse_site(path, name, path.read_bytes().decode("utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
-            LOG.warning("%s", Skipped(str(path), 0, "", f"skipped, cannot be read: {exc}"))
+            if self.log_skips:
+                LOG.warning("%s", Skipped(str(path), 0, "", f"skipped, cannot be read: {exc}"))
             return None
-        for skipped in site.skipped:
+        for skipped in site.skipped if self.log_skips else ():
             LOG.warning("%s (skipped)", skipped)
         return site
 
