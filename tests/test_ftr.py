@@ -306,3 +306,18 @@ def test_a_changed_site_file_re_cleans_that_sites_pages_only(tmp_path, make_tree
     assert run_batch(inp, out, rules_with(folder)).outcome.plan.changed == ["d.html"]
     assert sorted(run_batch(inp, out).outcome.plan.changed) == ["a.jsonl", "b.jsonl", "c.html", "d.html"]
     assert run_batch(inp, out).counts["unchanged"] == 4
+
+
+def test_the_headline_outside_the_body_stays_in_front_of_it_not_the_logo(tmp_path):
+    site = "body: //div[@class='story']\n"
+    ruleset = rules_with(folder_with(tmp_path, {"example.com.txt": site}))
+    headline = "Council approves the new footbridge over the river"
+    custom = page(
+        f'<header><h1 class="logo">Example Gazette</h1></header><article><h1>{headline}</h1>'
+        f'<p class="kicker">Local news and views from every corner of the county</p>'
+        f'<div class="story">{PARAGRAPHS}</div></article><footer><p>{TEASER}</p></footer>',
+        head='<link rel="canonical" href="https://example.com/a">',
+    )
+    doc = cleaned(custom, ruleset)
+    assert doc.text.startswith(headline + "\n\n" + ARTICLE_PARAGRAPHS[0])
+    assert "Example Gazette" not in doc.text and "Local news" not in doc.text and TEASER not in doc.text

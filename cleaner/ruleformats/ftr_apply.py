@@ -24,6 +24,11 @@ PREVIEW_CHARS = 120
 #: The elements a strip directive never removes: the page itself.
 PROTECTED = frozenset({"html", "head", "body"})
 
+#: The headings a headline outside the body is looked for in.
+HEADINGS = frozenset({"h1", "h2", "h3"})
+#: A lower heading found in the <title> is the headline if this long: "News" or "Home" is not.
+HEADLINE_MIN_CHARS = 15
+
 #: The range a `date` directive's text is read in (fixed, not today's date: the same page must
 #: give the same date whenever it is cleaned).
 MIN_DATE, MAX_DATE = datetime(1995, 1, 1), datetime(2100, 1, 1)
@@ -95,17 +100,32 @@ def _body(tree: HtmlElement, expressions: list[str]) -> list[HtmlElement] | None
 
 
 def _with_headline(tree: HtmlElement, site: SiteConfig, body: list[HtmlElement]) -> list[HtmlElement]:
-    """The body with the page's headline before it when it lies outside: Full-Text RSS gives the
-    title apart, the cleaner's text starts with it (measured: without it, the headline is the
-    largest loss on dragnet-dev's covered pages)."""
-    found = [e for x in site.title for e in _elements(tree, x)] + list(tree.iter("h1"))
-    inside = {id(e) for b in body for e in b.iter()}
-    for element in found:
+    """The body with the page's headline before it when it lies outside: the element of the site's
+    title XPath, else the last heading before the body that is an <h1> or is in the <title> (a
+    page's first <h1> is often its logo, a blog's post title an <h3>). Full-Text RSS gives the
+    title apart; the cleaner's text starts with it (measured: the largest loss on dragnet-dev)."""
+    inside = {e for b in body for e in b.iter()}  # elements, not id()s: lxml's proxies come and go
+    title = " ".join((tree.findtext(".//title") or "").split())
+    before: list[HtmlElement] = []
+    for element in tree.iter():
+        if element in inside:
+            break
+        if element.tag in HEADINGS and _is_headline(element, title):
+            before.append(element)
+    for element in [e for x in site.title for e in _elements(tree, x)] + before[-1:]:
         in_head = any(a.tag == "head" for a in element.iterancestors())  # a title XPath on <title>
-        if element.tag in PROTECTED or in_head or id(element) in inside or _holds_any(element, body):
+        if element.tag in PROTECTED or in_head or element in inside or _holds_any(element, body):
             continue
         return [element, *body]
     return body
+
+
+def _is_headline(heading: HtmlElement, title: str) -> bool:
+    """An <h1>, or a lower heading whose text is (in) the page's title."""
+    if heading.tag == "h1":
+        return True
+    text = " ".join(heading.text_content().split())
+    return len(text) >= HEADLINE_MIN_CHARS and text in title
 
 
 def _holds_any(element: HtmlElement, body: list[HtmlElement]) -> bool:
@@ -113,23 +133,27 @@ def _holds_any(element: HtmlElement, body: list[HtmlElement]) -> bool:
     return any(element in b.iterancestors() for b in body)
 
 
-def _narrow(tree: HtmlElement, body: list[HtmlElement], why: Reason) -> Removal:
-    """Make the body elements the page's only content; the head stays, for the metadata."""
+def _narrow(tree: HtmlElement, kept: list[HtmlElement], why: Reason) -> Removal:
+    """Remove everything of the page's body but the kept elements and the path to them: the
+    containers stay (with their classes, which trafilatura and the block model read), their other
+    children and text go. The head stays, for the metadata."""
     page = tree.find("body")
     if page is None:
-        page = etree.SubElement(tree, "body")
-    before = " ".join(page.text_content().split())
-    line = body[0].sourceline or 0
-    for element in body:
-        element.tail = None  # the text after it belongs to what is dropped
-        element.getparent().remove(element)
-    for child in list(page):
-        page.remove(child)
-    page.text = None
-    page.extend(body)
-    kept = " ".join(page.text_content().split())
-    dropped = f"{max(len(before) - len(kept), 0)} characters outside the body"
-    return Removal(line, dropped, why)
+        page = tree
+    before = len(" ".join(page.text_content().split()))
+    inside = {e for k in kept for e in k.iter()}
+    path = {a for k in kept for a in k.iterancestors()}
+    for element in list(page.iterdescendants()):
+        parent = element.getparent()
+        if element not in inside and element not in path and parent in path:
+            element.tail = None  # the text after it belongs to what is dropped
+            parent.remove(element)
+    for element in path:
+        element.text = element.tail = None
+    for element in kept:
+        element.tail = None
+    dropped = before - len(" ".join(page.text_content().split()))
+    return Removal(kept[0].sourceline or 0, f"{max(dropped, 0)} characters outside the body", why)
 
 
 def _first_text(tree: HtmlElement, expressions: list[str]) -> str | None:
