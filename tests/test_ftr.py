@@ -321,3 +321,9 @@ def test_the_headline_outside_the_body_stays_in_front_of_it_not_the_logo(tmp_pat
     doc = cleaned(custom, ruleset)
     assert doc.text.startswith(headline + "\n\n" + ARTICLE_PARAGRAPHS[0])
     assert "Example Gazette" not in doc.text and "Local news" not in doc.text and TEASER not in doc.text
+
+
+def test_an_element_inside_one_already_stripped_is_not_counted_again(tmp_path):
+    ruleset = rules_with(folder_with(tmp_path, {"example.com.txt": "strip: //div[@class='adbox'] | //div//img\n"}))
+    nested = STORY_PAGE.replace("the corner</div>", 'the corner<img src="a.png"></div>')
+    assert reasons(cleaned(nested, ruleset)).count("rule:ftr/example.com/strip") == 2  # the box, the other image

@@ -80,10 +80,11 @@ def _elements(tree: HtmlElement, expression: str) -> list[HtmlElement]:
 
 def _strip(tree: HtmlElement, expression: str, why: Reason) -> list[Removal]:
     """Remove every element the XPath selects (not the page's html, head or body)."""
-    removed = []
+    removed, gone = [], set()
     for element in _elements(tree, expression):
-        if element.tag in PROTECTED or element.getparent() is None:
-            continue
+        if element.tag in PROTECTED or element.getparent() is None or any(a in gone for a in element.iterancestors()):
+            continue  # the page, or inside an element this XPath already took (counted once)
+        gone.add(element)
         removed.append(Removal(element.sourceline or 0, _preview(element), why))
         element.drop_tree()
     return removed
