@@ -294,8 +294,9 @@ def test_a_changed_site_file_re_cleans_that_sites_pages_only(tmp_path, make_tree
     )
     folder = folder_with(tmp_path, {"example.com.txt": SITE_FILE, "other.org.txt": "strip: //h1\n"})
     out = tmp_path / "out"
-    first = run_batch(inp, out, rules_with(folder))
-    assert first.counts["new"] == 4
+    assert run_batch(inp, out).counts["new"] == 4
+    first = run_batch(inp, out, rules_with(folder))  # the folder added: its hosts' inputs only
+    assert sorted(first.outcome.plan.changed) == ["a.jsonl", "b.jsonl", "c.html"]
     assert first.records["c.html"]["removed_by_reason"]["rule:ftr/example.com/strip"] == 1
     assert run_batch(inp, out, rules_with(folder)).counts["unchanged"] == 4
     (folder / "example.com.txt").write_text(SITE_FILE.replace("strip: //div[@class='adbox']\n", ""))
