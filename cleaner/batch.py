@@ -161,9 +161,26 @@ def plan_run(
     targets: dict[str, str | None] = {i.id: None for i in inputs}
     targets.update(output_paths(inputs))
     plan = state.plan(
-        ((i.id, i.path, targets[i.id]) for i in inputs), fingerprint(settings, ruleset), settings.full, limits(settings)
+        ((i.id, i.path, targets[i.id]) for i in inputs),
+        fingerprint(settings, ruleset),
+        settings.full,
+        limits(settings),
+        outdated_sources(state, ruleset),
     )
     return plan, inputs, targets, dict(sorted(skipped.items()))
+
+
+def outdated_sources(state: State, ruleset: RuleSet) -> frozenset[str]:
+    """The inputs with a page whose site configs now give another key than when it was cleaned:
+    its site file changed, appeared or went. Each host is looked up once (a hash, not a parse)."""
+    now: dict[str, str] = {}
+    outdated = set()
+    for source, host, key in state.rule_keys():
+        if host not in now:
+            now[host] = ruleset.site_key(host)
+        if now[host] != key:
+            outdated.add(source)
+    return frozenset(outdated)
 
 
 def run(
@@ -297,7 +314,8 @@ class _Recorder:
             output = page_output(item.id, doc.part)
         seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, output)
         retry = retry_of(doc, self.settings)
-        return Saved(doc.id, seen, _site(doc), pack(doc, result.fingerprint), result.keys, retry)
+        key = self.ruleset.site_key(doc.rule_host)
+        return Saved(doc.id, seen, _site(doc), pack(doc, result.fingerprint), result.keys, retry, doc.rule_host, key)
 
     def finish(self, stop: Stop) -> None:
         """Pass two: derive the changed sites' template sets, then write what is not up to date.

@@ -36,7 +36,9 @@ from .config import (
     show,
 )
 from .document import Document, Status
-from .rules import RuleError, example_failures, load_rules
+from .ruleformats import ftr_check
+from .ruleformats.ftr import is_ftr_folder
+from .rules import DEFAULT_RULES_DIR, RuleError, example_failures, load_rules
 from .sources import JsonlFields
 from .state import DB_NAME, STATE_DIR, LockedError
 from .templates import DEFAULT_MIN_DOCS, DEFAULT_MIN_SHARE
@@ -248,6 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub = rules_commands.add_parser(name, help=help_text, epilog=f"example: cleaner rules {name} {example}")
         sub.add_argument("dir", nargs="?", type=Path, default=None, help="rules folder (default: the shipped rules)")
         sub.set_defaults(handler=handler)
+        if name == "test":
+            sub.add_argument(
+                "--pages", type=Path, default=None, metavar="DIR", help="local pages for Full-Text RSS test_url checks"
+            )
     return parser
 
 
@@ -256,6 +262,9 @@ def _add_document_command(commands, name: str, handler: Callable[[argparse.Names
     parser = commands.add_parser(name, **texts)
     parser.add_argument("file", help="a file, or - for standard input")
     _add_rules_option(parser)
+    parser.add_argument(
+        "--add-rules", action="append", type=Path, default=[], metavar="DIR", help="a rules folder used beside them"
+    )
     _add_input_format_option(parser)
     _add_extraction_options(parser, defaults=True)
     parser.set_defaults(handler=handler)
@@ -542,7 +551,7 @@ def clean_one(args: argparse.Namespace) -> Document:
     """Clean the single document named by args.file ('-': standard input)."""
     from .corpus import Input, clean_file
 
-    ruleset = load_rules(args.rules) if args.rules else load_rules()
+    ruleset = load_rules([*(args.rules or [DEFAULT_RULES_DIR]), *args.add_rules])
     settings = Settings(
         input_format=args.input_format,
         extractor=args.extractor,
@@ -591,6 +600,8 @@ def cmd_config_show(args: argparse.Namespace) -> int:
 
 def cmd_rules_test(args: argparse.Namespace) -> int:
     """`cleaner rules test [DIR]`: run every example; list each failure with its rule id."""
+    if args.dir is not None and is_ftr_folder(args.dir):
+        return ftr_tests(args.dir, args.pages)
     failures = example_failures([args.dir] if args.dir else None)
     for failure in failures:
         print(failure)
@@ -600,6 +611,34 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
     """`cleaner rules check [DIR]`: load and validate every rule file and its examples."""
+    if args.dir is not None and is_ftr_folder(args.dir):
+        print("\n".join(ftr_check.check(args.dir).lines()))
+        return EXIT_OK
     load_rules([args.dir] if args.dir else None)
     print("ok")
     return EXIT_OK
+
+
+def ftr_tests(folder: Path, pages: Path | None) -> int:
+    """A Full-Text RSS folder's test_url + test_contains, checked on the pages of --pages whose URL
+    is a test_url (their canonical link, or a JSONL `url`), cleaned with the folder beside the
+    shipped rules."""
+    from .corpus import clean_input, discover
+
+    tests = ftr_check.site_tests(ftr_check.FtrFolder(folder, log_skips=False))
+    print(f"{folder}: {len(tests)} test_url with test_contains")
+    if pages is None:
+        print("no --pages DIR given: nothing to check them on")
+        return EXIT_OK
+    ruleset, settings = load_rules([DEFAULT_RULES_DIR, folder]), Settings(workers=1)
+    inputs, _ = discover(pages, pages / ".cleaner-none", auto=True)
+    cleaned = ((d.id, d.url, d.text) for i in inputs for d in clean_input(i, settings, ruleset))
+    results = ftr_check.run_tests(tests, cleaned)
+    for r in results:
+        print(
+            f"{'ok' if not r.missing else 'FAIL'}  {r.site}  {r.url}  {r.page}"
+            + "".join(f"\n  missing: {m!r}" for m in r.missing)
+        )
+    failed = sum(1 for r in results if r.missing)
+    print(f"{len(results)} checked on local pages, {failed} failed")
+    return EXIT_FAILURES if failed else EXIT_OK

@@ -188,6 +188,9 @@ class Document:
     removed_elements: list[Removal] = field(default_factory=list)  # HTML elements cut by selectors
     status: Status = Status.KEPT
     reason: str | None = None  # why the document was dropped or failed
+    # The URL host site configs were looked up for (HTML only). Not in the record: the state
+    # keeps what the lookup gave (RuleSet.site_key) beside the document, to plan re-cleaning.
+    rule_host: str | None = None
 
     @property
     def text(self) -> str:

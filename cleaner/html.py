@@ -29,6 +29,7 @@ from .blockmodel import Model
 from .blocks import HtmlBlock, segment_tree
 from .document import Document, LineHint, Removal
 from .features import normalise
+from .ruleformats import ftr, ftr_apply
 from .rules import Rule, RuleSet
 from .segment import SENTENCE_END
 
@@ -127,10 +128,19 @@ def parse(html: str) -> HtmlElement:
 
 
 def prepare(doc: Document, html: str, ruleset: RuleSet) -> tuple[HtmlElement, str | None]:
-    """The page's tree with the selector rules' elements removed (recorded on doc), and its URL."""
+    """The page's tree with the site config and selector rules applied (removals recorded on doc),
+    and its URL."""
     tree = parse(html)
     url = canonical_url(tree)
-    doc.removed_elements = drop_elements(tree, ruleset.for_document(url, html).of("drop_selectors"))
+    doc.rule_host = ftr.host_of(doc.url or url)  # a JSONL url or WARC target URI, else the canonical link
+    site = ruleset.site_config(doc.rule_host)
+    removed: list[Removal] = []
+    if site is not None:
+        if site.replacements:  # raw-text substitutions come before parsing
+            tree = parse(ftr_apply.substitute(site, html))
+        removed, found = ftr_apply.apply(site, tree)
+        doc.title, doc.date = doc.title or found.title, doc.date or found.date
+    doc.removed_elements = removed + drop_elements(tree, ruleset.for_document(url, html).of("drop_selectors"))
     return tree, url
 
 

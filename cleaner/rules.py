@@ -17,6 +17,7 @@ import yaml
 
 from .document import Origin, Reason
 from .limits import PageTimeout, time_limit
+from .ruleformats.ftr import FtrFolder, SiteConfig, is_ftr_folder
 
 #: The rules that ship inside the package (the repository's top-level rules/ links here).
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -96,10 +97,31 @@ class RuleFile:
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """All loaded rule files, in a deterministic order (by path)."""
+    """All loaded rule files, in a deterministic order (by path), and the Full-Text RSS folders.
+
+    `fingerprint` covers the YAML files only: a site file decides the text of its own host's
+    pages alone, so its part is each document's (site_key, stored with the document).
+    """
 
     files: tuple[RuleFile, ...] = ()
     fingerprint: str = ""
+    ftr: tuple[FtrFolder, ...] = ()
+
+    def site_config(self, host: str | None) -> SiteConfig | None:
+        """The Full-Text RSS site config of a host (the first folder covering it), parsed on first use."""
+        for folder in self.ftr if host else ():
+            name = folder.name_for(host or "")
+            if name is not None:
+                return folder.site(name)
+        return None
+
+    def site_key(self, host: str | None) -> str:
+        """What the site configs decide for a host's pages: the covering file and its digest, or ''."""
+        for folder in self.ftr if host else ():
+            key = folder.key(host or "")
+            if key:
+                return key
+        return ""
 
     def for_document(self, url: str | None, text: str) -> Rules:
         """The rules that apply to one document, grouped by kind."""
@@ -144,16 +166,19 @@ def load_rules(dirs: Sequence[Path | str] | None = None) -> RuleSet:
     >>> any(r.matches("Back to top") for r in rules.for_document(None, "").of("drop_lines"))
     True
     """
-    paths = list(_rule_paths(dirs or [DEFAULT_RULES_DIR]))
-    if not paths:
-        raise RuleError(f"no rule files (*.yaml) in {', '.join(map(str, dirs or []))}")
+    given = [Path(d) for d in dirs or [DEFAULT_RULES_DIR]]
+    is_ftr = {d: is_ftr_folder(d) for d in given}  # recognised by its files: <host>.txt, no YAML
+    ftr = tuple(FtrFolder(d) for d in given if is_ftr[d])
+    paths = list(_rule_paths(d for d in given if not is_ftr[d]))
+    if not paths and not ftr:
+        raise RuleError(f"no rule files (*.yaml, or Full-Text RSS site files) in {', '.join(map(str, given))}")
     files = tuple(load_rule_file(p) for p in paths)
     _check_unique_names(files)
     digest = hashlib.sha256()
     for p, f in zip(paths, files, strict=True):
         # the name too: reasons are made of it, and a file without `name:` takes its file name
         digest.update(f.name.encode("utf-8") + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-    return RuleSet(files, digest.hexdigest()[:16])
+    return RuleSet(files, digest.hexdigest()[:16], ftr)
 
 
 def _rule_paths(dirs: Iterable[Path | str]) -> Iterable[Path]:

@@ -39,7 +39,7 @@ INCOMPLETE = "incomplete"
 PAGE_ROWS = 1000
 
 #: Bumped when the tables change: an older database is rebuilt (its documents cleaned again).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Columns added to the runs table after it first shipped (its rows are kept across upgrades).
 RUN_COLUMNS_ADDED = ("chars_in", "chars_out")
@@ -60,6 +60,10 @@ RETRY_ALWAYS = "always"
 #: decide a site's template lines count pages, so copies of one page (crawled under several URLs)
 #: count once and do not make their own article a template. A site whose
 #: documents changed is marked dirty in the same transaction, until its template set is derived again.
+#: `rule_host` and `rule_key` are the URL host an HTML page's site configs were looked up for and
+#: what that gave (RuleSet.site_key: the covering file and its digest, '' for none): a run cleans a
+#: source again when the lookup gives another key now, so a changed site file re-cleans that site's
+#: pages only.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
@@ -79,7 +83,9 @@ CREATE TABLE IF NOT EXISTS documents (
     text_length INTEGER,
     text_hash TEXT,
     minhash BLOB,
-    duplicate_of TEXT
+    duplicate_of TEXT,
+    rule_host TEXT,
+    rule_key TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
 CREATE INDEX IF NOT EXISTS documents_site ON documents (site);
@@ -138,6 +144,8 @@ class Saved:
     cleaned: bytes  # pack()ed document and fingerprint
     keys: list[int]  # its distinct line keys (templates.document_keys)
     retry: str | None = None  # when a failure is worth cleaning again (see RETRY_ALWAYS)
+    rule_host: str | None = None  # the host site configs were looked up for, and what it gave
+    rule_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,9 +342,15 @@ class State:
         return {r[0]: Seen(*r[1:]) for r in rows}
 
     def plan(
-        self, inputs: Iterable[tuple[str, Path, str | None]], fingerprint: str, full: bool, limits: str = ""
+        self,
+        inputs: Iterable[tuple[str, Path, str | None]],
+        fingerprint: str,
+        full: bool,
+        limits: str = "",
+        outdated: frozenset[str] = frozenset(),
     ) -> Plan:
-        """Sort input files (id, path, planned output) into new, changed and unchanged; find removed ones."""
+        """Sort input files (id, path, planned output) into new, changed and unchanged; find removed
+        ones. `outdated` sources count as changed (their site configs changed)."""
         known = self.seen(limits)
         plan = Plan()
         current = set()
@@ -345,12 +359,25 @@ class State:
             before = known.get(doc_id)
             if before is None:
                 plan.new.append(doc_id)
-            elif full or before.fingerprint != fingerprint or before.output != output or _content_changed(path, before):
+            elif (
+                full
+                or doc_id in outdated
+                or before.fingerprint != fingerprint
+                or before.output != output
+                or _content_changed(path, before)
+            ):
                 plan.changed.append(doc_id)
             else:
                 plan.unchanged.append(doc_id)
         plan.removed = sorted(set(known) - current)
         return plan
+
+    def rule_keys(self) -> Iterator[tuple[str, str, str]]:
+        """(source, host, key) of every HTML page with a URL host, once per source and host."""
+        yield from self.db.execute(
+            "SELECT DISTINCT source, rule_host, COALESCE(rule_key, '') FROM documents"
+            " WHERE rule_host IS NOT NULL ORDER BY source"
+        )
 
     def output_of(self, doc_id: str) -> str | None:
         """The output path recorded for a document, if any."""
@@ -374,7 +401,7 @@ class State:
             self._forget_rows("id = ?", saved.id)
             self.db.execute(
                 "INSERT INTO documents (id, source, size, mtime_ns, sha256, fingerprint, output, site, cleaned,"
-                " version, retry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " version, retry, rule_host, rule_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     saved.id,
                     source,
@@ -387,6 +414,8 @@ class State:
                     saved.cleaned,
                     RECORD_VERSION,
                     saved.retry,
+                    saved.rule_host,
+                    saved.rule_key,
                 ),
             )
             page = templates.set_hash(saved.keys)
