@@ -73,3 +73,15 @@ def test_page_scope_on_cleaneval_stays_above_floor(mode: str, tmp_path: Path) ->
     result = scorer.score(gold, scorer.load_outputs(tmp_path / "documents.jsonl"))
     floor = FLOORS[f"cleaneval-page-{mode}"]
     assert result["f1"] >= floor, f"page scope {mode} F1 {result['f1']} fell below the floor {floor}: {result}"
+
+
+def test_default_path_on_the_collection_its_heuristics_were_not_tuned_on(tmp_path: Path) -> None:
+    """dragnet-dev, HTML, the default path: the held-out figure of the hand-tuned heuristics (about a minute)."""
+    set_dir = SET_DIR.parent / "dragnet-dev"
+    args = ["run", str(set_dir / "html"), str(tmp_path), "--format", "jsonl", "--quiet", "--workers", "2"]
+    assert main([*args, "--input-format", "html"]) == 0
+    scorer = _scorer()
+    gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))
+    result = scorer.score(gold, scorer.load_outputs(tmp_path / "documents.jsonl"))
+    floor = FLOORS["dragnet-html"]
+    assert result["f1"] >= floor, f"dragnet-dev HTML F1 {result['f1']} fell below the floor {floor}: {result}"
