@@ -45,6 +45,7 @@ from .corpus import (
 )
 from .dedup import Fingerprint
 from .document import Document, RecordError, Status
+from .io import guards
 from .report import Record, Summary, Totals, write_reports
 from .rules import RuleSet
 from .sources import is_container
@@ -61,7 +62,8 @@ TASKS_PER_WORKER = 4
 TIMED_OUT = "timed out after"
 WORKER_DIED = "worker process died"
 DASK_FAILED = "dask worker error"  # a worker lost or killed (the pipeline turns its own errors into failures)
-RUN_FAILURES = (TIMED_OUT, WORKER_DIED, DASK_FAILED)
+OVER_MEMORY = "over the memory limit"  # guards: the worker's memory, as with the OOM killer
+RUN_FAILURES = (TIMED_OUT, WORKER_DIED, DASK_FAILED, OVER_MEMORY)
 #: What the reason of a failure by --max-bytes says (pipeline.too_large).
 MAX_BYTES_HINT = "see --max-bytes"
 
@@ -383,8 +385,9 @@ def _clean_all(
             """Queue the next input, if any is left."""
             item = next(queue, None)
             if item is not None:
-                # A container's pages each have the time limit, inside the worker (see corpus).
-                timeout = None if is_container(item.id) else settings.timeout
+                # Each document has its limits inside the worker (corpus.process_guarded); this
+                # one is for a file stuck in C code, which only killing the worker stops.
+                timeout = None if is_container(item.id) else guards.backstop(settings.timeout)
                 running[pool.schedule(_clean_in_worker, (item,), timeout=timeout)] = item
 
         for _ in range(settings.workers * TASKS_PER_WORKER):

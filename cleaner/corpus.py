@@ -20,7 +20,7 @@ from typing import IO
 from . import pipeline, sources
 from .config import Settings
 from .document import Document
-from .limits import PageTimeout, time_limit
+from .io.guards import GuardTripped, Limits, guarded
 from .rules import RuleSet
 from .sources import SourceError, is_container, read_error
 from .state import file_hash
@@ -307,7 +307,7 @@ def clean_file(item: Input, settings: Settings, ruleset: RuleSet) -> Document:
         return doc.fail(read_error(exc))
     if len(doc.raw) > settings.max_bytes:  # a .gz that expands beyond the limit
         return doc.fail(pipeline.too_large(len(doc.raw), settings.max_bytes).replace("bytes", "bytes or more", 1))
-    doc = pipeline.process(doc, settings, ruleset)
+    doc = process_guarded(doc, settings, ruleset)
     doc.raw = b""  # not needed any more; keep it out of the result sent back from the worker
     return doc
 
@@ -344,14 +344,30 @@ def _clean_page(
         return doc.fail(error)
     if dropped is not None:
         return doc.drop(dropped)
-    try:
-        with time_limit(settings.timeout):
-            doc = pipeline.process(doc, settings, ruleset)
-    except PageTimeout:
-        doc.fail(f"timed out after {settings.timeout:g} s (see --timeout)")
+    doc = process_guarded(doc, settings, ruleset)
     # A container holds thousands of pages, all sent back together: keep only what is stored.
     doc.raw, doc.source_text, doc.line_hints = b"", "", {}
     return doc
+
+
+def process_guarded(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
+    """pipeline.process within the per-document limits (--timeout, --max-memory), in any thread:
+    a document over one is a failed document, and the worker goes on with the next."""
+    limits, url = Limits(settings.timeout, settings.max_memory), doc.url
+    try:
+        with guarded(limits):
+            return pipeline.process(doc, settings, ruleset)
+    except GuardTripped as tripped:
+        return _as_read(doc, url).fail(limits.reason(tripped))
+
+
+def _as_read(doc: Document, url: str | None) -> Document:
+    """A document as it was read, without what the stages had done when they were stopped (how
+    far they got varies from run to run; the stored failure must not)."""
+    fresh = Document(doc.id, source=doc.source, part=doc.part, charset=doc.charset, url=url)
+    fresh.size, fresh.content_size, fresh.mtime_ns, fresh.sha256 = doc.size, doc.content_size, doc.mtime_ns, doc.sha256
+    fresh.input_format = doc.input_format
+    return fresh
 
 
 def _source_failure(item: Input, reason: str) -> Document:

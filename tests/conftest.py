@@ -188,3 +188,18 @@ def output_files(out: Path) -> dict[str, bytes]:
         if path.is_file() and rel.parts[0] != ".cleaner" and rel.as_posix() not in RUN_REPORTS:
             files[rel.as_posix()] = path.read_bytes()
     return files
+
+
+# --- pages that cost a worker too much ----------------------------------------------------------
+
+
+def many_links_page(links: int = 200_000) -> bytes:
+    """A page of `links` links (200,000 took a worker to 1.3 GB before the memory guard)."""
+    anchors = "".join(f'<a href="/p{n}">link {n}</a> ' for n in range(links))
+    return page(f"<p>{ARTICLE_PARAGRAPHS[0]}</p>{anchors}").encode()
+
+
+def nested_tables_page(size: int = 9_000_000, depth: int = 3) -> bytes:
+    """A page of `size` bytes of tables nested `depth` deep (9 MB took over 120 s before the guards)."""
+    unit = "<table><tr><td>" * depth + "cell text here " + "</td></tr></table>" * depth
+    return page(unit * (size // len(unit))).encode()
