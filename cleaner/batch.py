@@ -163,7 +163,10 @@ def plan_run(
     targets: dict[str, str | None] = {i.id: None for i in inputs}
     targets.update(output_paths(inputs))
     plan = state.plan(
-        ((i.id, i.path, targets[i.id]) for i in inputs), fingerprint(settings, ruleset), settings.full, limits(settings)
+        ((i.id, i.path, targets[i.id], i.seen) for i in inputs),
+        fingerprint(settings, ruleset),
+        settings.full,
+        limits(settings),
     )
     return plan, inputs, targets, dict(sorted(skipped.items()))
 

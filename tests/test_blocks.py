@@ -12,12 +12,16 @@ def blocks_of(markup: str):
 
 
 def test_text_is_cut_at_block_edges_and_inline_elements_join():
-    found = blocks_of("<div>Intro <b>bold</b> text<p>First para.</p>tail of div</div><p>Second <a href='#'>link</a>.</p>")
+    found = blocks_of(
+        "<div>Intro <b>bold</b> text<p>First para.</p>tail of div</div><p>Second <a href='#'>link</a>.</p>"
+    )
     assert [b.text for b in found] == ["Intro bold text", "First para.", "tail of div", "Second link."]
 
 
 def test_scripts_styles_and_forms_controls_are_not_text():
-    found = blocks_of("<p>Kept.<script>var x = 1;</script><style>p{}</style> Still kept.</p><select><option>A</option></select>")
+    found = blocks_of(
+        "<p>Kept.<script>var x = 1;</script><style>p{}</style> Still kept.</p><select><option>A</option></select>"
+    )
     assert [b.text for b in found] == ["Kept. Still kept."]
 
 
@@ -62,7 +66,9 @@ def test_a_page_without_text_has_no_blocks():
 
 def test_text_the_parser_put_after_body_is_read_when_it_is_most_of_the_page():
     root = document_fromstring("<html><body><p>Wrapper.</p></body></html>")
-    root.append(document_fromstring("<div><p>The whole article, which the parser left outside the body.</p></div>")[0][0])
+    root.append(
+        document_fromstring("<div><p>The whole article, which the parser left outside the body.</p></div>")[0][0]
+    )
     assert [b.text for b in segment_tree(root)][-1] == "The whole article, which the parser left outside the body."
     tail_script = document_fromstring("<html><body><p>The article in its body.</p></body></html>")
     tail_script.append(document_fromstring("<p>x</p>")[0][0])

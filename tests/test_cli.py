@@ -183,7 +183,10 @@ def test_python_m_cleaner_runs_a_folder(clean_folder, tmp_path):
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "-m", "cleaner", "run", str(clean_folder), str(out), "--quiet", "--workers", "1"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert (out / "a.txt").is_file()

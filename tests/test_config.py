@@ -123,7 +123,15 @@ def test_rules_test_lists_every_failing_example_with_its_rule_id(tmp_path, capsy
 
 
 def test_every_subcommand_help_has_an_example(capsys):
-    for command in (["run"], ["clean"], ["status"], ["explain"], ["config", "show"], ["rules", "check"], ["rules", "test"]):
+    for command in (
+        ["run"],
+        ["clean"],
+        ["status"],
+        ["explain"],
+        ["config", "show"],
+        ["rules", "check"],
+        ["rules", "test"],
+    ):
         with pytest.raises(SystemExit):
             main([*command, "--help"])
         assert "example: cleaner" in capsys.readouterr().out
@@ -132,7 +140,9 @@ def test_every_subcommand_help_has_an_example(capsys):
 def test_add_rules_works_beside_the_shipped_rules_and_rules_replaces_them(tmp_path):
     extra = tmp_path / "extra"
     extra.mkdir()
-    (extra / "x.yaml").write_text("name: extra\ndrop_lines:\n  - {id: promo, pattern: '(?i)^moscow.s demands include'}\n")
+    (extra / "x.yaml").write_text(
+        "name: extra\ndrop_lines:\n  - {id: promo, pattern: '(?i)^moscow.s demands include'}\n"
+    )
     seeds = SAMPLE / "seeds"
     for flag, out in (("--add-rules", tmp_path / "added"), ("--rules", tmp_path / "replaced")):
         assert main(["run", str(seeds), str(out), "--quiet", "--workers", "1", flag, str(extra)]) == 0

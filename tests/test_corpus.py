@@ -206,7 +206,11 @@ def test_output_txt_mirrors_the_input_tree(make_tree, tmp_path):
     )
     out = tmp_path / "out"
     report = run(root, out)
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == ["a/b/deep.txt", "a/notes.txt", "top.txt"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == [
+        "a/b/deep.txt",
+        "a/notes.txt",
+        "top.txt",
+    ]
     assert (out / "top.txt").read_text(encoding="utf-8") == article("Top article")
     assert records(report)["a/b/deep.html"]["output"] == "a/b/deep.txt"
 
@@ -259,8 +263,18 @@ def test_documents_jsonl_fields(make_tree, tmp_path):
     docs = jsonl(out)
     assert sorted(docs) == ["news/bridge.html", "plain.txt"]  # kept documents only, POSIX ids
     for doc in docs.values():
-        assert set(doc) >= {"id", "text", "title", "url", "date", "language", "language_score", "encoding",
-                            "kept_lines", "removed_lines"}
+        assert set(doc) >= {
+            "id",
+            "text",
+            "title",
+            "url",
+            "date",
+            "language",
+            "language_score",
+            "encoding",
+            "kept_lines",
+            "removed_lines",
+        }
         assert doc["language"] == "en" and 0 < doc["language_score"] <= 1
         assert doc["encoding"] == "utf-8"
         assert doc["kept_lines"] == len(doc["text"].split("\n\n"))

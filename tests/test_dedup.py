@@ -16,6 +16,7 @@ def fingerprint(text: str):
     """A fingerprint with its MinHash signature, as --dedup near makes them."""
     return exact_fingerprint(text, signature=True)
 
+
 SEEDS = Path(__file__).resolve().parents[1] / "corpus_raw" / "seeds"
 STORY = (SEEDS / "001_8a553b9692560df8.txt").read_text(encoding="utf-8")
 OTHER = (SEEDS / "004_a558b723e1b3fa97.txt").read_text(encoding="utf-8")

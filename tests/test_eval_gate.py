@@ -26,8 +26,20 @@ def _scorer():
 
 @pytest.mark.parametrize("mode", ["html", "text"])
 def test_f1_stays_above_floor(mode: str, tmp_path: Path) -> None:
-    code = main(["run", str(SET_DIR / mode), str(tmp_path), "--format", "jsonl", "--quiet",
-                 "--workers", "2", "--input-format", mode])
+    code = main(
+        [
+            "run",
+            str(SET_DIR / mode),
+            str(tmp_path),
+            "--format",
+            "jsonl",
+            "--quiet",
+            "--workers",
+            "2",
+            "--input-format",
+            mode,
+        ]
+    )
     assert code == 0
     scorer = _scorer()
     gold = json.loads((SET_DIR / "gold.json").read_text(encoding="utf-8"))
@@ -39,8 +51,22 @@ def test_f1_stays_above_floor(mode: str, tmp_path: Path) -> None:
 def test_page_scope_on_cleaneval_stays_above_floor(mode: str, tmp_path: Path) -> None:
     """The block models of --scope page on CleanEval's convention (57 pages: seconds)."""
     set_dir = SET_DIR.parent / "cleaneval-dev"
-    code = main(["run", str(set_dir / mode), str(tmp_path), "--format", "jsonl", "--quiet",
-                 "--workers", "2", "--input-format", mode, "--scope", "page"])
+    code = main(
+        [
+            "run",
+            str(set_dir / mode),
+            str(tmp_path),
+            "--format",
+            "jsonl",
+            "--quiet",
+            "--workers",
+            "2",
+            "--input-format",
+            mode,
+            "--scope",
+            "page",
+        ]
+    )
     assert code == 0
     scorer = _scorer()
     gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))

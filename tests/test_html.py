@@ -37,7 +37,12 @@ def test_selector_rules_remove_chrome_and_record_it(ruleset):
     assert "newsletter" in reasons["rule:default/newsletter-box"]
     assert "Road repairs delayed again" in reasons["rule:default/related-box"]
     assert "We use cookies" in reasons["rule:default/cookie-banner"]
-    for chrome in ("Share on Facebook", "Sign up for our free daily newsletter", "Road repairs delayed", "We use cookies"):
+    for chrome in (
+        "Share on Facebook",
+        "Sign up for our free daily newsletter",
+        "Road repairs delayed",
+        "We use cookies",
+    ):
         assert chrome not in doc.text
     for paragraph in ARTICLE_PARAGRAPHS:
         assert paragraph in doc.text
@@ -212,7 +217,9 @@ def test_deeply_nested_article_with_shallow_chrome_is_not_kept_without_its_artic
 
 # --- the lede trafilatura leaves out ------------------------------------------------------------
 
-LEDE = "The council has approved the new footbridge after a decade of debate, ending one of the town's longest disputes."
+LEDE = (
+    "The council has approved the new footbridge after a decade of debate, ending one of the town's longest disputes."
+)
 BODY = "The bridge, which will link the old market square with the railway station, is expected to open in 2026."
 
 

@@ -231,4 +231,3 @@ def test_any_text_gives_a_status_never_an_internal_error(ruleset, text, doc_id):
         assert doc.text.strip()
     else:
         assert doc.reason
-

@@ -18,15 +18,34 @@ from cleaner import clean
 from cleaner.report import Record, Summary, Totals, write_reports
 from cleaner.state import Plan
 
-TEXT = "Council approves new footbridge\n\n" + "\n\n".join(ARTICLE_PARAGRAPHS) + "\n\nBack to top\n\nShare this article\n"
+TEXT = (
+    "Council approves new footbridge\n\n" + "\n\n".join(ARTICLE_PARAGRAPHS) + "\n\nBack to top\n\nShare this article\n"
+)
 
 
 def record(**fields) -> Record:
     base = dict(
-        id="a.txt", status="kept", reason=None, input_format="text", encoding="utf-8", encoding_method="utf-8",
-        repairs=(), warnings=(), language="en", language_score=1.0, title=None, url=None, date=None,
-        bytes_in=100, bytes_out=80, kept_lines=3, removed_lines=2, removed_elements=0, removed_by_reason={"rule:default/share": 2},
-        output="a.txt", site=".",
+        id="a.txt",
+        status="kept",
+        reason=None,
+        input_format="text",
+        encoding="utf-8",
+        encoding_method="utf-8",
+        repairs=(),
+        warnings=(),
+        language="en",
+        language_score=1.0,
+        title=None,
+        url=None,
+        date=None,
+        bytes_in=100,
+        bytes_out=80,
+        kept_lines=3,
+        removed_lines=2,
+        removed_elements=0,
+        removed_by_reason={"rule:default/share": 2},
+        output="a.txt",
+        site=".",
     )
     base.update(fields)
     return Record(**base)
@@ -65,12 +84,43 @@ def test_record_of_a_failed_document():
 
 
 def test_totals_merge_with_plus():
-    a = Totals.of(stored(id="a", bytes_in=100, bytes_out=60, kept_lines=3, removed_lines=2,
-                         removed_by_reason={"rule:default/share": 2}, language="en"))
-    b = Totals.of(stored(id="b", bytes_in=50, bytes_out=40, kept_lines=5, removed_lines=1,
-                         removed_by_reason={"rule:default/share": 1}, language="de", encoding="cp1252"))
-    c = Totals.of(stored(id="c", status="failed", reason="binary", encoding=None, language=None, bytes_out=0,
-                         kept_lines=0, removed_lines=0, removed_by_reason={}, output=None))
+    a = Totals.of(
+        stored(
+            id="a",
+            bytes_in=100,
+            bytes_out=60,
+            kept_lines=3,
+            removed_lines=2,
+            removed_by_reason={"rule:default/share": 2},
+            language="en",
+        )
+    )
+    b = Totals.of(
+        stored(
+            id="b",
+            bytes_in=50,
+            bytes_out=40,
+            kept_lines=5,
+            removed_lines=1,
+            removed_by_reason={"rule:default/share": 1},
+            language="de",
+            encoding="cp1252",
+        )
+    )
+    c = Totals.of(
+        stored(
+            id="c",
+            status="failed",
+            reason="binary",
+            encoding=None,
+            language=None,
+            bytes_out=0,
+            kept_lines=0,
+            removed_lines=0,
+            removed_by_reason={},
+            output=None,
+        )
+    )
     total = a + b + c
     assert total.files == 3
     assert total.bytes_in == 100 + 50 + 100 and total.bytes_out == 100
@@ -210,7 +260,17 @@ def test_render_html_without_failures_says_none(tmp_path):
 
 def test_report_json_keys(report_tree, tmp_path):
     data = write_report(report_tree, tmp_path / "out")
-    assert list(data) == ["cleaner_version", "settings", "run", "totals", "skipped", "history", "duplicates", "templates", "documents"]
+    assert list(data) == [
+        "cleaner_version",
+        "settings",
+        "run",
+        "totals",
+        "skipped",
+        "history",
+        "duplicates",
+        "templates",
+        "documents",
+    ]
     assert data["run"] == {"new": 5, "changed": 0, "unchanged": 0, "removed": 0}
     assert len(data["history"]) == 1 and data["history"][0]["new"] == 5
     assert data["settings"]["input"] == str(report_tree) and data["settings"]["format"] == "both"

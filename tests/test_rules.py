@@ -28,7 +28,9 @@ def shipped_examples() -> list:
                     for example in examples.get(key) or []:
                         rel = path.relative_to(DEFAULT_RULES_DIR).as_posix()
                         cases.append(
-                            pytest.param(path, entry["id"], example, wanted, id=f"{rel}:{entry['id']}:{key}:{example[:30]}")
+                            pytest.param(
+                                path, entry["id"], example, wanted, id=f"{rel}:{entry['id']}:{key}:{example[:30]}"
+                            )
                         )
     return cases
 

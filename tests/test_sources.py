@@ -389,7 +389,9 @@ def warc_with_target_uris(path: Path, uris: list[str | None]) -> Path:
         for uri in uris:
             http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
             body = io.BytesIO(f"<html><body><p>page {uri}</p></body></html>".encode())
-            record = writer.create_warc_record(uri or "http://placeholder/", "response", payload=body, http_headers=http)
+            record = writer.create_warc_record(
+                uri or "http://placeholder/", "response", payload=body, http_headers=http
+            )
             if uri is None:
                 record.rec_headers.remove_header("WARC-Target-URI")
             writer.write_record(record)
