@@ -379,9 +379,8 @@ def _clean_all(
         yield from clean_all(todo, settings, ruleset, stop)
         return
     queue = iter(todo)
-    with ProcessPool(
-        max_workers=settings.workers, initializer=_init_worker, initargs=(settings, ruleset, lock_fd)
-    ) as pool:
+    workers = min(settings.workers, len(todo))  # a night with one changed file starts one worker
+    with ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(settings, ruleset, lock_fd)) as pool:
         running: dict = {}
 
         def submit_next() -> None:
@@ -393,7 +392,7 @@ def _clean_all(
                 timeout = None if is_container(item.id) else guards.backstop(settings.timeout)
                 running[pool.schedule(_clean_in_worker, (item,), timeout=timeout)] = item
 
-        for _ in range(settings.workers * TASKS_PER_WORKER):
+        for _ in range(workers * TASKS_PER_WORKER):
             submit_next()
         while running and not stop.requested:
             # Wake up now and then even while every task is slow, to notice a stop request.
