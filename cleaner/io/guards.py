@@ -3,9 +3,10 @@ a Dask worker's task thread, the command line's own.
 
 One watchdog thread per process checks every guarded block a few times a second. A block over its
 time limit, or whose process grew by more than its memory limit since the block began, gets an
-exception raised in its thread: through SIGALRM in the main thread (a signal also interrupts a
-blocking call or a long regex match), through the interpreter's asynchronous exceptions in any
-other thread (delivered at the next Python instruction: a long call into C ends first). The
+exception raised in its thread: through SIGALRM in the main thread (a kernel timer for the time
+limit: a signal also interrupts a blocking call or a long regex match), through the interpreter's
+asynchronous exceptions in any other thread (delivered at the next Python instruction: a long
+call into C ends first). The
 exception is raised again at every check until the block ends: one raised while a __del__ runs,
 or swallowed by a bare `except:` in a library, is lost.
 
@@ -111,11 +112,6 @@ class _Watchdog:
             if watch.tripped is not None and not watch.main:
                 _send(watch.thread_id, None)
 
-    def main_tripped(self) -> type[GuardTripped] | None:
-        """What the main thread's blocks went over, if they did (for the SIGALRM handler)."""
-        with self.lock:
-            return next((w.tripped for w in self.watches.values() if w.main and w.tripped), None)
-
     def _run(self) -> None:
         """Check the blocks every POLL_SECONDS while there are any; sleep while there are none."""
         while True:
@@ -146,6 +142,10 @@ def _send(thread_id: int, exc: type[BaseException] | None) -> None:
 
 
 _WATCHDOG = _Watchdog()
+#: The main thread's guarded block, if one runs (blocks do not nest in the main thread).
+_MAIN: _Watch | None = None
+#: After the time limit, how often the main thread's timer fires again until the block ends.
+ALARM_REPEAT_SECONDS = 0.1
 
 
 def _reset_after_fork() -> None:
@@ -180,10 +180,16 @@ def guarded(limits: Limits) -> Iterator[None]:
         time.monotonic() + limits.seconds if limits.seconds is not None else None,
         rss + limits.memory_mb * 1024 * 1024 if rss is not None and limits.memory_mb is not None else None,
     )
-    if main and signal.getsignal(signal.SIGALRM) is not _on_alarm:
-        # Installed for good: a signal sent just before the block ended must find a handler
-        # that ignores it, not the default one, which ends the process.
+    global _MAIN
+    if main:
+        # In the main thread the time limit is a kernel timer, not the watchdog: a regex match
+        # holds the interpreter and starves every other thread, but it does look at signals.
+        # The handler stays installed: a signal that comes just after the block finds it, not
+        # the default handler, which ends the process.
         signal.signal(signal.SIGALRM, _on_alarm)
+        _MAIN = watch
+        if limits.seconds is not None:
+            signal.setitimer(signal.ITIMER_REAL, limits.seconds, ALARM_REPEAT_SECONDS)
     _WATCHDOG.add(watch)
     try:
         yield
@@ -192,6 +198,9 @@ def guarded(limits: Limits) -> Iterator[None]:
         _give_back_memory()
         raise
     finally:
+        if main:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            _MAIN = None
         _stop_watching(watch)
 
 
@@ -206,10 +215,14 @@ def _stop_watching(watch: _Watch) -> None:
 
 
 def _on_alarm(_signum: int, _frame: object) -> None:
-    """SIGALRM in the main thread: raise what the watchdog found (nothing once the block ended)."""
-    tripped = _WATCHDOG.main_tripped()
-    if tripped is not None:
-        raise tripped
+    """SIGALRM in the main thread: raise what its block went over (nothing once the block ended)."""
+    watch = _MAIN
+    if watch is None:
+        return
+    if watch.tripped is None and watch.deadline is not None and time.monotonic() >= watch.deadline:
+        watch.tripped = TimedOut
+    if watch.tripped is not None:
+        raise watch.tripped
 
 
 def _give_back_memory() -> None:
