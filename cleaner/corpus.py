@@ -92,8 +92,7 @@ def discover(
         why, stat = _skip_reason(path, parts, bounds)
         if why == OWN_OUTPUT:
             continue  # our own output folder inside the input folder
-        doc_id = _escaped("/".join(parts))
-        name = parts[-1]
+        doc_id, name = _escaped("/".join(parts)), parts[-1]
         if why is None and not (
             _extension(name) in SUPPORTED_EXTENSIONS
             or is_container(name)
@@ -383,7 +382,7 @@ def _as_read(doc: Document, url: str | None) -> Document:
     far they got varies from run to run; the stored failure must not)."""
     fresh = Document(doc.id, source=doc.source, part=doc.part, charset=doc.charset, url=url)
     fresh.size, fresh.content_size, fresh.mtime_ns, fresh.sha256 = doc.size, doc.content_size, doc.mtime_ns, doc.sha256
-    fresh.input_format = doc.input_format
+    fresh.input_format = doc.input_format  # decided from the extension or the first bytes
     return fresh
 
 

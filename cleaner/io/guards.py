@@ -6,8 +6,8 @@ time limit, or whose process grew by more than its memory limit since the block 
 exception raised in its thread: through SIGALRM in the main thread (a kernel timer for the time
 limit: a signal also interrupts a blocking call or a long regex match), through the interpreter's
 asynchronous exceptions in any other thread (delivered at the next Python instruction: a long
-call into C ends first). The
-exception is raised again at every check until the block ends: one raised while a __del__ runs,
+call into C ends first).
+The exception is raised again at every check until the block ends: one raised while a __del__ runs,
 or swallowed by a bare `except:` in a library, is lost.
 
 The cost is a check of /proc/self/statm every POLL_SECONDS while a document is being cleaned, and
