@@ -43,6 +43,7 @@ from .corpus import (
 )
 from .dedup import Fingerprint
 from .document import Document, RecordError, Status
+from .io import guards
 from .report import Record, Summary, Totals, write_reports
 from .report_pages import missing_document_pages, write_document_page
 from .rules import RuleSet
@@ -61,7 +62,8 @@ TASKS_PER_WORKER = 4
 TIMED_OUT = "timed out after"
 WORKER_DIED = "worker process died"
 DASK_FAILED = "dask worker error"  # a worker lost or killed (the pipeline turns its own errors into failures)
-RUN_FAILURES = (TIMED_OUT, WORKER_DIED, DASK_FAILED)
+OVER_MEMORY = "over the memory limit"  # guards: the worker's memory, as with the OOM killer
+RUN_FAILURES = (TIMED_OUT, WORKER_DIED, DASK_FAILED, OVER_MEMORY)
 #: What the reason of a failure by --max-bytes says (pipeline.too_large).
 MAX_BYTES_HINT = "see --max-bytes"
 
@@ -161,7 +163,7 @@ def plan_run(
     targets: dict[str, str | None] = {i.id: None for i in inputs}
     targets.update(output_paths(inputs))
     plan = state.plan(
-        ((i.id, i.path, targets[i.id]) for i in inputs),
+        ((i.id, i.path, targets[i.id], i.seen) for i in inputs),
         fingerprint(settings, ruleset),
         settings.full,
         limits(settings),
@@ -416,20 +418,20 @@ def _clean_all(
         yield from clean_all(todo, settings, ruleset, stop)
         return
     queue = iter(todo)
-    with ProcessPool(
-        max_workers=settings.workers, initializer=_init_worker, initargs=(settings, ruleset, lock_fd)
-    ) as pool:
+    workers = min(settings.workers, len(todo))  # a night with one changed file starts one worker
+    with ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(settings, ruleset, lock_fd)) as pool:
         running: dict = {}
 
         def submit_next() -> None:
             """Queue the next input, if any is left."""
             item = next(queue, None)
             if item is not None:
-                # A container's pages each have the time limit, inside the worker (see corpus).
-                timeout = None if is_container(item.id) else settings.timeout
+                # Each document has its limits inside the worker (corpus.process_guarded); this
+                # one is for a file stuck in C code, which only killing the worker stops.
+                timeout = None if is_container(item.id) else guards.backstop(settings.timeout)
                 running[pool.schedule(_clean_in_worker, (item,), timeout=timeout)] = item
 
-        for _ in range(settings.workers * TASKS_PER_WORKER):
+        for _ in range(workers * TASKS_PER_WORKER):
             submit_next()
         while running and not stop.requested:
             # Wake up now and then even while every task is slow, to notice a stop request.

@@ -315,6 +315,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "--timeout", type=float, default=None, help="seconds per file before it is recorded as timed out (default: 60)"
     )
     parser.add_argument(
+        "--max-memory",
+        type=int,
+        default=None,
+        help="MB a worker may grow by while cleaning one document before it is recorded as failed (default: 512)",
+    )
+    parser.add_argument(
         "--dedup", choices=DEDUP_MODES, default=None, help="drop exact or near duplicate documents (default: off)"
     )
     parser.add_argument(

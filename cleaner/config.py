@@ -43,6 +43,11 @@ DEFAULT_TIMEOUT_SECONDS = 60.0
 #: or a space, not starting with -, _ or +, and at most 255 characters.
 INDEX_NAME_RE = re.compile(r'(?![-_+])[^A-Z\\/*?"<>|,# :]{1,255}')
 
+#: Megabytes a worker may grow by while it cleans one document. A page takes a few (the largest
+#: traf-dev page 6 MB); 512 keeps a worker (about 150 MB before a document) under 1 GB, where a
+#: page of 200,000 links would take 1.3 GB.
+DEFAULT_MAX_MEMORY_MB = 512
+
 
 class ConfigError(ValueError):
     """A setting is invalid; the message names it."""
@@ -67,6 +72,7 @@ class Settings:
     quiet: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = DEFAULT_TIMEOUT_SECONDS
+    max_memory: int = DEFAULT_MAX_MEMORY_MB  # MB a worker may grow by while cleaning one document
     full: bool = False  # redo every input, not only new and changed ones
     rebuild_state: bool = False  # start the state database afresh (a corrupt one): everything is cleaned again
     follow_symlinks: bool = False  # read files that symlinks inside INPUT point to outside it
@@ -111,6 +117,8 @@ class Settings:
             raise ConfigError("--engine dask needs the optional extra: pip install 'cleaner[dask]'")
         if self.timeout <= 0:
             raise ConfigError(f"--timeout must be positive, not {self.timeout}")
+        if self.max_memory < 1:
+            raise ConfigError(f"--max-memory must be a positive number of megabytes, not {self.max_memory}")
         if self.max_bytes < 1:
             raise ConfigError(f"--max-bytes must be positive, not {self.max_bytes}")
         if self.templates not in SWITCH:
@@ -246,6 +254,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("workers", "workers", (int,), _as_is),
     Option("max_bytes", "max_bytes", (int,), _as_is),
     Option("timeout", "timeout", (int, float), _float),
+    Option("max_memory", "max_memory", (int,), _as_is),
     Option("quiet", "quiet", (bool,), _as_is),
     Option("follow_symlinks", "follow_symlinks", (bool,), _as_is),
     Option("dedup", "dedup", (str,), _as_is),

@@ -13,14 +13,14 @@ import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 from typing import IO
 
 from . import pipeline, sources
 from .config import Settings
 from .document import Document
-from .limits import PageTimeout, time_limit
+from .io.guards import GuardTripped, Limits, guarded
 from .rules import RuleSet
 from .sources import SourceError, is_container, read_error
 from .state import file_hash
@@ -54,6 +54,8 @@ class Input:
     id: str
     part: int = 0  # a container cleaned in `parts` tasks: this task cleans its pages n with n % parts == part
     parts: int = 1
+    #: (size, mtime_ns) as discover found them, so that planning stats no file twice (None: stat it then).
+    seen: tuple[int, int] | None = field(default=None, compare=False)
 
     def split(self, size: int) -> list[Input]:
         """The tasks for this input: a container of `size` bytes is cleaned in several parts, so that
@@ -61,7 +63,7 @@ class Input:
         if not is_container(self.id):
             return [self]
         parts = max(1, -(-size // CONTAINER_PART_BYTES))
-        return [Input(self.path, self.id, n, parts) for n in range(parts)]
+        return [Input(self.path, self.id, n, parts, self.seen) for n in range(parts)]
 
     @property
     def task_id(self) -> str:
@@ -82,25 +84,29 @@ def discover(
     skipped: Counter[str] = Counter()
     bounds = _Bounds.of(root, output_dir, follow_symlinks)
     ids: set[str] = set()
-    for path in sorted(_walk(root)):
-        rel = path.relative_to(root)
-        why = _skip_reason(path, rel, bounds)
+    start = len(os.path.join(os.fspath(root), ""))
+    # Strings, not Paths, until an input is found: pathlib's parsing cost more than the rest of a
+    # no-op run's planning (100,000 files). Sorted by parts, as Paths sort.
+    for path in sorted(map(os.fspath, _walk(root)), key=lambda p: p.split(os.sep)):
+        parts = tuple(path[start:].split(os.sep))
+        why, stat = _skip_reason(path, parts, bounds)
         if why == OWN_OUTPUT:
             continue  # our own output folder inside the input folder
-        doc_id = escaped_id(rel)
+        doc_id, name = _escaped("/".join(parts)), parts[-1]
         if why is None and not (
-            _extension(path.name) in SUPPORTED_EXTENSIONS
-            or is_container(path.name)
-            or (auto and _extension(path.name) == EXTENSIONLESS)
+            _extension(name) in SUPPORTED_EXTENSIONS
+            or is_container(name)
+            or (auto and _extension(name) == EXTENSIONLESS)
         ):
-            why = f"unsupported type {escaped_id(PurePosixPath(_extension(path.name))) or '(none)'}"
+            why = f"unsupported type {_escaped(_extension(name)) or '(none)'}"
         if why is None and doc_id in ids:  # 'caf\xe9.txt' in INPUT beside a file named caf<0xe9>.txt
             why = "its escaped name is another input's name"
         if why is not None:
             skipped[why] += 1
         else:
             ids.add(doc_id)
-            inputs.append(Input(path, doc_id))
+            seen = (stat.st_size, stat.st_mtime_ns) if stat is not None else None
+            inputs.append(Input(Path(path), doc_id, seen=seen))
     return inputs, skipped
 
 
@@ -144,50 +150,56 @@ def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _skip_reason(path: Path, rel: Path, bounds: _Bounds) -> str | None:
-    """Why a path found below INPUT is not an input (None: it may be one, by its type)."""
-    if any(part.startswith(".") for part in rel.parts):
-        return "hidden"
-    if bounds.out_parts is not None and rel.parts[: len(bounds.out_parts)] == bounds.out_parts:
-        return OWN_OUTPUT  # the walk follows no folder link, so this is where OUTPUT lies
+def _skip_reason(path: str, parts: tuple[str, ...], bounds: _Bounds) -> tuple[str | None, os.stat_result | None]:
+    """Why a path found below INPUT is not an input (None: it may be one, by its type), and the
+    file's stat when it is a regular file (None: cleaning it records why it cannot be read)."""
+    if any(part.startswith(".") for part in parts):
+        return "hidden", None
+    if bounds.out_parts is not None and parts[: len(bounds.out_parts)] == bounds.out_parts:
+        return OWN_OUTPUT, None  # the walk follows no folder link, so this is where OUTPUT lies
     try:
-        mode = os.lstat(path).st_mode
-        if stat_module.S_ISLNK(mode):
+        stat = os.lstat(path)
+        if stat_module.S_ISLNK(stat.st_mode):
             resolved = os.path.realpath(path)
             if _within(resolved, bounds.out):
-                return OWN_OUTPUT
+                return OWN_OUTPUT, None
             if os.path.isdir(path):
-                return "symlinked folder (not followed)"
+                return "symlinked folder (not followed)", None
             if not bounds.follow_symlinks and not _within(resolved, bounds.root):
-                return "symlink to a file outside INPUT (see --follow-symlinks)"
-            mode = os.stat(path).st_mode
+                return "symlink to a file outside INPUT (see --follow-symlinks)", None
+            stat = os.stat(path)
     except OSError:
-        return None  # cleaning it records why it cannot be read (a broken link, permissions)
+        return None, None  # cleaning it records why it cannot be read (a broken link, permissions)
     for test, kind in SPECIAL_FILES:
-        if test(mode):
-            return f"not a regular file ({kind})"
-    if not stat_module.S_ISREG(mode):
-        return "not a regular file"
-    if rel.parts[0] in OUTPUT_NAMES and (len(rel.parts) > 1 or is_container(rel.name)):
-        return f"named like an output of the cleaner ({rel.parts[0]})"
-    return None
+        if test(stat.st_mode):
+            return f"not a regular file ({kind})", None
+    if not stat_module.S_ISREG(stat.st_mode):
+        return "not a regular file", None
+    if parts[0] in OUTPUT_NAMES and (len(parts) > 1 or is_container(parts[-1])):
+        return f"named like an output of the cleaner ({parts[0]})", None
+    return None, stat
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path) -> Iterator[str]:
     """Every file below root, and every symlinked folder (never followed)."""
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in files:
-            yield Path(folder) / name
+            yield os.path.join(folder, name)
         for name in dirs:
-            if os.path.islink(os.path.join(folder, name)):
-                yield Path(folder) / name
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                yield path
 
 
 def escaped_id(rel: PurePath) -> str:
     """A relative path as a document id: POSIX separators, and a name that is not valid UTF-8
     shown with its bad bytes escaped ('caf\\xe9.txt'), so that ids, reports and outputs are UTF-8."""
-    posix = PurePosixPath(*rel.parts).as_posix() if rel.parts else ""
+    return _escaped(PurePosixPath(*rel.parts).as_posix() if rel.parts else "")
+
+
+def _escaped(posix: str) -> str:
+    """escaped_id of a path already in POSIX form."""
     return posix.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
@@ -269,9 +281,13 @@ def page_output(source: str, part: int) -> str:
 
 
 def _strip_extension(doc_id: str) -> str:
-    """'site/page.html.gz' -> 'site/page'."""
-    path = PurePosixPath(doc_id.removesuffix(".gz").removesuffix(".GZ"))
-    return str(path.with_suffix("")) if path.suffix else str(path)
+    """'site/page.html.gz' -> 'site/page' (string operations: PurePosixPath's cost per file showed)."""
+    path = doc_id.removesuffix(".gz").removesuffix(".GZ")
+    folder, _, name = path.rpartition("/")
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:  # what PurePosixPath.suffix counts as one
+        name = name[:dot]
+    return f"{folder}/{name}" if folder else name
 
 
 def read_input(path: Path, limit: int) -> tuple[bytes, str]:
@@ -308,7 +324,7 @@ def clean_file(item: Input, settings: Settings, ruleset: RuleSet) -> Document:
         return doc.fail(read_error(exc))
     if len(doc.raw) > settings.max_bytes:  # a .gz that expands beyond the limit
         return doc.fail(pipeline.too_large(len(doc.raw), settings.max_bytes).replace("bytes", "bytes or more", 1))
-    doc = pipeline.process(doc, settings, ruleset)
+    doc = process_guarded(doc, settings, ruleset)
     doc.raw = b""  # not needed any more; keep it out of the result sent back from the worker
     return doc
 
@@ -345,14 +361,30 @@ def _clean_page(
         return doc.fail(error)
     if dropped is not None:
         return doc.drop(dropped)
-    try:
-        with time_limit(settings.timeout):
-            doc = pipeline.process(doc, settings, ruleset)
-    except PageTimeout:
-        doc.fail(f"timed out after {settings.timeout:g} s (see --timeout)")
+    doc = process_guarded(doc, settings, ruleset)
     # A container holds thousands of pages, all sent back together: keep only what is stored.
     doc.raw, doc.source_text, doc.line_hints = b"", "", {}
     return doc
+
+
+def process_guarded(doc: Document, settings: Settings, ruleset: RuleSet) -> Document:
+    """pipeline.process within the per-document limits (--timeout, --max-memory), in any thread:
+    a document over one is a failed document, and the worker goes on with the next."""
+    limits, url = Limits(settings.timeout, settings.max_memory), doc.url
+    try:
+        with guarded(limits):
+            return pipeline.process(doc, settings, ruleset)
+    except GuardTripped as tripped:
+        return _as_read(doc, url).fail(limits.reason(tripped))
+
+
+def _as_read(doc: Document, url: str | None) -> Document:
+    """A document as it was read, without what the stages had done when they were stopped (how
+    far they got varies from run to run; the stored failure must not)."""
+    fresh = Document(doc.id, source=doc.source, part=doc.part, charset=doc.charset, url=url)
+    fresh.size, fresh.content_size, fresh.mtime_ns, fresh.sha256 = doc.size, doc.content_size, doc.mtime_ns, doc.sha256
+    fresh.input_format = doc.input_format  # decided from the extension or the first bytes
+    return fresh
 
 
 def _source_failure(item: Input, reason: str) -> Document:

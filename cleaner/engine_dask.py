@@ -2,8 +2,8 @@
 
 Workers read the inputs and clean them; this process writes every output and the state, exactly
 as with the local engine, so the results are byte-identical. On a real cluster the workers must
-see INPUT at the same path (a shared filesystem). `--timeout` is not enforced here: Dask cannot
-stop a running task, so a stuck file holds one worker thread until it finishes.
+see INPUT at the same path (a shared filesystem). `--timeout` and `--max-memory` hold inside each
+task (corpus.process_guarded, io.guards): Dask cannot stop a running task, the task stops itself.
 """
 
 from __future__ import annotations

@@ -99,20 +99,25 @@ class Totals:
     @classmethod
     def of(cls, record: dict) -> Totals:
         """The totals of a single record (as stored: a dict of Record's fields)."""
-        kept = record["status"] == Status.KEPT.value
-        return cls(
-            files=1,
-            statuses=Counter([record["status"]]),
-            bytes_in=record["bytes_in"],
-            bytes_out=record["bytes_out"],
-            chars_in=record.get("chars_in", 0),
-            chars_out=record.get("chars_out", 0),
-            kept_lines=record["kept_lines"],
-            removed_lines=record["removed_lines"],
-            removed_by_reason=Counter(record["removed_by_reason"]),
-            languages=Counter([record["language"]]) if kept and record["language"] else Counter(),
-            encodings=Counter([record["encoding"]]) if record["encoding"] else Counter(),
-        )
+        totals = cls()
+        totals.add(record)
+        return totals
+
+    def add(self, record: dict) -> None:
+        """Count one record in, in place (a new Totals per record was most of a no-op run's report)."""
+        self.files += 1
+        self.statuses[record["status"]] += 1
+        self.bytes_in += record["bytes_in"]
+        self.bytes_out += record["bytes_out"]
+        self.chars_in += record.get("chars_in", 0)
+        self.chars_out += record.get("chars_out", 0)
+        self.kept_lines += record["kept_lines"]
+        self.removed_lines += record["removed_lines"]
+        self.removed_by_reason.update(record["removed_by_reason"])
+        if record["status"] == Status.KEPT.value and record["language"]:
+            self.languages[record["language"]] += 1
+        if record["encoding"]:
+            self.encodings[record["encoding"]] += 1
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(
@@ -157,7 +162,7 @@ class Summary:
         summary = cls()
         lost: list[dict] = []
         for record in records:
-            summary.totals = summary.totals + Totals.of(record)
+            summary.totals.add(record)
             if record["status"] != Status.KEPT.value:
                 if len(summary.not_kept) < MAX_LISTED:
                     summary.not_kept.append(record)

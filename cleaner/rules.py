@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .document import Origin, Reason
-from .limits import PageTimeout, time_limit
+from .io.guards import Limits, TimedOut, guarded
 from .ruleformats.ftr import FtrFolder, SiteConfig, is_ftr_folder
 
 #: The rules that ship inside the package (the repository's top-level rules/ links here).
@@ -324,9 +324,9 @@ def example_matches(rule: Rule, example: str) -> bool:
 
         return bool(CSSSelector(rule.css)(document_fromstring(f"<html><body>{example}</body></html>")))
     try:
-        with time_limit(EXAMPLE_SECONDS):  # in the main thread (rules load there); unlimited elsewhere
+        with guarded(Limits(seconds=EXAMPLE_SECONDS)):  # a regex match is stopped only in the main thread
             return rule.matches(example)
-    except PageTimeout:
+    except TimedOut:
         raise ExampleTimeout(example) from None
 
 

@@ -119,6 +119,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+#: A file's (size, mtime_ns).
+Stat = tuple[int, int]
+
+
 class LockedError(RuntimeError):
     """Another run holds the output folder."""
 
@@ -343,18 +347,19 @@ class State:
 
     def plan(
         self,
-        inputs: Iterable[tuple[str, Path, str | None]],
+        inputs: Iterable[tuple[str, Path, str | None, Stat | None]],
         fingerprint: str,
         full: bool,
         limits: str = "",
         outdated: frozenset[str] = frozenset(),
     ) -> Plan:
-        """Sort input files (id, path, planned output) into new, changed and unchanged; find removed
-        ones. `outdated` sources count as changed (their site configs changed)."""
+        """Sort input files (id, path, planned output, (size, mtime_ns) if already read, else None)
+        into new, changed and unchanged; find removed ones. `outdated` sources count as changed
+        (their site configs changed)."""
         known = self.seen(limits)
         plan = Plan()
         current = set()
-        for doc_id, path, output in inputs:
+        for doc_id, path, output, stat in inputs:
             current.add(doc_id)
             before = known.get(doc_id)
             if before is None:
@@ -364,7 +369,7 @@ class State:
                 or doc_id in outdated
                 or before.fingerprint != fingerprint
                 or before.output != output
-                or _content_changed(path, before)
+                or _content_changed(path, before, stat)
             ):
                 plan.changed.append(doc_id)
             else:
@@ -657,13 +662,14 @@ class State:
 
     def missing_outputs(self, out: Path) -> Iterator[str]:
         """Kept, non-duplicate documents whose text output is not in `out` (to be written again)."""
-        query = (
-            "SELECT id, record FROM documents WHERE duplicate_of IS NULL AND record IS NOT NULL AND id > ?"
-            " ORDER BY id LIMIT ?"
+        query = (  # the output read by SQLite and checked as a string: a Path and a JSON parse per
+            # document were most of this on a no-op run
+            "SELECT id, json_extract(record, '$.output') FROM documents WHERE duplicate_of IS NULL"
+            " AND record IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
         )
-        for doc_id, record in self._paged(query):
-            output = json.loads(record).get("output")
-            if output and not (out / output).is_file():
+        folder = os.path.join(out, "")
+        for doc_id, output in self._paged(query):
+            if output and not os.path.isfile(folder + output):
                 yield doc_id
 
     def duplicate_clusters(self) -> dict[str, list[str]]:
@@ -702,12 +708,19 @@ def _unpack_keys(data: bytes) -> frozenset[int]:
     return frozenset(int.from_bytes(data[i : i + 8], "big") for i in range(0, len(data), 8))
 
 
-def _content_changed(path: Path, before: Seen) -> bool:
-    """Size and mtime first (cheap); when they differ, the hash decides (a touch is no change)."""
+def _stat(path: Path) -> Stat:
+    """A file's (size, mtime_ns)."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _content_changed(path: Path, before: Seen, stat: Stat | None) -> bool:
+    """Size and mtime first (cheap; from discovery's stat when given); when they differ, the hash
+    decides (a touch is no change)."""
     try:
-        stat = path.stat()
-        if stat.st_size == before.size and stat.st_mtime_ns == before.mtime_ns:
+        size, mtime_ns = stat if stat is not None else _stat(path)
+        if size == before.size and mtime_ns == before.mtime_ns:
             return False
-        return stat.st_size != before.size or not before.sha256 or file_hash(path) != before.sha256
+        return size != before.size or not before.sha256 or file_hash(path) != before.sha256
     except OSError:
         return True  # unreadable now (a broken link, permissions): clean it again to record why

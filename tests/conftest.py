@@ -197,3 +197,18 @@ def output_files(out: Path) -> dict[str, bytes]:
 def report_pages(out: Path) -> dict[str, bytes]:
     """The report's pages beside report.html (no run history in them: the same from run to run)."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / REPORT_PAGES).rglob("*")) if p.is_file()}
+
+
+# --- pages that cost a worker too much ----------------------------------------------------------
+
+
+def many_links_page(links: int = 200_000) -> bytes:
+    """A page of `links` links (200,000 took a worker to 1.3 GB before the memory guard)."""
+    anchors = "".join(f'<a href="/p{n}">link {n}</a> ' for n in range(links))
+    return page(f"<p>{ARTICLE_PARAGRAPHS[0]}</p>{anchors}").encode()
+
+
+def nested_tables_page(size: int = 9_000_000, depth: int = 3) -> bytes:
+    """A page of `size` bytes of tables nested `depth` deep (9 MB took over 120 s before the guards)."""
+    unit = "<table><tr><td>" * depth + "cell text here " + "</td></tr></table>" * depth
+    return page(unit * (size // len(unit))).encode()

@@ -55,3 +55,19 @@ def test_both_passes_on_dask_match_the_local_engine_with_containers_and_template
     assert output_files(on_dask) == output_files(local)
     assert notice("Golf Journal") not in (on_dask / "site" / "0.txt").read_text(encoding="utf-8")
     assert "dump/pages.jsonl#1" in result.records and "site" in result.report["templates"]
+
+
+def test_the_time_and_memory_limits_hold_on_dask_and_the_batch_goes_on(cluster, make_tree, tmp_path):
+    from conftest import ARTICLE_PARAGRAPHS, many_links_page, nested_tables_page
+
+    articles = {f"{n}.txt": "\n\n".join((f"Article number {n}", *ARTICLE_PARAGRAPHS)) + "\n" for n in range(3)}
+    root = make_tree({**articles, "tables.html": nested_tables_page(1_000_000), "slow/links.html": b""})
+    (root / "slow" / "links.html").write_bytes(many_links_page(50_000))
+    out = tmp_path / "out"
+    dask = {"engine": "dask", "scheduler": cluster.scheduler_address}
+    timed = run_batch(root, out, timeout=1.5, **dask).records  # (a 36 s page without the guard)
+    assert timed["tables.html"]["reason"] == "timed out after 1.5 s (see --timeout)"
+    assert all(timed[name]["status"] == "kept" for name in articles)
+    grown = run_batch(root, out, max_memory=30, **dask).records  # a timed-out file is tried again
+    assert grown["slow/links.html"]["reason"] == "over the memory limit of 30 MB (see --max-memory)"
+    assert sorted(output_files(out)) == sorted(articles)

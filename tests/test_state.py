@@ -107,14 +107,17 @@ def test_plan_sorts_inputs_into_new_changed_unchanged_removed(tmp_path):
             save_whole(state, name, [Saved(name, seen, "site", pack(Document(name), None), [])])
         files["edited"].write_text("content of edited, now longer\n")
         set_mtime(files["touched"])
-        inputs = [(name, path, name + ".txt") for name, path in files.items()]
+        inputs = [(name, path, name + ".txt", None) for name, path in files.items()]
         plan = state.plan(inputs, "fp", full=False)
         assert plan == Plan(new=["fresh"], changed=["edited"], unchanged=["same", "touched"], removed=["gone"])
         assert plan.todo == {"fresh", "edited"}
         assert state.plan(inputs, "other rules", full=False).changed == ["same", "edited", "touched"]
         assert state.plan(inputs, "fp", full=True).changed == ["same", "edited", "touched"]
-        moved = [(name, path, "elsewhere/" + name + ".txt") for name, path in files.items()]
+        moved = [(name, path, "elsewhere/" + name + ".txt", None) for name, path in files.items()]
         assert state.plan(moved, "fp", full=False).changed == ["same", "edited", "touched"]
+        stats = {name: (p.stat().st_size, p.stat().st_mtime_ns) for name, p in files.items()}
+        known = [(name, path, name + ".txt", stats[name]) for name, path in files.items()]
+        assert state.plan(known, "fp", full=False) == plan  # discovery's stat, not a second one
 
 
 def test_a_second_state_on_the_same_folder_is_refused(tmp_path):
@@ -158,7 +161,7 @@ def test_a_container_is_planned_as_one_file_and_replaced_whole(tmp_path):
     dump.write_text("{}\n")
     st = dump.stat()
     seen = Seen(st.st_size, st.st_mtime_ns, hashlib.sha256(dump.read_bytes()).hexdigest(), "fp", None)
-    plan = functools.partial(state_plan, [("dump.jsonl", dump, None)])
+    plan = functools.partial(state_plan, [("dump.jsonl", dump, None, None)])
     with State(out) as state:
         pages = [Saved(f"dump.jsonl#{n}", seen, "site", pack(Document(f"dump.jsonl#{n}"), None), [n]) for n in (1, 2)]
         state.save_pages("dump.jsonl", pages[:1])  # one part of two stored: the file is not done

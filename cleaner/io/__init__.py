@@ -1,0 +1,1 @@
+"""Inputs, outputs and the limits that guard reading and cleaning them."""
