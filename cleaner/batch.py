@@ -214,8 +214,10 @@ def run(
             recorder.clean(todo, stop)
             recorder.finish(stop)
             if not stop.requested:
-                _apply_dedup(state, settings, out)
+                duplicates, moved = _apply_dedup(state, settings, out)
                 recorder.catch_up()
+                # pages were written as kept before the clusters were known
+                recorder.write_pages(sorted(moved | (recorder.written & duplicates.keys())), duplicates)
         state.commit()
         outcome.interrupted_by = stop.signal
         # Every format but txt, from the stored records; those no longer asked for are removed.
@@ -278,6 +280,7 @@ class _Recorder:
     outcome: Outcome
     on_done: Callable[[int], None] | None
     sites: dict[str, SiteTemplate] = field(default_factory=dict)  # template sets, read once per site
+    written: set[str] = field(default_factory=set)  # the documents whose outputs this run wrote
 
     def clean(self, items: list[Input], stop: Stop) -> None:
         """Pass one: clean the tasks in the worker pool and store each as it finishes; an input
@@ -360,14 +363,21 @@ class _Recorder:
         for doc_id in missing_document_pages(self.state.record_ids(), out):
             self.write_page(doc_id)
 
-    def write_page(self, doc_id: str) -> None:
-        """Write a document's report page again (deleted by hand, or lost with a crash)."""
+    def write_page(self, doc_id: str, duplicate_of: str | None = None) -> None:
+        """Write a document's report page again (deleted by hand, lost with a crash, or a duplicate's)."""
         applied = self._applied(doc_id)
         if applied is not None:
             doc, _, _, site, _ = applied
+            if duplicate_of is not None:
+                doc.drop(f"duplicate-of:{duplicate_of}")  # the reason the state's records give it
             write_document_page(
                 self.settings.output_dir, self.settings.input_dir, doc, asdict(Record.of(doc, 0, None, site))
             )
+
+    def write_pages(self, doc_ids: list[str], duplicates: dict[str, str]) -> None:
+        """Write these documents' pages again, as duplicates where they are."""
+        for doc_id in doc_ids:
+            self.write_page(doc_id, duplicates.get(doc_id))
 
     def write(self, doc_id: str) -> None:
         """Remove a stored document's template lines, write its outputs, then record it.
@@ -394,10 +404,16 @@ class _Recorder:
         # its page in the report: written here, so a run writes pages only for what it changed
         write_document_page(self.settings.output_dir, self.settings.input_dir, doc, asdict(record))
         self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
+        self.written.add(doc_id)
 
 
-def _apply_dedup(state: State, settings: Settings, out: Path) -> None:
-    """Cluster duplicates (none when dedup is off) and remove their outputs."""
+def _apply_dedup(state: State, settings: Settings, out: Path) -> tuple[dict[str, str], set[str]]:
+    """Cluster duplicates (none when dedup is off) and remove their outputs.
+
+    Returns each duplicate's keeper, and the documents that became, or stopped being, a duplicate
+    (or changed keeper) in this run.
+    """
+    before = {doc_id: keeper for keeper, ids in state.duplicate_clusters().items() for doc_id in ids}
     duplicates = {}
     if settings.dedup != "off":
         duplicates = dedup.clusters(state.fingerprints(), settings.dedup, settings.dedup_threshold)
@@ -406,6 +422,7 @@ def _apply_dedup(state: State, settings: Settings, out: Path) -> None:
         output = state.output_of(doc_id)
         if output:
             (out / output).unlink(missing_ok=True)
+    return duplicates, {d for d in before.keys() | duplicates.keys() if before.get(d) != duplicates.get(d)}
 
 
 def _clean_all(

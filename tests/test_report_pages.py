@@ -109,3 +109,21 @@ def test_an_input_folder_named_like_the_pages_folder_is_not_mixed_with_them(make
     inp = make_tree({f"{PAGES_DIR}/doc/a.txt": "A line of prose that would be kept in the corpus.\n", "b.txt": "Kept.\n"})
     result = run_batch(inp, tmp_path / "out")
     assert [d["id"] for d in result.documents] == ["b.txt"] and sum(result.skipped.values()) == 1
+
+
+def test_a_duplicate_s_page_says_it_was_dropped_and_for_which_document(make_tree, tmp_path):
+    from conftest import run_batch
+
+    text = "A line of prose that the corpus holds twice, word for word, in two files.\n"
+    inp, out = make_tree({"a.txt": text, "b.txt": text, "c.txt": "Another text, kept on its own.\n"}), tmp_path / "out"
+
+    def status_of(doc_id: str) -> str:
+        page = (out / doc_page(doc_id)).read_text(encoding="utf-8")
+        return re.search(r"Status</td><td>([^<]*)</td>", page).group(1)
+
+    run_batch(inp, out, dedup="exact")
+    assert status_of("a.txt") == "kept" and status_of("b.txt") == "dropped: duplicate-of:a.txt"
+    run_batch(inp, out, dedup="off")  # no longer a duplicate: the page is written again, as kept
+    assert status_of("b.txt") == "kept"
+    run_batch(inp, out, dedup="exact")  # nothing cleaned again, the page follows the clusters
+    assert status_of("b.txt") == "dropped: duplicate-of:a.txt"
