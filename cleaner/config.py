@@ -187,11 +187,6 @@ class Settings:
         """True if the run writes the mirrored .txt tree."""
         return "txt" in self.formats
 
-    @property
-    def writes_jsonl(self) -> bool:
-        """True if the run writes documents.jsonl."""
-        return "jsonl" in self.formats
-
 
 def parse_languages(value: str | None) -> tuple[str, ...]:
     """'en,de' -> ('de', 'en'): lower-case ISO codes, sorted and deduplicated."""
