@@ -70,4 +70,5 @@ def test_the_time_and_memory_limits_hold_on_dask_and_the_batch_goes_on(cluster, 
     assert all(timed[name]["status"] == "kept" for name in articles)
     grown = run_batch(root, out, max_memory=30, **dask).records  # a timed-out file is tried again
     assert grown["slow/links.html"]["reason"] == "over the memory limit of 30 MB (see --max-memory)"
-    assert sorted(output_files(out)) == sorted(articles)
+    written = set(output_files(out))  # tables.html, tried again under the default --timeout, may finish
+    assert set(articles) <= written and "slow/links.txt" not in written
