@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
 import re
-from collections.abc import Callable
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,3 +216,19 @@ def nested_tables_page(size: int = 9_000_000, depth: int = 3) -> bytes:
     """A page of `size` bytes of tables nested `depth` deep (9 MB took over 120 s before the guards)."""
     unit = "<table><tr><td>" * depth + "cell text here " + "</td></tr></table>" * depth
     return page(unit * (size // len(unit))).encode()
+
+
+@contextlib.contextmanager
+def tmpfs(point: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` (mount's notation: 192k, 16m) mounted on the new folder `point`, unmounted
+    after; the test is skipped where the machine does not allow mounting."""
+    point.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root and mount(8)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], check=False)

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE_PARAGRAPHS, output_files
+from conftest import ARTICLE_PARAGRAPHS, output_files, tmpfs
 from test_batch import check_after_crash, integrity, stored, wait_for_lock, without_tmp
 
 from cleaner import language
@@ -132,23 +132,12 @@ def test_sigterm_to_the_process_group_stops_the_run_and_the_next_run_completes(c
 def mounted(tmp_path):
     """A tmpfs mounted in tmp_path, and a function that remounts it read-only or writable
     (skipped where the machine does not allow mounting)."""
-    import shutil
-
-    point = tmp_path / "disk"
-    point.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root and mount(8)")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(point)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
 
     def remount(mode: str) -> None:
         subprocess.run(["mount", "-o", f"remount,{mode}", str(point)], check=True)
 
-    try:
+    with tmpfs(tmp_path / "disk", "16m") as point:
         yield point, remount
-    finally:
-        subprocess.run(["umount", "-l", str(point)], check=False)
 
 
 def test_a_read_only_output_exits_with_its_own_code_and_the_next_run_completes(corpus, reference, mounted, capsys):

@@ -16,7 +16,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE_PARAGRAPHS, article_html, many_links_page, nested_tables_page, output_files, run_batch
+from conftest import (
+    ARTICLE_PARAGRAPHS,
+    article_html,
+    many_links_page,
+    nested_tables_page,
+    output_files,
+    run_batch,
+    tmpfs,
+)
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -382,20 +390,8 @@ def test_a_change_of_max_bytes_replans_only_the_files_it_failed(make_tree, tmp_p
 @pytest.fixture
 def small_disk(tmp_path):
     """A tmpfs of 192 KiB mounted in tmp_path (skipped where the machine does not allow mounting)."""
-    import shutil
-    import subprocess
-
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root and mount(8)")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", str(mount_point)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+    with tmpfs(tmp_path / "disk", "192k") as point:
+        yield point
 
 
 def test_a_real_full_disk_exits_with_its_own_code_and_the_next_run_with_space_completes(
