@@ -24,64 +24,32 @@ def _scorer():
     return module
 
 
+def scored(collection: str, mode: str, out: Path, *options: str) -> dict:
+    """`cleaner run` over one collection's html/ or text/ folder (2 workers, JSONL), scored against its gold."""
+    set_dir = SET_DIR.parent / collection
+    args = ["run", str(set_dir / mode), str(out), "--format", "jsonl", "--quiet", "--workers", "2"]
+    assert main([*args, "--input-format", mode, *options]) == 0
+    scorer = _scorer()
+    gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))
+    return scorer.score(gold, scorer.load_outputs(out / "documents.jsonl"))
+
+
 @pytest.mark.parametrize("mode", ["html", "text"])
 def test_f1_stays_above_floor(mode: str, tmp_path: Path) -> None:
-    code = main(
-        [
-            "run",
-            str(SET_DIR / mode),
-            str(tmp_path),
-            "--format",
-            "jsonl",
-            "--quiet",
-            "--workers",
-            "2",
-            "--input-format",
-            mode,
-        ]
-    )
-    assert code == 0
-    scorer = _scorer()
-    gold = json.loads((SET_DIR / "gold.json").read_text(encoding="utf-8"))
-    result = scorer.score(gold, scorer.load_outputs(tmp_path / "documents.jsonl"))
+    result = scored("traf-dev", mode, tmp_path)
     assert result["f1"] >= FLOORS[mode], f"{mode} F1 {result['f1']} fell below the floor {FLOORS[mode]}: {result}"
 
 
 @pytest.mark.parametrize("mode", ["html", "text"])
 def test_page_scope_on_cleaneval_stays_above_floor(mode: str, tmp_path: Path) -> None:
     """The block models of --scope page on CleanEval's convention (57 pages: seconds)."""
-    set_dir = SET_DIR.parent / "cleaneval-dev"
-    code = main(
-        [
-            "run",
-            str(set_dir / mode),
-            str(tmp_path),
-            "--format",
-            "jsonl",
-            "--quiet",
-            "--workers",
-            "2",
-            "--input-format",
-            mode,
-            "--scope",
-            "page",
-        ]
-    )
-    assert code == 0
-    scorer = _scorer()
-    gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))
-    result = scorer.score(gold, scorer.load_outputs(tmp_path / "documents.jsonl"))
+    result = scored("cleaneval-dev", mode, tmp_path, "--scope", "page")
     floor = FLOORS[f"cleaneval-page-{mode}"]
     assert result["f1"] >= floor, f"page scope {mode} F1 {result['f1']} fell below the floor {floor}: {result}"
 
 
 def test_default_path_on_the_collection_its_heuristics_were_not_tuned_on(tmp_path: Path) -> None:
     """dragnet-dev, HTML, the default path: the held-out figure of the hand-tuned heuristics (about a minute)."""
-    set_dir = SET_DIR.parent / "dragnet-dev"
-    args = ["run", str(set_dir / "html"), str(tmp_path), "--format", "jsonl", "--quiet", "--workers", "2"]
-    assert main([*args, "--input-format", "html"]) == 0
-    scorer = _scorer()
-    gold = json.loads((set_dir / "gold.json").read_text(encoding="utf-8"))
-    result = scorer.score(gold, scorer.load_outputs(tmp_path / "documents.jsonl"))
+    result = scored("dragnet-dev", "html", tmp_path)
     floor = FLOORS["dragnet-html"]
     assert result["f1"] >= floor, f"dragnet-dev HTML F1 {result['f1']} fell below the floor {floor}: {result}"
