@@ -227,15 +227,11 @@ def _required_texts(tree: object) -> tuple[str, ...]:
     return tuple(piece for t in texts for piece in t.split())  # [class*=" x"] needs "x" at least
 
 
-def may_match(css: str, class_ids: str) -> bool:
-    """False if no selector of the group can match: a class or id text it needs is not on the page."""
-    return any(all(text in class_ids for text in texts) for texts in needles(css))
-
-
-def selector_for(css: str, class_ids: str) -> XPath:
-    """The group's selectors that may match the page, as one XPath (document order, no repeats)."""
+def selector_for(css: str, class_ids: str) -> XPath | None:
+    """The group's selectors that may match the page, as one XPath (document order, no repeats);
+    None if none can: a class or id text each needs is not on the page."""
     mask = tuple(all(text in class_ids for text in texts) for texts in needles(css))
-    return _union(css, mask)
+    return _union(css, mask) if any(mask) else None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -257,9 +253,10 @@ def drop_elements(tree: HtmlElement, rules: tuple[Rule, ...]) -> list[Removal]:
     removed: list[Removal] = []
     for rule in rules:
         css = rule.css or "*"
-        if not may_match(css, class_ids):  # a selector pass costs about 1 ms on a news page
+        selector = selector_for(css, class_ids)
+        if selector is None:  # a selector pass costs about 1 ms on a news page
             continue
-        for element in selector_for(css, class_ids)(tree):
+        for element in selector(tree):
             if element.getparent() is None or _protected(element):
                 continue
             page_chars = page_chars or len(" ".join(tree.text_content().split())) or 1
