@@ -9,6 +9,7 @@ is skipped with one message naming the file, the line and the directive, and cou
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -254,15 +255,10 @@ def _xpath_error(expression: str) -> str | None:
     return None
 
 
-_COMPILED: dict[str, etree.XPath] = {}
-
-
+@functools.cache
 def compiled(expression: str) -> etree.XPath:
     """An XPath compiled once per process (the same expression recurs across sites)."""
-    found = _COMPILED.get(expression)
-    if found is None:
-        found = _COMPILED[expression] = etree.XPath(expression)
-    return found
+    return etree.XPath(expression)
 
 
 def host_of(url: str | None) -> str | None:
