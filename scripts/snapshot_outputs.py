@@ -1,0 +1,124 @@
+"""Record what `cleaner run` writes on the sample corpora, and compare two such records.
+
+A restructuring of the code must not change a byte of output. Run this before the first move and
+after the last one, then compare:
+
+    python scripts/snapshot_outputs.py record /tmp/before
+    python scripts/snapshot_outputs.py record /tmp/after
+    python scripts/snapshot_outputs.py compare /tmp/before /tmp/after
+
+Each input set (the sample corpus_raw/, the acceptance seeds and every bench collection's html and
+text) is cleaned with txt,jsonl,pyserini,es-bulk,dolma output, templates on and near dedup. The
+manifest holds a digest of every written file. Run times, dates and the output folder's path are
+masked first, since they differ between any two runs; report.json is compared record by record
+without them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FORMATS = "txt,jsonl,pyserini,es-bulk,dolma"
+# a run's own time and duration: the only output that differs between two runs of the same code
+VOLATILE = [
+    (re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?"), b"<time>"),
+    (re.compile(rb"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?( UTC)?"), b"<time>"),
+    (re.compile(rb'"seconds": [0-9.e-]+'), b'"seconds": <s>'),
+    (re.compile(rb"[0-9.]+ ?s(econds)?\b(?= (?:in|per|total|<))"), b"<s>"),
+]
+REPORT_VOLATILE = {"started", "seconds", "output", "rules", "input"}
+
+
+def input_sets() -> dict[str, Path]:
+    """The folders cleaned: the sample corpus, the seeds, each bench collection's html and text."""
+    sets = {"corpus_raw": ROOT / "corpus_raw", "seeds": SHARED / "acceptance" / "seeds" / "raw"}
+    for collection in sorted((SHARED / "bench").glob("*/")):
+        for kind in ("html", "text"):
+            if (collection / kind).is_dir():
+                sets[f"{collection.name}-{kind}"] = collection / kind
+    return sets
+
+
+def masked(data: bytes, output: Path) -> bytes:
+    """The file's bytes with times and the output folder's path masked."""
+    data = data.replace(str(output).encode(), b"<output>")
+    for pattern, mask in VOLATILE:
+        data = pattern.sub(mask, data)
+    return data
+
+
+def without_volatile(value):
+    """A report.json value with run times and paths dropped, at any depth."""
+    if isinstance(value, dict):
+        return {k: without_volatile(v) for k, v in value.items() if k not in REPORT_VOLATILE}
+    if isinstance(value, list):
+        return [without_volatile(v) for v in value]
+    return value
+
+
+def manifest(output: Path) -> dict[str, str]:
+    """A digest of every file the run wrote (the state folder aside), report.json normalised."""
+    digests = {}
+    for path in sorted(output.rglob("*")):
+        rel = path.relative_to(output).as_posix()
+        if not path.is_file() or rel.startswith(".cleaner/"):
+            continue
+        if rel == "report.json":
+            report = without_volatile(json.loads(path.read_bytes()))
+            data = json.dumps(report, sort_keys=True).encode()
+        else:
+            data = masked(path.read_bytes(), output)
+        digests[rel] = hashlib.sha256(data).hexdigest()
+    return digests
+
+
+def record(folder: Path) -> None:
+    """Clean every input set into FOLDER/<set>/ and write FOLDER/manifest.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    result = {}
+    for name, source in input_sets().items():
+        output = folder / name
+        command = [sys.executable, "-m", "cleaner", "run", str(source), str(output),
+                   "--format", FORMATS, "--templates", "on", "--dedup", "near", "--quiet", "--full"]
+        subprocess.run(command, check=True, cwd=ROOT)
+        result[name] = manifest(output)
+        print(f"{name}: {len(result[name])} files", flush=True)
+    (folder / "manifest.json").write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
+
+
+def compare(before: Path, after: Path) -> int:
+    """Print every file that differs between two records; 0 when none does."""
+    a = json.loads((before / "manifest.json").read_text())
+    b = json.loads((after / "manifest.json").read_text())
+    differences = 0
+    for name in sorted(set(a) | set(b)):
+        files_a, files_b = a.get(name, {}), b.get(name, {})
+        for rel in sorted(set(files_a) | set(files_b)):
+            if files_a.get(rel) != files_b.get(rel):
+                differences += 1
+                print(f"{name}/{rel}: {files_a.get(rel, 'missing')[:12]} -> {files_b.get(rel, 'missing')[:12]}")
+    total = sum(len(files) for files in a.values())
+    print(f"{differences} of {total} files differ")
+    return 1 if differences else 0
+
+
+def main(argv: list[str]) -> int:
+    """record FOLDER | compare BEFORE AFTER."""
+    if len(argv) == 2 and argv[0] == "record":
+        record(Path(argv[1]).resolve())
+        return 0
+    if len(argv) == 3 and argv[0] == "compare":
+        return compare(Path(argv[1]), Path(argv[2]))
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
