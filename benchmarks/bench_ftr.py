@@ -19,9 +19,9 @@ from pathlib import Path
 
 from bench_accuracy import BENCH, ROOT, load_scorer, timed
 
-from cleaner import html
-from cleaner.decode import decode
-from cleaner.ruleformats.ftr import FtrFolder, host_of
+from cleaner.core.decode import decode
+from cleaner.core.html import extract as html
+from cleaner.rules.formats.ftr import FtrFolder, host_of
 
 SNAPSHOT = ROOT.parent / "shared" / "rulesources" / "ftr-site-config"
 

@@ -24,10 +24,11 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from cleaner.batch.state import Plan, RunStats
 from cleaner.document import Block, BlockKind, Decoding, Document, Origin, Reason, Removal, Status
-from cleaner.report import Record, write_reports
-from cleaner.report_pages import write_document_page
-from cleaner.state import Plan, RunStats
+from cleaner.report.html.pages import write_document_page
+from cleaner.report.totals import Record
+from cleaner.report.write import write_reports
 
 #: Seconds to write the report of 10,000 documents (pages included) on one shared core: the
 #: budget the browser test holds a 10,000-document report to. Measured 2026-12: 17-26 s wall (the

@@ -1,4 +1,4 @@
-"""Where the CPU of one HTML page goes: cProfile over `cleaner.pipeline.process` on the traf-dev pages.
+"""Where the CPU of one HTML page goes: cProfile over `cleaner.core.pipeline.process` on the traf-dev pages.
 
     python benchmarks/profile_pipeline.py [--pages 482] [--top 25] [--format html|text]
 
@@ -15,10 +15,10 @@ import pstats
 import time
 from pathlib import Path
 
-from cleaner.config import Settings
+from cleaner.batch.settings import Settings
+from cleaner.core.pipeline import process
 from cleaner.document import Document
-from cleaner.pipeline import process
-from cleaner.rules import load_rules
+from cleaner.rules.ruleset import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 SET_DIR = ROOT.parent / "shared" / "bench" / "traf-dev"
@@ -58,7 +58,7 @@ def pages(fmt: str, limit: int) -> list[Path]:
 
 def run(paths: list[Path], fmt: str, profiled: bool = True) -> tuple[pstats.Stats | None, float]:
     """Process every page (under cProfile if asked); return the statistics and the CPU seconds."""
-    rules, settings = load_rules(), Settings(input_format=fmt)
+    rules, settings = load_rules(), Settings(input_format=fmt).core
     process(Document(paths[0].name, paths[0].read_bytes()), settings, rules)  # warm-up
     raws = [(p.name, p.read_bytes()) for p in paths]
     profile = cProfile.Profile()

@@ -11,23 +11,22 @@ r"""cleaner: turn raw web scrapes into a clean text corpus, with a reason for ev
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING
 
-from .config import Settings
-from .document import Document
-from .rules import RuleError, RuleSet, load_rules
+from cleaner.batch.settings import Settings
+from cleaner.document import Document
+from cleaner.identity import __version__
+from cleaner.rules.ruleset import RuleError, RuleSet, load_rules
 
 if TYPE_CHECKING:
-    from .stream import clean_records
+    from cleaner.integrations.stream import clean_records
 
 
 def __getattr__(name: str) -> object:
     """`cleaner.clean_records`, imported when first asked for (it brings the whole pipeline, which
     `import cleaner` and the command line's start-up need not wait for)."""
     if name == "clean_records":
-        from .stream import clean_records
+        from cleaner.integrations.stream import clean_records
 
         return clean_records
     raise AttributeError(f"module 'cleaner' has no attribute {name!r}")
@@ -50,8 +49,8 @@ def clean(
     >>> doc.input_format, doc.status.value, doc.text.startswith("The new bridge opens on Monday.")
     ('html', 'kept', True)
     """
-    from .pipeline import process
+    from cleaner.core.pipeline import process
 
     raw = data.encode("utf-8") if isinstance(data, str) else data
     doc = Document(doc_id, raw, size=len(raw))
-    return process(doc, settings or Settings(input_format=input_format), rules or load_rules())
+    return process(doc, (settings or Settings(input_format=input_format)).core, rules or load_rules())

@@ -1,5 +1,5 @@
 """python -m cleaner: the same as the `cleaner` command."""
 
-from .cli import main
+from cleaner.cli.main import main
 
 raise SystemExit(main())

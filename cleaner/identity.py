@@ -9,6 +9,9 @@ import hashlib
 from importlib import metadata
 from pathlib import Path
 
+#: The cleaner's release (pyproject.toml has the same); the code digest tells commits apart.
+__version__ = "0.1.0"
+
 #: The installed package: its modules, its shipped rules and any model or data file beside them.
 PACKAGE_DIR = Path(__file__).resolve().parent
 

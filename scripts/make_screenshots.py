@@ -17,8 +17,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from cleaner.cli import main as cleaner
-from cleaner.report_layout import doc_page
+from cleaner.cli.main import main as cleaner
+from cleaner.report.html.layout import doc_page
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The seed whose page is shown: a news dump with a "MOST VIEWED" box and a share bar.

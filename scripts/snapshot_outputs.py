@@ -7,6 +7,9 @@ after the last one, then compare:
     python scripts/snapshot_outputs.py record /tmp/after
     python scripts/snapshot_outputs.py compare /tmp/before /tmp/after
 
+`record FOLDER SET...` cleans only the sets named (e.g. corpus_raw seeds traf-dev-html); compare
+then looks at the sets the second record has.
+
 Each input set (the sample corpus_raw/, the acceptance seeds and every bench collection's html and
 text) is cleaned with txt,jsonl,pyserini,es-bulk,dolma output, templates on and near dedup. The
 manifest holds a digest of every written file. Run times, dates and the output folder's path are
@@ -79,15 +82,37 @@ def manifest(output: Path) -> dict[str, str]:
     return digests
 
 
-def record(folder: Path) -> None:
-    """Clean every input set into FOLDER/<set>/ and write FOLDER/manifest.json."""
+def record(folder: Path, only: list[str]) -> None:
+    """Clean every input set (or those named) into FOLDER/<set>/ and write FOLDER/manifest.json."""
     folder.mkdir(parents=True, exist_ok=True)
     result = {}
-    for name, source in input_sets().items():
+    sets = input_sets()
+    unknown = set(only) - set(sets)
+    if unknown:
+        raise SystemExit(f"no such set: {', '.join(sorted(unknown))} (sets: {', '.join(sets)})")
+    for name, source in sets.items():
+        if only and name not in only:
+            continue
         output = folder / name
-        command = [sys.executable, "-m", "cleaner", "run", str(source), str(output),
-                   "--format", FORMATS, "--templates", "on", "--dedup", "near", "--quiet", "--full"]
-        subprocess.run(command, check=True, cwd=ROOT)
+        command = [
+            sys.executable,
+            "-m",
+            "cleaner",
+            "run",
+            str(source),
+            str(output),
+            "--format",
+            FORMATS,
+            "--templates",
+            "on",
+            "--dedup",
+            "near",
+            "--quiet",
+            "--full",
+        ]
+        done = subprocess.run(command, cwd=ROOT)
+        if done.returncode not in (0, 1):  # 1: some inputs failed (recorded), which is output too
+            raise SystemExit(f"{name}: cleaner run exited {done.returncode}")
         result[name] = manifest(output)
         print(f"{name}: {len(result[name])} files", flush=True)
     (folder / "manifest.json").write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
@@ -98,21 +123,21 @@ def compare(before: Path, after: Path) -> int:
     a = json.loads((before / "manifest.json").read_text())
     b = json.loads((after / "manifest.json").read_text())
     differences = 0
-    for name in sorted(set(a) | set(b)):
+    for name in sorted(b):
         files_a, files_b = a.get(name, {}), b.get(name, {})
         for rel in sorted(set(files_a) | set(files_b)):
             if files_a.get(rel) != files_b.get(rel):
                 differences += 1
                 print(f"{name}/{rel}: {files_a.get(rel, 'missing')[:12]} -> {files_b.get(rel, 'missing')[:12]}")
-    total = sum(len(files) for files in a.values())
-    print(f"{differences} of {total} files differ")
+    total = sum(len(files) for files in b.values())
+    print(f"{differences} of {total} files differ, in {len(b)} sets")
     return 1 if differences else 0
 
 
 def main(argv: list[str]) -> int:
-    """record FOLDER | compare BEFORE AFTER."""
-    if len(argv) == 2 and argv[0] == "record":
-        record(Path(argv[1]).resolve())
+    """record FOLDER [SET...] | compare BEFORE AFTER."""
+    if len(argv) >= 2 and argv[0] == "record":
+        record(Path(argv[1]).resolve(), argv[2:])
         return 0
     if len(argv) == 3 and argv[0] == "compare":
         return compare(Path(argv[1]), Path(argv[2]))

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from cleaner import RuleSet, Settings, batch, load_rules
-from cleaner.batch import Outcome
+from cleaner import RuleSet, Settings, load_rules
+from cleaner.batch import run as batch
+from cleaner.batch.run import Outcome
 
 #: Property tests are deterministic (the same examples every run) and keep no example database.
 hypothesis_settings.register_profile("cleaner", derandomize=True, database=None, deadline=None)
@@ -148,7 +149,7 @@ def shipped_rules() -> RuleSet:
 
 @dataclass
 class Batch:
-    """A finished batch run: what cleaner.batch.run returned and the report.json it wrote."""
+    """A finished batch run: what cleaner.batch.run.run returned and the report.json it wrote."""
 
     outcome: Outcome
     report: dict
@@ -174,7 +175,7 @@ class Batch:
 
 
 def run_batch(inp: Path, out: Path, ruleset: RuleSet | None = None, **options) -> Batch:
-    """Run cleaner.batch.run over inp into out (one worker unless told) and read back report.json."""
+    """Run cleaner.batch.run.run over inp into out (one worker unless told) and read back report.json."""
     options.setdefault("workers", 1)
     # Most tests copy one article into many files of a folder, which makes every line a site
     # template; template removal has its own tests (test_templates.py).
@@ -200,7 +201,9 @@ def output_files(out: Path) -> dict[str, bytes]:
 
 def report_pages(out: Path) -> dict[str, bytes]:
     """The report's pages beside report.html (no run history in them: the same from run to run)."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / REPORT_PAGES).rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / REPORT_PAGES).rglob("*")) if p.is_file()
+    }
 
 
 # --- pages that cost a worker too much ----------------------------------------------------------

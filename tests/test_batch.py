@@ -29,9 +29,12 @@ from conftest import (
     tmp_leftovers,
 )
 
-from cleaner import cli, corpus, pipeline
-from cleaner.cli import main
-from cleaner.state import DB_NAME, STATE_DIR, LockedError, State
+from cleaner.batch.state import DB_NAME, STATE_DIR, LockedError, State
+from cleaner.cli import main as cli
+from cleaner.cli.main import main
+from cleaner.core import pipeline
+from cleaner.io import discover
+from cleaner.io.writers.jsonl import JSONL_NAME
 
 #: How many bench files the crash tests clean: enough for a run of a few seconds with two workers.
 BENCH_FILES = 100
@@ -65,7 +68,7 @@ def tree(make_tree) -> Path:
 
 
 def shuffled_walk(seed: int) -> Callable[[Path], Iterator[Path]]:
-    real = corpus._walk
+    real = discover._walk
 
     def walk(root: Path) -> Iterator[Path]:
         files = list(real(root))
@@ -79,7 +82,7 @@ def test_outputs_do_not_depend_on_workers_or_file_order(tree, tmp_path, monkeypa
     snapshots, documents, pages = {}, {}, {}
     for name, workers, seed in (("one", 1, None), ("two", 2, None), ("shuffled", 2, 1), ("shuffled-one", 1, 2)):
         if seed is not None:
-            monkeypatch.setattr(corpus, "_walk", shuffled_walk(seed))
+            monkeypatch.setattr(discover, "_walk", shuffled_walk(seed))
         out = tmp_path / name
         result = run_batch(tree, out, format="both", workers=workers)
         snapshots[name] = output_files(out)
@@ -103,7 +106,7 @@ def test_outputs_do_not_depend_on_the_order_files_finish_in(tree, tmp_path, monk
         return real(doc, settings, ruleset)
 
     monkeypatch.setattr(pipeline, "process", jittery)
-    monkeypatch.setattr(corpus, "_walk", shuffled_walk(3))
+    monkeypatch.setattr(discover, "_walk", shuffled_walk(3))
     out = tmp_path / "out"
     run_batch(tree, out, format="both", workers=2)
     assert output_files(out) == output_files(reference)
@@ -362,10 +365,10 @@ def check_after_crash(out: Path, reference: dict[str, bytes]) -> None:
     if (out / STATE_DIR / DB_NAME).exists():
         assert integrity(out) == "ok"
     for name, data in without_tmp(output_files(out)).items():
-        if name != corpus.JSONL_NAME:  # an older documents.jsonl is complete, not current
+        if name != JSONL_NAME:  # an older documents.jsonl is complete, not current
             assert data == reference[name], f"{name} is not a complete output"
-    if (out / corpus.JSONL_NAME).exists():
-        for line in (out / corpus.JSONL_NAME).read_bytes().splitlines():
+    if (out / JSONL_NAME).exists():
+        for line in (out / JSONL_NAME).read_bytes().splitlines():
             json.loads(line)
 
 
@@ -434,7 +437,7 @@ def test_sigterm_and_sigint_stop_gracefully(signum, code, bench_in, bench_refere
     done = len(report["documents"])
     assert 50 <= done < BENCH_FILES
     assert txt_outputs(out) == done
-    assert len((out / corpus.JSONL_NAME).read_bytes().splitlines()) == done
+    assert len((out / JSONL_NAME).read_bytes().splitlines()) == done
 
     assert main(run_args(bench_in, out)) == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -444,8 +447,8 @@ def test_sigterm_and_sigint_stop_gracefully(signum, code, bench_in, bench_refere
 
 SLOWED = """\
 import sys, time
-from cleaner import pipeline
-from cleaner.cli import main
+from cleaner.core import pipeline
+from cleaner.cli.main import main
 real = pipeline.process
 
 def slowed(doc, settings, ruleset):
@@ -484,7 +487,7 @@ def test_a_concurrent_run_is_refused_at_once(tree, tmp_path):
 
 KILL_IN_WRITE = """\
 import os, signal, sys
-from cleaner.cli import main
+from cleaner.cli.main import main
 calls = 0
 real_fsync = os.fsync
 
@@ -536,8 +539,8 @@ def test_a_temp_file_left_by_sigkill_is_removed_by_the_next_run(killed_in_write,
 
 SLOW_WORKERS = """\
 import sys, time
-from cleaner import pipeline
-from cleaner.cli import main
+from cleaner.core import pipeline
+from cleaner.cli.main import main
 
 def stuck(doc, settings, ruleset):
     time.sleep(30)  # a pathological file: the parent's --timeout would end it

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cleaner.blockmodel import EXPLAINING, MODEL_FORMAT, ModelError, from_json, shipped
-from cleaner.features import FEATURES
+from cleaner.core.decide.model import EXPLAINING, MODEL_FORMAT, ModelError, from_json, shipped
+from cleaner.core.html.features import FEATURES
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAF = FEATURES.index("traf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import document_fromstring
 
-from cleaner.blocks import class_groups, segment_tree
+from cleaner.core.html.blocks import class_groups, segment_tree
 
 
 def blocks_of(markup: str):

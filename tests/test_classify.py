@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaner.classify import AUTHOR_BIO, drop_author_bio
+from cleaner.core.decide.classify import AUTHOR_BIO, drop_author_bio
 from cleaner.document import Block
 
 ARTICLE = "The council voted on Tuesday to extend the opening hours of the public library by two hours a day. " * 3

@@ -11,7 +11,7 @@ import pytest
 from conftest import ARTICLE_PARAGRAPHS, article_html
 
 import cleaner
-from cleaner.cli import main
+from cleaner.cli.main import main
 
 GOOD = "Council approves new footbridge\n\n" + "\n\n".join(ARTICLE_PARAGRAPHS) + "\n\nBack to top\n"
 BAD_RULE = """\
@@ -114,7 +114,7 @@ def test_rules_check_prints_ok_for_the_shipped_rules(capsys):
 
 
 def test_rules_check_on_the_shipped_folder_explicitly(capsys):
-    from cleaner.rules import DEFAULT_RULES_DIR
+    from cleaner.rules.ruleset import DEFAULT_RULES_DIR
 
     assert main(["rules", "check", str(DEFAULT_RULES_DIR)]) == 0
     assert capsys.readouterr().out == "ok\n"

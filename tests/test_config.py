@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli import main
-from cleaner.config import ConfigError, Settings, find_config, resolve
+from cleaner.batch.settings import ConfigError, Settings, find_config, resolve
+from cleaner.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpus_raw"

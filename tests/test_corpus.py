@@ -21,7 +21,10 @@ from conftest import (
     tmp_leftovers,
 )
 
-from cleaner import Settings, corpus
+from cleaner import Settings
+from cleaner.batch import clean as corpus
+from cleaner.io.discover import Input
+from cleaner.io.writers.jsonl import JSONL_NAME
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)) * 4
 MIB = 1024 * 1024
@@ -43,7 +46,7 @@ def damaged_utf8() -> bytes:
 
 
 def run(inp: Path, out: Path, **options) -> Batch:
-    """A batch run (cleaner.batch.run, one worker unless told), read back from report.json."""
+    """A batch run (cleaner.batch.run.run, one worker unless told), read back from report.json."""
     return run_batch(inp, out, **options)
 
 
@@ -52,7 +55,7 @@ def records(result: Batch) -> dict[str, dict]:
 
 
 def jsonl(out: Path) -> dict:
-    lines = (out / corpus.JSONL_NAME).read_text(encoding="utf-8").splitlines()
+    lines = (out / JSONL_NAME).read_text(encoding="utf-8").splitlines()
     return {d["id"]: d for d in map(json.loads, lines)}
 
 
@@ -292,7 +295,7 @@ def test_format_txt_writes_no_jsonl(make_tree, tmp_path):
     out = tmp_path / "out"
     run(make_tree({"a.txt": article("Bridge")}), out, format="txt")
     assert (out / "a.txt").is_file()
-    assert not (out / corpus.JSONL_NAME).exists()
+    assert not (out / JSONL_NAME).exists()
 
 
 def test_no_leftover_temp_files(messy_tree, tmp_path):
@@ -347,7 +350,7 @@ def test_gz_over_max_bytes_is_not_decompressed_whole(make_tree, tmp_path):
     settings = Settings(input_dir=root, output_dir=tmp_path / "out", workers=1, max_bytes=MIB)
     tracemalloc.start()
     try:
-        doc = corpus.clean_file(corpus.Input(root / "bomb.txt.gz", "bomb.txt.gz"), settings, shipped_rules())
+        doc = corpus.clean_file(Input(root / "bomb.txt.gz", "bomb.txt.gz"), settings, shipped_rules())
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.decode import DecodeError, declared_charset, decode
+from cleaner.core.decode import DecodeError, declared_charset, decode
 
 SPANISH = "La biblioteca municipal amplía su horario: abrirá también los sábados y domingos por la mañana."
 GERMAN = "Der Bürgermeister sagte, dass die Brücke über den Fluss im nächsten Frühjahr fertig wird. "

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import output_files, run_batch
 
-from cleaner.dedup import clusters
-from cleaner.dedup import fingerprint as exact_fingerprint
+from cleaner.corpus.dedup import clusters
+from cleaner.corpus.dedup import fingerprint as exact_fingerprint
 
 
 def fingerprint(text: str):
@@ -49,10 +49,10 @@ def test_exact_fingerprints_need_no_signature():
 
 
 def test_near_without_the_extra_is_a_one_line_error_naming_it(monkeypatch, tmp_path, capsys):
-    import cleaner.config
-    from cleaner.cli import main
+    import cleaner.batch.settings
+    from cleaner.cli.main import main
 
-    monkeypatch.setattr(cleaner.config, "near_available", lambda: False)
+    monkeypatch.setattr(cleaner.batch.settings, "near_available", lambda: False)
     assert main(["run", str(SEEDS), str(tmp_path / "out"), "--dedup", "near"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "cleaner[dedup]" in err

@@ -72,3 +72,11 @@ def test_the_time_and_memory_limits_hold_on_dask_and_the_batch_goes_on(cluster, 
     assert grown["slow/links.html"]["reason"] == "over the memory limit of 30 MB (see --max-memory)"
     written = set(output_files(out))  # tables.html, tried again under the default --timeout, may finish
     assert set(articles) <= written and "slow/links.txt" not in written
+
+
+def test_every_engine_name_has_a_module_with_clean_all():
+    """--engine's choices are the registry's names, and each name loads an engine."""
+    from cleaner.batch import engines, settings
+
+    assert tuple(engines.ENGINES) == settings.ENGINES
+    assert callable(engines.engine("local"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.cli import main
+from cleaner.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SET_DIR = ROOT.parent / "shared" / "bench" / "traf-dev"

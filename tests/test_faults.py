@@ -19,9 +19,9 @@ import pytest
 from conftest import ARTICLE_PARAGRAPHS, output_files, tmpfs
 from test_batch import check_after_crash, integrity, stored, wait_for_lock, without_tmp
 
-from cleaner import language
-from cleaner.cli import EXIT_OUTPUT, EXIT_STATE, main
-from cleaner.state import DB_NAME, STATE_DIR
+from cleaner.batch.state import DB_NAME, STATE_DIR
+from cleaner.cli.main import EXIT_OUTPUT, EXIT_STATE, main
+from cleaner.core import language
 
 #: Kills per test run: each at its own random moment of a run (seeded, so a failure replays).
 SEEDS = range(20)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from lxml.html import document_fromstring
 
-from cleaner.blocks import segment_tree
-from cleaner.features import FEATURES, compute, trafilatura_kept
+from cleaner.core.html.blocks import segment_tree
+from cleaner.core.html.features import FEATURES, compute, trafilatura_kept
 
 PAGE = (
     "<html><head><title>Council approves the new bridge | Town News</title></head><body>"

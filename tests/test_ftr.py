@@ -9,9 +9,9 @@ import pytest
 from conftest import ARTICLE_PARAGRAPHS, page
 
 from cleaner import Settings, clean, load_rules
-from cleaner.ruleformats import ftr
-from cleaner.ruleformats.ftr import FtrFolder, candidates, is_ftr_folder, parse_site
-from cleaner.rules import DEFAULT_RULES_DIR
+from cleaner.rules.formats import ftr
+from cleaner.rules.formats.ftr import FtrFolder, candidates, is_ftr_folder, parse_site
+from cleaner.rules.ruleset import DEFAULT_RULES_DIR
 
 PARAGRAPHS = "".join(f"<p>{p}</p>\n" for p in ARTICLE_PARAGRAPHS)
 
@@ -66,12 +66,12 @@ def cleaned(html: str, ruleset, url: str | None = None, extractor: str = "trafil
     doc = clean(html.encode("utf-8"), doc_id="page.html", rules=ruleset, settings=Settings(extractor=extractor))
     if url is None:
         return doc
-    from cleaner import pipeline
+    from cleaner.core import pipeline
     from cleaner.document import Document
 
     page_doc = Document("pages.jsonl#1", html.encode("utf-8"), source="pages.jsonl", part=1, input_format="html")
     page_doc.url = url
-    return pipeline.process(page_doc, Settings(extractor=extractor), ruleset)
+    return pipeline.process(page_doc, Settings(extractor=extractor).core, ruleset)
 
 
 def reasons(doc) -> list[str]:
@@ -178,8 +178,8 @@ def test_body_and_strips_apply_with_reasons_in_either_extractor(tmp_path, extrac
 
 
 def test_the_removals_are_in_the_report_counts_and_in_explain(tmp_path, capsys):
-    from cleaner import cli
-    from cleaner.report import Record
+    from cleaner.cli import main as cli
+    from cleaner.report.totals import Record
 
     folder = folder_with(tmp_path, {"example.com.txt": SITE_FILE})
     doc = cleaned(STORY_PAGE, rules_with(folder))

@@ -6,7 +6,7 @@ import json
 
 from test_ftr import SITE_FILE, STORY_PAGE, folder_with
 
-from cleaner import cli
+from cleaner.cli import main as cli
 
 
 def test_check_on_the_snapshot_exits_0_with_the_summary(shared, capsys):

@@ -28,10 +28,10 @@ from conftest import (
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from cleaner import corpus
-from cleaner.cli import EXIT_OUTPUT, EXIT_STATE, main
-from cleaner.corpus import MAX_NAME_BYTES, fit_path
-from cleaner.state import DB_NAME, STATE_DIR
+from cleaner.batch.state import DB_NAME, STATE_DIR
+from cleaner.cli.main import EXIT_OUTPUT, EXIT_STATE, main
+from cleaner.io import atomic
+from cleaner.io.discover import MAX_NAME_BYTES, fit_path
 
 
 def article(title: str) -> str:
@@ -268,7 +268,7 @@ def test_a_write_error_exits_with_its_own_code_and_the_next_run_completes(
 ):
     root = make_tree({f"{n}.txt": article(f"Article number {n}") for n in range(6)})
     out = tmp_path / "out"
-    real = corpus.tempfile.mkstemp
+    real = atomic.tempfile.mkstemp
     calls = []
 
     def failing_mkstemp(*args, **kwargs):
@@ -277,12 +277,12 @@ def test_a_write_error_exits_with_its_own_code_and_the_next_run_completes(
             raise OSError(code, os.strerror(code), str(kwargs.get("dir")))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(corpus.tempfile, "mkstemp", failing_mkstemp)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", failing_mkstemp)
     assert cli_run(root, out) == EXIT_OUTPUT
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err and str(out) in err and "internal error" not in err
     assert not [p for p in out.rglob("*.tmp")]  # nothing half-written
-    monkeypatch.setattr(corpus.tempfile, "mkstemp", real)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", real)
     assert cli_run(root, out) == 0
     assert output_files(out) == fresh_outputs(root, tmp_path)
 
@@ -307,7 +307,7 @@ def test_a_corrupt_state_exits_with_its_own_code_and_rebuild_state_starts_afresh
 
 
 def test_a_read_only_state_exits_with_its_own_code_naming_it(make_tree, tmp_path, capsys, monkeypatch):
-    from cleaner import state as state_module
+    from cleaner.batch import state as state_module
 
     root = make_tree({"a.txt": article("An article")})
     out = tmp_path / "out"
@@ -331,7 +331,7 @@ def test_a_read_only_state_exits_with_its_own_code_naming_it(make_tree, tmp_path
 def test_a_worker_killed_by_a_signal_is_retried_by_the_next_run(make_tree, tmp_path, monkeypatch):
     import signal
 
-    from cleaner import pipeline
+    from cleaner.core import pipeline
 
     root = make_tree({f"{n}.txt": article(f"Article number {n}") for n in range(4)})
     real = pipeline.process
@@ -356,19 +356,22 @@ def test_a_worker_killed_by_a_signal_is_retried_by_the_next_run(make_tree, tmp_p
 def test_a_timed_out_file_is_retried_by_the_next_run(make_tree, tmp_path, monkeypatch):
     import time
 
-    from cleaner import pipeline
+    from cleaner.core import pipeline
 
     root = make_tree({f"{n}.txt": article(f"Article number {n}") for n in range(3)})
     real = pipeline.process
+    slow = tmp_path / "slow"  # while it exists, 1.txt takes 30 s (workers are forked: a file, not a flag)
+    slow.touch()
 
-    def slow_on_one(doc, settings, ruleset):
-        if doc.id == "1.txt" and settings.timeout < 5:
+    def slow_on_one(doc, options, ruleset):
+        if doc.id == "1.txt" and slow.exists():
             time.sleep(30)
-        return real(doc, settings, ruleset)
+        return real(doc, options, ruleset)
 
     monkeypatch.setattr(pipeline, "process", slow_on_one)
     out = tmp_path / "out"
     assert "timed out" in run_batch(root, out, timeout=1).records["1.txt"]["reason"]
+    slow.unlink()
     again = run_batch(root, out, timeout=10)  # a longer limit (or a quieter night)
     assert again.counts["changed"] == 1 and again.records["1.txt"]["status"] == "kept"
     assert run_batch(root, out, timeout=10).outcome.cleaned == 0

@@ -8,10 +8,11 @@ import pytest
 from conftest import ARTICLE_PARAGRAPHS, ARTICLE_TITLE, article_html, page
 from lxml.cssselect import CSSSelector
 
-from cleaner import clean, html, load_rules
+from cleaner import clean, load_rules
+from cleaner.core.html import extract as html
+from cleaner.core.html.extract import HtmlError, extract, parse
 from cleaner.document import Document, Status
-from cleaner.html import HtmlError, extract, parse
-from cleaner.rules import DEFAULT_RULES_DIR
+from cleaner.rules.ruleset import DEFAULT_RULES_DIR
 
 SHARE_BAR = '<div class="share"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>'
 NEWSLETTER = '<aside class="newsletter-signup"><p>Sign up for our free daily newsletter</p></aside>'
@@ -225,13 +226,13 @@ BODY = "The bridge, which will link the old market square with the railway stati
 
 
 def _outline():
-    from cleaner.html import Outline
+    from cleaner.core.html.extract import Outline
 
     return Outline(headline=1, paragraphs=[(10, BODY)], ledes=[(5, LEDE)])
 
 
 def test_a_lede_between_headline_and_body_is_put_back_before_the_body():
-    from cleaner.html import with_lede
+    from cleaner.core.html.extract import with_lede
 
     assert with_lede(f"{BODY}\nSecond paragraph.", _outline(), frozenset()).split("\n") == [
         LEDE,
@@ -241,7 +242,7 @@ def test_a_lede_between_headline_and_body_is_put_back_before_the_body():
 
 
 def test_a_lede_already_extracted_or_only_a_link_is_left_alone():
-    from cleaner.html import with_lede
+    from cleaner.core.html.extract import with_lede
 
     text = f"{LEDE}\n{BODY}"
     assert with_lede(text, _outline(), frozenset()) == text

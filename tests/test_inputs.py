@@ -18,9 +18,13 @@ from conftest import output_files, run_batch, shipped_rules
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from cleaner import Settings, corpus, pipeline
-from cleaner.decode import decode
+from cleaner import Settings
+from cleaner.batch import clean as corpus
+from cleaner.core import pipeline
+from cleaner.core.decode import decode
 from cleaner.document import Status
+from cleaner.io import discover
+from cleaner.io.discover import Input
 
 SAMPLE = Path(__file__).resolve().parents[1] / "corpus_raw"
 HTML_PAGES = sorted((SAMPLE / "html").glob("*.html"))
@@ -214,12 +218,10 @@ def test_each_page_of_a_container_has_the_time_limit(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pipeline, "process", slow_on_one_page)
     # Collect what earlier tests left (pool pipes): an alarm that lands in a __del__ is swallowed
-    # and repeated (see corpus.time_limit), which pytest reports as a warning.
+    # and repeated (see batch.clean.process_guarded), which pytest reports as a warning.
     gc.collect()
     settings = Settings(input_dir=root, output_dir=tmp_path / "out", timeout=0.3)
-    docs = {
-        d.id: d for d in corpus.clean_input(corpus.Input(root / "dump.jsonl", "dump.jsonl"), settings, shipped_rules())
-    }
+    docs = {d.id: d for d in corpus.clean_input(Input(root / "dump.jsonl", "dump.jsonl"), settings, shipped_rules())}
     assert docs["dump.jsonl#2"].status is Status.FAILED and docs["dump.jsonl#2"].reason.startswith(
         "timed out after 0.3 s"
     )
@@ -233,8 +235,8 @@ def test_a_large_container_is_cleaned_in_parts_with_the_same_result(tmp_path, mo
     root.mkdir()
     (root / "dump.jsonl").write_bytes(data)
     whole = run_batch(root, tmp_path / "whole", format="both")
-    monkeypatch.setattr(corpus, "CONTAINER_PART_BYTES", len(data) // 3)  # four parts
-    assert len(corpus.Input(root / "dump.jsonl", "dump.jsonl").split(len(data))) == 4
+    monkeypatch.setattr(discover, "CONTAINER_PART_BYTES", len(data) // 3)  # four parts
+    assert len(Input(root / "dump.jsonl", "dump.jsonl").split(len(data))) == 4
     split = run_batch(root, tmp_path / "split", format="both", workers=2)
     assert output_files(tmp_path / "split") == output_files(tmp_path / "whole")
     assert split.documents == whole.documents
@@ -247,7 +249,7 @@ def test_a_damaged_container_in_parts_is_reported_once(tmp_path, monkeypatch):
     root.mkdir()
     data = gzip.compress("".join(jsonl_line(p) + "\n" for p in HTML_PAGES).encode("utf-8"), mtime=0)
     (root / "dump.jsonl.gz").write_bytes(data[: len(data) * 2 // 3])
-    monkeypatch.setattr(corpus, "CONTAINER_PART_BYTES", len(data) // 4)
+    monkeypatch.setattr(discover, "CONTAINER_PART_BYTES", len(data) // 4)
     result = run_batch(root, tmp_path / "out", workers=2)
     failures = [r for r in result.documents if r["status"] == "failed"]
     assert [r["id"] for r in failures] == ["dump.jsonl.gz"] and "gzip" in failures[0]["reason"]

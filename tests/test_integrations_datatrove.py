@@ -73,7 +73,7 @@ def test_a_pipeline_of_jsonl_reader_clean_step_and_writer_equals_cleaner_run(sha
 
 
 def test_a_bad_input_format_is_refused():
-    from cleaner.config import ConfigError
+    from cleaner.batch.settings import ConfigError
 
     with pytest.raises(ConfigError, match="input_format must be one of auto, html, text"):
         CleanStep(input_format="pdf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner import language
+from cleaner.core import language
 
 SAMPLES = {
     "en": "The council voted on Tuesday to extend the opening hours of the public library.",

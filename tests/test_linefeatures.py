@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cleaner.linefeatures import PROSE_DISTANCE_MAX, TEXT_FEATURES, compute
-from cleaner.segment import segment
+from cleaner.core.decide.linefeatures import PROSE_DISTANCE_MAX, TEXT_FEATURES, compute
+from cleaner.core.segment import segment
 
 DUMP = """Home | News | Sport
   * Weather

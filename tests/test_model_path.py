@@ -8,10 +8,10 @@ import pytest
 from conftest import ARTICLE_PARAGRAPHS, article_html
 
 from cleaner import clean, load_rules
-from cleaner.blockmodel import MODEL_FORMAT
-from cleaner.config import ConfigError, Settings
+from cleaner.batch.settings import ConfigError, Settings
+from cleaner.core.decide.model import MODEL_FORMAT
+from cleaner.core.html.features import FEATURES
 from cleaner.document import Origin, Status
-from cleaner.features import FEATURES
 
 MENU = (
     "<nav><ul>"
@@ -75,7 +75,7 @@ def test_a_model_file_given_is_used_and_a_bad_one_fails_the_document_with_its_re
     doc = clean(article_html(MENU), doc_id="a.html", settings=model_settings(model=path))
     assert "Sport" in doc.text.split("\n\n")
     path.write_text(json.dumps({**always, "features": ["other"]}), encoding="utf-8")
-    from cleaner.blockmodel import from_file
+    from cleaner.core.decide.model import from_file
 
     from_file.cache_clear()
     doc = clean(article_html(MENU), doc_id="a.html", settings=model_settings(model=path))

@@ -7,8 +7,9 @@ from conftest import ARTICLE_PARAGRAPHS, ARTICLE_TITLE, article_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import Settings, clean, load_rules, pipeline, segment
-from cleaner.config import parse_languages
+from cleaner import Settings, clean, load_rules
+from cleaner.batch.settings import parse_languages
+from cleaner.core import pipeline, segment
 from cleaner.document import Document, Status
 
 
@@ -16,7 +17,7 @@ def run(raw: bytes | str, doc_id: str = "doc.txt", ruleset=None, **options) -> D
     """Process one document through pipeline.process with the given settings."""
     raw = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     doc = Document(doc_id, raw, size=len(raw))
-    return pipeline.process(doc, Settings(workers=1, **options), ruleset or load_rules())
+    return pipeline.process(doc, Settings(workers=1, **options).core, ruleset or load_rules())
 
 
 # --- input format --------------------------------------------------------------------------------

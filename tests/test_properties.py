@@ -9,7 +9,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner import Settings, load_rules, pipeline
+from cleaner import Settings, load_rules
+from cleaner.core import pipeline
 from cleaner.document import Document, Status
 
 RULES = load_rules()
@@ -53,7 +54,7 @@ def _norm(text: str) -> str:
 def _clean(text: str) -> Document:
     """Run the pipeline on text given as a plain-text file (no language filter)."""
     raw = text.encode("utf-8", "surrogatepass")
-    return pipeline.process(Document("doc.txt", raw, size=len(raw)), Settings(workers=1, languages=()), RULES)
+    return pipeline.process(Document("doc.txt", raw, size=len(raw)), Settings(workers=1, languages=()).core, RULES)
 
 
 def _assert_only_removes(doc: Document) -> None:

@@ -15,8 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import clean
-from cleaner.report import Record, Summary, Totals, write_reports
-from cleaner.state import Plan
+from cleaner.batch.state import Plan
+from cleaner.report.html.home import Summary
+from cleaner.report.totals import Record, Totals
+from cleaner.report.write import write_reports
 
 TEXT = (
     "Council approves new footbridge\n\n" + "\n\n".join(ARTICLE_PARAGRAPHS) + "\n\nBack to top\n\nShare this article\n"
@@ -81,7 +83,12 @@ def test_a_shift_jis_page_is_measured_in_characters_not_bytes():
     doc = clean(raw, doc_id="ja.txt")
     rec = Record.of(doc, bytes_out=len(doc.text.encode()) + 1, output="ja.txt")
     assert rec.bytes_out > rec.bytes_in  # UTF-8 takes 3 bytes where Shift-JIS took 2: the old "149% kept"
-    assert 0 < rec.chars_out <= rec.chars_in == sum(len(b.text) for b in doc.blocks) + sum(len(r.text) for r in doc.stripped)
+    assert (
+        0
+        < rec.chars_out
+        <= rec.chars_in
+        == sum(len(b.text) for b in doc.blocks) + sum(len(r.text) for r in doc.stripped)
+    )
     summary = Summary.of([asdict(rec)])
     assert summary.totals.chars_out == rec.chars_out and sum(summary.kept_shares) == 1
     assert summary.kept_shares[min(9, int(10 * rec.chars_out / rec.chars_in))] == 1

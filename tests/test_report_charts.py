@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cleaner.report_charts import SHARE_BINS, bar_chart, column_chart, share_bin, share_histogram
+from cleaner.report.html.charts import SHARE_BINS, bar_chart, column_chart, share_bin, share_histogram
 
 
 def heights(svg: str) -> list[float]:

@@ -10,9 +10,9 @@ from dataclasses import asdict
 import pytest
 from test_report import record
 
-from cleaner import report_index
-from cleaner.report_index import Lists, write_lists, write_site_pages
-from cleaner.report_layout import PAGES_DIR, doc_page, list_page, reason_anchor, site_page
+from cleaner.report.html import index as report_index
+from cleaner.report.html.index import Lists, write_lists, write_site_pages
+from cleaner.report.html.layout import PAGES_DIR, doc_page, list_page, reason_anchor, site_page
 
 
 def records(n: int) -> list[dict]:

@@ -10,9 +10,9 @@ from conftest import article_html
 
 from cleaner import clean
 from cleaner.document import Block, BlockScore, Decoding, Document, Origin, Reason, Removal
-from cleaner.report import Record
-from cleaner.report_layout import doc_page, list_page, reason_anchor
-from cleaner.report_pages import render_document, sweep_document_pages, write_document_page
+from cleaner.report.html.layout import doc_page, list_page, reason_anchor
+from cleaner.report.html.pages import render_document, sweep_document_pages, write_document_page
+from cleaner.report.totals import Record
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -58,7 +58,9 @@ def test_kept_removed_and_cut_lines_show_in_place_with_their_reasons():
 def test_each_reason_links_to_the_list_of_where_it_fired():
     page = rendered(hostile_document())
     here = doc_page(hostile_document().id)
-    links = dict((text, href) for href, text in re.findall(r'<a class="why"(?: id="[^"]+")? href="([^"]+)">([^<]+)</a>', page))
+    links = dict(
+        (text, href) for href, text in re.findall(r'<a class="why"(?: id="[^"]+")? href="([^"]+)">([^<]+)</a>', page)
+    )
     target = list_page("reason", "metadata:date")
     assert links["metadata:date"] == "../" * here.count("/") + target
     anchors = re.findall(r'<a class="why" id="([^"]+)"', page)  # the first of each reason: lists land there
@@ -102,11 +104,13 @@ def test_pages_of_documents_no_longer_there_are_swept(tmp_path):
 def test_an_input_folder_named_like_the_pages_folder_is_not_mixed_with_them(make_tree, tmp_path):
     from conftest import run_batch
 
-    from cleaner.corpus import OUTPUT_NAMES
-    from cleaner.report_layout import PAGES_DIR
+    from cleaner.io.discover import OUTPUT_NAMES
+    from cleaner.report.html.layout import PAGES_DIR
 
     assert PAGES_DIR in OUTPUT_NAMES
-    inp = make_tree({f"{PAGES_DIR}/doc/a.txt": "A line of prose that would be kept in the corpus.\n", "b.txt": "Kept.\n"})
+    inp = make_tree(
+        {f"{PAGES_DIR}/doc/a.txt": "A line of prose that would be kept in the corpus.\n", "b.txt": "Kept.\n"}
+    )
     result = run_batch(inp, tmp_path / "out")
     assert [d["id"] for d in result.documents] == ["b.txt"] and sum(result.skipped.values()) == 1
 

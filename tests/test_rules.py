@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from cleaner import clean
-from cleaner.rules import DEFAULT_RULES_DIR, RULE_KINDS, RuleError, example_matches, load_rule_file, load_rules
+from cleaner.rules.ruleset import DEFAULT_RULES_DIR, RULE_KINDS, RuleError, example_matches, load_rule_file, load_rules
 
 SHIPPED_FILES = sorted(p for p in DEFAULT_RULES_DIR.rglob("*") if p.suffix in (".yaml", ".yml"))
 
@@ -426,7 +426,7 @@ def test_rule_kinds_behave(tmp_path, article_text):
 def test_a_catastrophic_pattern_in_its_own_examples_fails_to_load_within_seconds(tmp_path):
     import time
 
-    from cleaner.cli import main
+    from cleaner.cli.main import main
 
     folder = tmp_path / "rules"
     folder.mkdir()

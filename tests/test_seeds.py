@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import SHARED_DIR, non_empty_lines
 
-from cleaner.cli import main
+from cleaner.cli.main import main
 
 SEEDS_DIR = SHARED_DIR / "acceptance" / "seeds"
 SEED_FILES = sorted(p.name for p in (SEEDS_DIR / "expected").glob("*.txt")) if SEEDS_DIR.is_dir() else []

@@ -13,7 +13,8 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from cleaner.sources import CONTAINER_SUFFIXES, JsonlFields, Page, SourceError, is_container, read_pages
+from cleaner.io.filetypes import CONTAINER_SUFFIXES, is_container
+from cleaner.io.readers import JsonlFields, Page, SourceError, read_pages
 
 HTML = "<html><body><p>Grüße aus Köln.</p></body></html>"
 
@@ -437,7 +438,7 @@ def test_warcio_warnings_are_logged_not_printed(tmp_path: Path, capfd, caplog) -
 
 
 def test_warcio_warnings_reach_the_cli_log_once(tmp_path: Path, capsys) -> None:
-    from cleaner import cli
+    from cleaner.cli import main as cli
 
     cli._route_logging()  # what `cleaner ...` does: the cleaner's warnings go through cli.log
     try:

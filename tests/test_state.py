@@ -15,9 +15,9 @@ import pytest
 from conftest import ARTICLE_PARAGRAPHS, GERMAN_PARAGRAPHS, article_html, output_files, run_batch
 
 from cleaner import load_rules
+from cleaner.batch.state import DB_NAME, STATE_DIR, LockedError, Plan, RunStats, Saved, Seen, State, pack
 from cleaner.document import RECORD_VERSION, Document
-from cleaner.rules import DEFAULT_RULES_DIR
-from cleaner.state import DB_NAME, STATE_DIR, LockedError, Plan, RunStats, Saved, Seen, State, pack
+from cleaner.rules.ruleset import DEFAULT_RULES_DIR
 
 EXTRA_RULE = """\
 version: 1
@@ -236,7 +236,7 @@ def test_second_run_cleans_nothing(tree, tmp_path):
 def test_second_run_does_not_call_the_pipeline(tree, tmp_path, monkeypatch):
     out = tmp_path / "out"
     run_batch(tree, out)
-    from cleaner import pipeline
+    from cleaner.core import pipeline
 
     def never(*args):
         raise AssertionError("an unchanged input was cleaned again")
@@ -483,7 +483,7 @@ def test_an_output_path_handed_to_another_document_is_not_deleted(make_tree, tmp
     run_batch(root, out)
     assert (out / "a.html.txt").is_file()
     (root / "a.html.html").write_text(article_html(), encoding="utf-8")
-    from cleaner import pipeline
+    from cleaner.core import pipeline
 
     real = pipeline.process
 
@@ -515,7 +515,7 @@ def test_state_keeps_the_last_settings_and_history(tree, tmp_path):
 
 
 def test_an_unreadable_input_is_recorded_again_not_a_crash(tmp_path):
-    from cleaner.cli import main
+    from cleaner.cli.main import main
 
     root = tmp_path / "in"
     root.mkdir()
@@ -532,7 +532,7 @@ def test_an_unreadable_input_is_recorded_again_not_a_crash(tmp_path):
 
 
 def test_pass_two_walks_every_document_page_by_page(tree, tmp_path, monkeypatch):
-    from cleaner import state as state_module
+    from cleaner.batch import state as state_module
 
     reference = tmp_path / "reference"
     run_batch(tree, reference)
@@ -598,8 +598,8 @@ def test_a_document_record_round_trips_every_field():
 def test_pack_stores_json_and_keeps_the_fingerprint():
     import zlib
 
-    from cleaner.dedup import Fingerprint
-    from cleaner.state import unpack
+    from cleaner.batch.state import unpack
+    from cleaner.corpus.dedup import Fingerprint
 
     fp = Fingerprint(42, "cd" * 32, bytes(range(256)) * 2)
     data = pack(full_document(), fp)

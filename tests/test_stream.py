@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import run_batch
 
 from cleaner import Settings, clean_records
-from cleaner.sources import JsonlFields
+from cleaner.io.readers import JsonlFields
 
 
 def traf_pages(shared: Path, count: int) -> list[dict]:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import output_files, page, run_batch, shipped_rules
 
-from cleaner import Settings, batch, corpus
-from cleaner.document import Block, Document
-from cleaner.templates import (
+from cleaner import Settings
+from cleaner.batch import run as batch
+from cleaner.corpus.templates import (
     TOP_LEVEL_SITE,
     Thresholds,
     line_key,
@@ -20,6 +20,8 @@ from cleaner.templates import (
     remove_template_lines,
     site_of,
 )
+from cleaner.document import Block, Document
+from cleaner.io import discover
 
 # --- synthetic sites: pages that differ in content and share their chrome --------------------------
 
@@ -179,8 +181,8 @@ def test_outputs_do_not_depend_on_file_order_or_workers(sites, tmp_path, monkeyp
     reference = None
     for name, workers, seed in (("one", 1, None), ("two", 2, 3), ("shuffled", 1, 7)):
         if seed is not None:
-            real = corpus._walk
-            monkeypatch.setattr(corpus, "_walk", lambda root, real=real, seed=seed: shuffled(real(root), seed))
+            real = discover._walk
+            monkeypatch.setattr(discover, "_walk", lambda root, real=real, seed=seed: shuffled(real(root), seed))
         out = tmp_path / name
         run_batch(sites, out, templates="on", workers=workers, format="both")
         monkeypatch.undo()

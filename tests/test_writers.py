@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import output_files
 
-from cleaner.cli import main
+from cleaner.cli.main import main
 
 # datasets reads these when it is imported: the tests load local files and must never reach a hub.
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -117,8 +117,8 @@ def test_pyserini_contents_are_the_title_then_the_text(seeds_out):
         if row["title"]:  # the seeds' headlines are kept as the text's first line: not repeated
             assert row["contents"].split("\n\n")[0] == row["title"]
             assert row["contents"].count(row["title"]) == 1
-    from cleaner.writers.base import OutputRecord
-    from cleaner.writers.pyserini import contents
+    from cleaner.io.writers.base import OutputRecord
+    from cleaner.io.writers.pyserini import contents
 
     record = OutputRecord("x", "Body text.", "A title", None, None, None, None, None, "s", 1, 0, None, "")
     assert contents(record) == "A title\n\nBody text."
@@ -227,7 +227,7 @@ def test_the_output_does_not_depend_on_the_worker_count(seeds, tmp_path):
 
 
 def test_format_is_a_comma_list_and_both_is_txt_and_jsonl():
-    from cleaner.writers import FormatError, parse_formats
+    from cleaner.io.writers import FormatError, parse_formats
 
     assert parse_formats("both") == ("txt", "jsonl")
     assert parse_formats("dolma, txt,parquet,txt") == ("txt", "parquet", "dolma")
@@ -238,7 +238,7 @@ def test_format_is_a_comma_list_and_both_is_txt_and_jsonl():
 
 
 def test_a_format_list_in_the_config_file(tmp_path):
-    from cleaner.config import find_config, resolve
+    from cleaner.batch.settings import find_config, resolve
 
     (tmp_path / "cleaner.toml").write_text('format = ["txt", "parquet"]\nindex_name = "news"\n', encoding="utf-8")
     settings = resolve({}, find_config(None, tmp_path)).settings

@@ -12,7 +12,7 @@ import pytest
 from conftest import run_batch
 from test_writers import ALL, texts_by_format
 
-from cleaner.writers import base
+from cleaner.io.writers import base
 
 pytest.importorskip("pyarrow", reason="pyarrow is in the test extras")
 
@@ -118,7 +118,7 @@ def test_shards_cut_at_ids_and_at_the_limits(dumps, tmp_path, monkeypatch):
 
 def _stored_lines(out: Path) -> list[str]:
     """The documents.jsonl lines the state holds (rendered by the jsonl writer when asked for)."""
-    from cleaner.state import State
+    from cleaner.batch.state import State
 
     with State(out) as state:
         return [row[1] for row in state.output_rows()]

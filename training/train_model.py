@@ -120,15 +120,15 @@ def load_scorer():
 @functools.cache
 def shipped_rules():
     """The shipped rules, loaded once per process: their selectors prune each page first."""
-    from cleaner.rules import load_rules
+    from cleaner.rules.ruleset import load_rules
 
     return load_rules()
 
 
 def page_features(args: tuple[str, bool, str]) -> tuple[str, list[str], list[list[float]]]:
     """One page through the cleaner's own stages up to the model's features (HTML or text dump)."""
-    from cleaner import html
-    from cleaner.decode import decode
+    from cleaner.core.decode import decode
+    from cleaner.core.html import extract as html
     from cleaner.document import Document
 
     path, comments, kind = args
@@ -142,13 +142,14 @@ def page_features(args: tuple[str, bool, str]) -> tuple[str, list[str], list[lis
 
 def text_features(path: Path) -> tuple[str, list[str], list[list[float]]]:
     """One text dump through the rules and heuristics, then the line features the model reads."""
-    from cleaner import language, linefeatures
-    from cleaner.config import Settings
+    from cleaner.batch.settings import Settings
+    from cleaner.core import language
+    from cleaner.core.decide import linefeatures
+    from cleaner.core.pipeline import process
     from cleaner.document import Document
-    from cleaner.pipeline import process
 
     raw = path.read_bytes()
-    doc = process(Document(path.name, raw, size=len(raw)), Settings(input_format="text"), shipped_rules())
+    doc = process(Document(path.name, raw, size=len(raw)), Settings(input_format="text").core, shipped_rules())
     rows = linefeatures.compute(doc.blocks, [float(b.kept) for b in doc.blocks], language.stopwords(None))
     return path.stem, [b.text for b in doc.blocks], rows
 
@@ -187,7 +188,7 @@ class Data:
 
 def load(name: str, gold_file: str = "gold.json", comments: bool = False, kind: str | None = None) -> Data:
     """One collection's cached features with labels from its gold."""
-    from cleaner.blockmodel import KINDS
+    from cleaner.core.decide.model import KINDS
 
     with gzip.open(cache_file(name, comments, kind or KIND), "rt", encoding="utf-8") as f:
         pages = json.load(f)["pages"]
@@ -260,7 +261,7 @@ def train(datasets: list[Data]):
 
 def export(model, threshold: float, threshold_traf: float, info: dict) -> dict:
     """The fitted trees as the JSON model format of cleaner/blockmodel.py."""
-    from cleaner.blockmodel import KINDS, MODEL_FORMAT
+    from cleaner.core.decide.model import KINDS, MODEL_FORMAT
 
     feature, split, left, right, value, roots = [], [], [], [], [], []
     depth = 0
@@ -302,7 +303,7 @@ def outputs(data: Data, keep: np.ndarray) -> dict[str, str]:
 
 def keeps(data: Data, scores: np.ndarray, threshold: float, threshold_traf: float) -> np.ndarray:
     """The blocks kept, as cleaner/blockmodel.py's Model.keeps decides."""
-    from cleaner.blockmodel import KINDS
+    from cleaner.core.decide.model import KINDS
 
     features, gate = KINDS[KIND]
     base = data.x[:, features.index(gate)] > 0

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..config import INPUT_FORMATS, ConfigError, Settings
-from ..document import Document as CleanDocument
-from ..document import Status
-from ..stream import PageCleaner
+from cleaner.batch.settings import INPUT_FORMATS, ConfigError, Settings
+from cleaner.document import Document as CleanDocument
+from cleaner.document import Status
+from cleaner.integrations.stream import PageCleaner
 
 EXTRA = "datatrove"
 try:

@@ -1,0 +1,180 @@
+"""The learned decision: gradient-boosted trees score every block of a page (inference only).
+
+A model file is JSON data (no pickle: loading it runs no code): the feature names it was trained
+on, the trees as flat node arrays, the threshold, and where its training data came from. The
+training script is `training/train_model.py`; the shipped files are `cleaner/models/*.json`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cleaner.core.decide.linefeatures import TEXT_FEATURES
+from cleaner.core.html.features import FEATURES
+from cleaner.document import BlockScore
+
+if TYPE_CHECKING:  # numpy is imported where a model is loaded or run: the default path needs none
+    import numpy as np
+
+#: Per kind of input, the features its models read and the one that says the base extractor
+#: (trafilatura for HTML, the heuristics for text) kept the block.
+KINDS = {"html": (FEATURES, "traf"), "text": (TEXT_FEATURES, "heuristic")}
+
+MODEL_FORMAT = "cleaner-gbdt/1"
+
+#: How many of a block's strongest features `cleaner explain` shows.
+EXPLAIN_TOP = 3
+
+#: Set while `cleaner explain` cleans a document: only then are the strongest features worked out
+#: (they cost a tenth of a page's time, and the state does not keep them).
+EXPLAINING: contextvars.ContextVar[bool] = contextvars.ContextVar("explaining", default=False)
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """A boosted-tree ensemble over one kind's features, flattened for vectorised inference."""
+
+    name: str
+    features: tuple[str, ...]
+    gate: int  # index of the base extractor's verdict among the features
+    baseline: float
+    threshold: float  # a block scoring at least this is kept ...
+    threshold_traf: float  # ... or this, if the base extractor kept it (overruled only when sure)
+    roots: np.ndarray  # index of each tree's root node
+    feature: np.ndarray  # per node: the feature tested (-1 at a leaf)
+    split: np.ndarray  # per node: go left when the feature is <= this
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray  # per node: the log-odds it adds (a leaf's is what the tree adds)
+    depth: int
+    info: dict[str, Any]
+
+    def score(self, rows: list[list[float]]) -> list[float]:
+        """The probability that each block (a row of FEATURES) is content."""
+        import numpy as np
+
+        if not rows:
+            return []
+        x = np.asarray(rows, dtype=np.float64)
+        node = np.repeat(self.roots[:, None], x.shape[0], axis=1)
+        for _ in range(self.depth):
+            node, _, _ = self._descend(x, node)
+        logit = self.baseline + self.value[node].sum(axis=0)
+        return [round(float(p), 6) for p in 1.0 / (1.0 + np.exp(-logit))]
+
+    def verdicts(self, rows: list[list[float]]) -> list[BlockScore]:
+        """Per block: its score, whether it is kept, and (when explaining) what moved the score."""
+        scores = self.score(rows)
+        why = self.strongest(rows) if EXPLAINING.get() else [()] * len(rows)
+        return [BlockScore(*v) for v in zip(scores, self.keeps(rows, scores), why, strict=True)]
+
+    def strongest(self, rows: list[list[float]], top: int = EXPLAIN_TOP) -> list[tuple[str, ...]]:
+        """Per block, the features that moved its score most, as 'name=value +0.00' (log-odds).
+
+        Each split on a block's path through a tree moves its value from the node's to the child's;
+        the move is credited to the split's feature (Saabas' attribution for tree ensembles).
+        """
+        import numpy as np
+
+        if not rows:
+            return []
+        x = np.asarray(rows, dtype=np.float64)
+        n, width = x.shape
+        node = np.repeat(self.roots[:, None], n, axis=1)
+        cell = np.broadcast_to(np.arange(n)[None, :], node.shape) * width  # each block's row in the flat credit
+        credit = np.zeros(n * width)  # width == len(self.features)
+        for _ in range(self.depth):
+            child, feature, inner = self._descend(x, node)
+            moved = (self.value[child] - self.value[node])[inner]
+            credit += np.bincount((cell + feature)[inner], weights=moved, minlength=n * width)
+            node = child
+        credit = credit.reshape(n, width)
+        order = np.argsort(-np.abs(credit), axis=1, kind="stable")[:, :top]
+        return [
+            tuple(f"{self.features[f]}={x[i, f]:.3g} {credit[i, f]:+.2f}" for f in order[i] if credit[i, f])
+            for i in range(n)
+        ]
+
+    def _descend(self, x: np.ndarray, node: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One level down every tree for every block: the child nodes (a leaf stays where it is),
+        the feature each node tests (-1 at a leaf), and where the node was an inner one."""
+        import numpy as np
+
+        feature = self.feature[node]
+        inner = feature >= 0
+        go_left = x[np.arange(x.shape[0])[None, :], np.maximum(feature, 0)] <= self.split[node]
+        return np.where(inner, np.where(go_left, self.left[node], self.right[node]), node), feature, inner
+
+    def keeps(self, rows: list[list[float]], scores: list[float]) -> list[bool]:
+        """Per block: does the model keep it, given its score and the base extractor's verdict?"""
+        gate = self.gate
+        return [
+            s >= (self.threshold_traf if row[gate] > 0 else self.threshold) for row, s in zip(rows, scores, strict=True)
+        ]
+
+
+def from_json(data: dict[str, Any], name: str, kind: str = "html") -> Model:
+    """A Model from its JSON form, checked against the features this version computes for the kind."""
+    import numpy as np
+
+    if data.get("format") != MODEL_FORMAT:
+        raise ModelError(f"model {name}: format {data.get('format')!r}, expected {MODEL_FORMAT!r}")
+    features, gate = KINDS[kind]
+    if tuple(data.get("features", ())) != features:
+        raise ModelError(f"model {name}: trained on other features than this version computes for {kind}; retrain it")
+    nodes = data["nodes"]
+    return Model(
+        name=name,
+        features=features,
+        gate=features.index(gate),
+        baseline=float(data["baseline"]),
+        threshold=float(data["threshold"]),
+        threshold_traf=float(data.get("threshold_traf", data["threshold"])),
+        roots=np.asarray(data["roots"], dtype=np.int64),
+        feature=np.asarray(nodes["feature"], dtype=np.int64),
+        split=np.asarray(nodes["split"], dtype=np.float64),
+        left=np.asarray(nodes["left"], dtype=np.int64),
+        right=np.asarray(nodes["right"], dtype=np.int64),
+        value=np.asarray(nodes["value"], dtype=np.float64),
+        depth=int(data["depth"]),
+        info=dict(data.get("training", {})),
+    )
+
+
+@functools.cache
+def from_file(path: Path, kind: str = "html") -> Model:
+    """A model from a JSON file (--model), loaded once per process."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"model {path}: cannot read it as JSON: {exc}") from None
+    return from_json(data, str(path), kind)
+
+
+def for_settings(kind: str, scope: str, comments: str, path: Path | None) -> Model:
+    """The model a run uses: the file given, else the shipped one for the input kind and scope."""
+    if path is not None:
+        return from_file(path, kind)
+    name = f"{scope}-comments" if comments == "keep" and scope == "article" else scope
+    return shipped(name if kind == "html" else f"text-{name}")
+
+
+@functools.cache
+def shipped(name: str) -> Model:
+    """A model shipped in the package (cleaner/models/NAME.json), loaded once per process."""
+    path = resources.files("cleaner") / "models" / f"{name}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"no shipped model named {name!r}") from exc
+    return from_json(data, name, "text" if name.startswith("text-") else "html")

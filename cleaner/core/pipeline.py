@@ -1,0 +1,137 @@
+"""Runs the stages on one Document. Bad input becomes a recorded failure, never an exception."""
+
+from __future__ import annotations
+
+import re
+
+from cleaner.core import language, segment
+from cleaner.core.decide import classify, linefeatures, linerules
+from cleaner.core.decide import model as blockmodel
+from cleaner.core.decode import DecodeError, decode, repair
+from cleaner.core.html import extract as html
+from cleaner.core.options import Options
+from cleaner.document import Document, Origin, Reason
+from cleaner.io.filetypes import HTML_EXTENSIONS, TEXT_EXTENSIONS
+from cleaner.rules.ruleset import RuleSet
+
+#: Content sniffing for files whose extension says nothing: markup near the start means HTML.
+HTML_SNIFF_RE = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+HTML_SNIFF_WINDOW = 1024
+
+
+def process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
+    """Clean one document in place and return it; failures are recorded on the document."""
+    try:
+        return _process(doc, options, ruleset)
+    except (DecodeError, html.HtmlError, blockmodel.ModelError) as exc:
+        return doc.fail(str(exc))
+    except RecursionError:
+        return doc.fail("input too deeply nested to process")
+    except MemoryError:
+        return doc.fail("out of memory while processing")
+    except Exception as exc:  # a bug or an unforeseen input: record it, let the batch go on
+        return doc.fail(f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
+    """The stages in order: check, decode, extract (HTML), segment, rules, heuristics, language."""
+    if len(doc.raw) > options.max_bytes:
+        return doc.fail(too_large(len(doc.raw), options.max_bytes))
+    if not doc.raw.strip():
+        return doc.drop("empty file")
+    if doc.source is None:  # a container's page comes with its format
+        doc.input_format = input_format(doc.id, doc.raw, options.input_format)
+    is_html = doc.input_format == "html"
+    text, doc.decoding = decode(doc.raw, is_html=is_html, transport=doc.charset)
+    model = (
+        blockmodel.for_settings(doc.input_format, options.scope, options.comments, options.model)
+        if options.uses_model
+        else None
+    )
+    if is_html:
+        if model is not None:
+            text = html.extract_blocks(doc, text, ruleset, model.verdicts, options.comments == "keep")
+        else:
+            text = html.extract(doc, text, ruleset)
+        text = repair(text, doc.decoding)
+        doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
+    doc.source_text = text
+    protected = clean_text(doc, ruleset)
+    if not is_html and model is not None:
+        decide_lines(doc, model, protected)
+    return filter_language(doc, options.languages)
+
+
+def clean_text(doc: Document, ruleset: RuleSet) -> set[int]:
+    """The line-level stages shared by plain text and extracted HTML: rules, then heuristics.
+
+    Returns the indexes of the blocks keep rules protect.
+    """
+    doc.blocks = segment.segment(doc.source_text)
+    rules = ruleset.for_document(doc.url, doc.source_text)
+    protected = linerules.protect(doc.blocks, rules)
+    if doc.scores:  # the block model decided each line; keep rules overrule it, drop rules follow
+        apply_scores(doc, protected)
+    linerules.apply_rules(doc, rules, protected)
+    if doc.scores:
+        return protected
+    guess = None
+    if doc.input_format == "text":  # only the plain-text passes weigh stopwords
+        guess, _ = language.detect("\n".join(b.text for b in doc.blocks if b.kept), language.GUESS_MAX_CHARS)
+    known = language.STOPLIST_NAMES.get((guess or "").split("-")[0]) is not None
+    classify.classify(doc, language.stopwords(guess), known, protected)
+    return protected
+
+
+#: Origins the text model may overrule: what the built-in heuristics decided. Rules and the
+#: protection of keep rules stand.
+OVERRULED = frozenset({Origin.HEURISTIC, Origin.TITLE})
+
+
+def decide_lines(doc: Document, model: blockmodel.Model, protected: set[int]) -> None:
+    """Let the text model decide each line of a dump, from its features and the heuristics' verdict."""
+    heuristic = [float(b.kept) for b in doc.blocks]
+    rows = linefeatures.compute(doc.blocks, heuristic, language.stopwords(None))
+    for i, (block, verdict) in enumerate(zip(doc.blocks, model.verdicts(rows), strict=True)):
+        doc.scores[block.line] = verdict
+        if i in protected or (block.removed is not None and block.removed.origin not in OVERRULED):
+            continue
+        block.removed = None if verdict.keep else Reason(Origin.MODEL, f"{verdict.score:.2f}")
+
+
+def apply_scores(doc: Document, protected: set[int]) -> None:
+    """Remove the lines the block model rejected, unless a keep rule protects them."""
+    for i, block in enumerate(doc.blocks):
+        verdict = doc.scores.get(block.line)
+        if i not in protected and verdict is not None and not verdict.keep:
+            block.removed = Reason(Origin.MODEL, f"{verdict.score:.2f}")
+
+
+def filter_language(doc: Document, keep: tuple[str, ...]) -> Document:
+    """Detect the clean text's language; drop the document if it is not one of `keep`."""
+    text = doc.text
+    if not text.strip():
+        return doc.drop("no text left after cleaning")
+    doc.language, doc.language_score = language.detect(text)
+    detected = doc.language or ""
+    if keep and detected not in keep and detected.split("-")[0] not in keep:
+        reason = Reason(Origin.LANGUAGE, f"not-{'-'.join(keep)}")
+        return doc.drop(f"{reason}: detected {doc.language or 'unknown'}")
+    return doc
+
+
+def too_large(size: int, limit: int) -> str:
+    """The failure reason for an input over the size limit."""
+    return f"file too large: {size:,} bytes (limit {limit:,}; see --max-bytes)"
+
+
+def input_format(doc_id: str, raw: bytes, forced: str) -> str:
+    """'html' or 'text': forced by the settings, else by extension, else by sniffing the content."""
+    if forced != "auto":
+        return forced
+    name = doc_id.lower().removesuffix(".gz")
+    if name.endswith(HTML_EXTENSIONS):
+        return "html"
+    if name.endswith(TEXT_EXTENSIONS):
+        return "text"
+    return "html" if HTML_SNIFF_RE.match(raw[:HTML_SNIFF_WINDOW].lstrip(b"\xef\xbb\xbf")) else "text"
