@@ -87,7 +87,9 @@ def record(folder: Path) -> None:
         output = folder / name
         command = [sys.executable, "-m", "cleaner", "run", str(source), str(output),
                    "--format", FORMATS, "--templates", "on", "--dedup", "near", "--quiet", "--full"]
-        subprocess.run(command, check=True, cwd=ROOT)
+        done = subprocess.run(command, cwd=ROOT)
+        if done.returncode not in (0, 1):  # 1: some inputs failed (recorded), which is output too
+            raise SystemExit(f"{name}: cleaner run exited {done.returncode}")
         result[name] = manifest(output)
         print(f"{name}: {len(result[name])} files", flush=True)
     (folder / "manifest.json").write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
