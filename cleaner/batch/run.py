@@ -36,7 +36,7 @@ from cleaner.identity import __version__
 from cleaner.io import writers
 from cleaner.io.atomic import sweep_temp_files, write_atomic
 from cleaner.io.discover import Input, discover, output_paths, page_output
-from cleaner.io.filetypes import is_container
+from cleaner.io.readers import is_container
 from cleaner.io.writers import WriterOptions
 from cleaner.io.writers.jsonl import jsonl_record
 from cleaner.report.html.home import Summary

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 
-from cleaner.io.filetypes import EXTENSIONLESS, SUPPORTED_EXTENSIONS, is_container
+from cleaner.io.filetypes import EXTENSIONLESS, SUPPORTED_EXTENSIONS
+from cleaner.io.readers import is_container
 from cleaner.io.writers.jsonl import JSONL_NAME
 
 #: Bytes of a container file per task. Each part reads the whole file and cleans every parts-th

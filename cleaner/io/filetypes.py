@@ -1,7 +1,9 @@
-"""The kinds of input file, by name: HTML pages, plain-text dumps and containers of many pages.
+"""The kinds of page file, by name: HTML pages and plain-text dumps.
 
-The one place that decides what a file is: discovery, the pipeline's input format and the readers
-all ask here."""
+Discovery and the pipeline's input format ask here. What a container of many pages is (JSONL,
+WARC) is the readers' registry's to say (readers.is_container): the per-document core reads
+these names but never a reader.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +12,3 @@ TEXT_EXTENSIONS = (".txt", ".text", ".md")
 SUPPORTED_EXTENSIONS = HTML_EXTENSIONS + TEXT_EXTENSIONS
 #: Files whose extension says nothing are sniffed when --input-format is auto.
 EXTENSIONLESS = ""
-CONTAINER_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".warc", ".warc.gz")
-WARC_SUFFIXES = (".warc", ".warc.gz")
-
-
-def is_container(name: str) -> bool:
-    """True if a file name (case-insensitive) is a JSONL or WARC file of pages."""
-    return name.lower().endswith(CONTAINER_SUFFIXES)

@@ -25,7 +25,7 @@ from cleaner.core import language
 from cleaner.corpus import dedup
 from cleaner.io import guards
 from cleaner.io.discover import Input
-from cleaner.io.filetypes import is_container
+from cleaner.io.readers import is_container
 from cleaner.rules.ruleset import RuleSet
 
 #: How often the run looks for a stop request (SIGINT/SIGTERM) while files are in flight.
