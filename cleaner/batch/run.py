@@ -34,10 +34,10 @@ from cleaner.corpus.dedup import Fingerprint
 from cleaner.document import Document, RecordError, Status
 from cleaner.identity import __version__
 from cleaner.io import writers
-from cleaner.io.atomic import sweep_temp_files, write_atomic
+from cleaner.io.atomic import sweep_temp_files
 from cleaner.io.discover import Input, discover, output_paths, page_output
 from cleaner.io.readers import is_container
-from cleaner.io.writers import WriterOptions
+from cleaner.io.writers import OutputRecord, WriterOptions, txt
 from cleaner.io.writers.jsonl import jsonl_record
 from cleaner.report.html.home import Summary
 from cleaner.report.html.pages import missing_document_pages, write_document_page
@@ -159,7 +159,7 @@ def run(
         outcome = Outcome(plan)
         sweep_temp_files(out)
         _clear_stale_outputs(state, plan, targets, out)
-        if _txt_switched(state.meta("format"), settings):
+        if writers.documents_switched(state.meta("format"), settings.formats):
             state.rewrite_all()  # the .txt tree written or removed from the stored records: nothing is cleaned again
         todo = [task for i in inputs if i.id in plan.todo for task in i.split(_size(i.path))]
         if on_start is not None:
@@ -175,7 +175,8 @@ def run(
                 recorder.write_pages(sorted(moved | (recorder.written & duplicates.keys())), duplicates)
         state.commit()
         outcome.interrupted_by = stop.signal
-        # Every format but txt, from the stored records; those no longer asked for are removed.
+        # The corpus formats, from the stored records (the .txt tree is written in pass two, per
+        # document); those no longer asked for are removed.
         writers.write_all(out, state, settings.formats, WriterOptions(settings.index_name))
         if not stop.requested:
             state.set_meta("format", settings.format)
@@ -262,7 +263,7 @@ class _Recorder:
         stale = self.state.stale(source, ids)
         for _, output in stale:
             if output:
-                (self.settings.output_dir / output).unlink(missing_ok=True)
+                writers.remove_document(self.settings.output_dir, output)
         self.state.complete_source(source, [doc_id for doc_id, _ in stale], fp)
         self.outcome.cleaned += 1
 
@@ -344,18 +345,17 @@ class _Recorder:
         if applied is None:
             return
         doc, text_fp, output, site, template = applied
+        fields = jsonl_record(doc) if doc.status is Status.KEPT else None
         try:
-            record = _write_outputs(doc, output if self.settings.writes_txt else None, self.settings.output_dir, site)
-            if output is not None and not self.settings.writes_txt:
-                (self.settings.output_dir / output).unlink(missing_ok=True)  # an earlier run's, in another format
+            record = _write_outputs(doc, fields, output, self.settings, site)
         except OSError as exc:
             if exc.errno != errno.ENAMETOOLONG:
                 raise  # the environment's (a full disk...): the command line says what to do
             doc.fail(f"cannot write its output: the path is too long for the file system ({output})")
-            record, text_fp = Record.of(doc, 0, None, site), None
+            record, text_fp, fields = Record.of(doc, 0, None, site), None, None
             self.outcome.failed.append(record)
-        # Stored whatever the formats: every format but txt is rendered from it (writers.write_all).
-        jsonl = json.dumps(jsonl_record(doc), ensure_ascii=False) if record.status == Status.KEPT.value else None
+        # Stored whatever the formats: the corpus formats are rendered from it (writers.write_all).
+        jsonl = json.dumps(fields, ensure_ascii=False) if fields is not None else None
         # its page in the report: written here, so a run writes pages only for what it changed
         write_document_page(self.settings.output_dir, self.settings.input_dir, doc, asdict(record))
         self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
@@ -376,7 +376,7 @@ def _apply_dedup(state: State, settings: Settings, out: Path) -> tuple[dict[str,
     for doc_id in duplicates:  # all, not only new ones: a crash may have left one behind
         output = state.output_of(doc_id)
         if output:
-            (out / output).unlink(missing_ok=True)
+            writers.remove_document(out, output)
     return duplicates, {d for d in before.keys() | duplicates.keys() if before.get(d) != duplicates.get(d)}
 
 
@@ -393,23 +393,16 @@ def _site(doc: Document) -> str:
     return templates.site_of(doc.id, doc.url, doc.source)
 
 
-def _write_outputs(doc: Document, target: str | None, out: Path, site: str) -> Record:
-    """Write a kept document's text at its path (a dropped or failed one has none); its record."""
-    kept = doc.status is Status.KEPT
-    text = doc.text.encode("utf-8") + b"\n" if kept else b""
-    if target is not None and kept:
-        write_atomic(out / target, text)
-    elif target is not None:
-        (out / target).unlink(missing_ok=True)  # an earlier run's output of this document
-    return Record.of(doc, len(text), target if kept else None, site)
-
-
-def _txt_switched(before: object, settings: Settings) -> bool:
-    """True if the last run's formats (its --format value) differ from this run's in writing the .txt tree."""
-    try:
-        return not isinstance(before, str) or (writers.TXT in writers.parse_formats(before)) != settings.writes_txt
-    except writers.FormatError:
-        return True
+def _write_outputs(doc: Document, fields: dict | None, target: str | None, settings: Settings, site: str) -> Record:
+    """Write a document's own files (a kept one's, from its documents.jsonl fields; a dropped or
+    failed one has none) at its output path, and give its record."""
+    formats, kept = settings.formats, fields is not None
+    if target is not None:
+        source = doc.source if doc.source is not None else doc.id
+        record = OutputRecord.of_fields(doc.id, fields, site, source, doc.mtime_ns) if fields is not None else None
+        writers.write_document(settings.output_dir, target, record, formats)
+    output = target if kept and writers.writes_documents(formats) else None
+    return Record.of(doc, len(txt.render(doc.text)) if kept else 0, output, site)
 
 
 def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None], out: Path) -> None:
@@ -422,7 +415,7 @@ def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None
     for source in [*plan.removed, *sorted(plan.todo)]:
         for previous in state.outputs_of_source(source):
             if previous not in claimed and (source in plan.removed or not is_container(source)):
-                (out / previous).unlink(missing_ok=True)
+                writers.remove_document(out, previous)
     for source in plan.removed:
         state.forget_source(source)
 

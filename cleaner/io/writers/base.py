@@ -41,7 +41,11 @@ class OutputRecord:
     def of(cls, row: Row) -> OutputRecord:
         """The record of a stored row."""
         doc_id, line, site, source, mtime_ns = row
-        data = json.loads(line)
+        return cls.of_fields(doc_id, json.loads(line), site, source, mtime_ns)
+
+    @classmethod
+    def of_fields(cls, doc_id: str, data: dict[str, Any], site: str, source: str, mtime_ns: int) -> OutputRecord:
+        """The record of a document's documents.jsonl fields, its site, input file and the file's mtime."""
         added = datetime.fromtimestamp(mtime_ns / 1e9, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         score = data["language_score"]
         return cls(
@@ -112,6 +116,41 @@ class Writer(Protocol):
 
     def remove(self, out: Path) -> None:
         """Remove this format's files from out (the format is no longer asked for)."""
+        ...
+
+
+class DocumentWriter(Protocol):
+    """A format of one file per kept document, at the document's own output path (the .txt tree).
+
+    Pass two writes a document's file from its stored record (its site's template lines removed)
+    as it finishes the document, before the document's state is committed: a run killed at any
+    moment never leaves the state claiming a file that is not there. So only the documents pass
+    two writes (new, changed, or whose site's template set changed) are written again; a file of
+    a document dropped, deduplicated or deleted since is removed, and switching the format on or
+    off has pass two write every document again from the stored records.
+    """
+
+    @property
+    def name(self) -> str:
+        """The format's name, as --format gives it."""
+        ...
+
+    @property
+    def extra(self) -> str | None:
+        """The optional extra it needs (pip install 'cleaner[EXTRA]'), None if none."""
+        ...
+
+    @property
+    def module(self) -> str | None:
+        """The module that extra brings (looked for before a run starts)."""
+        ...
+
+    def write_document(self, out: Path, target: str, record: OutputRecord) -> None:
+        """Write one kept document's file at its output path `target` (relative to out)."""
+        ...
+
+    def remove_document(self, out: Path, target: str) -> None:
+        """Remove the file of the document whose output path is `target`, if it is there."""
         ...
 
 
