@@ -12,7 +12,7 @@ from pathlib import Path, PurePath, PurePosixPath
 
 from cleaner.io.filetypes import EXTENSIONLESS, SUPPORTED_EXTENSIONS
 from cleaner.io.readers import is_container
-from cleaner.io.writers.jsonl import JSONL_NAME
+from cleaner.io.writers import OUTPUT_FILES
 
 #: Bytes of a container file per task. Each part reads the whole file and cleans every parts-th
 #: page: reading is cheap next to cleaning (a 64 MB part of a 1 GB WARC.gz means 16 reads of it,
@@ -91,7 +91,7 @@ OWN_OUTPUT = "own output"
 #: What the cleaner writes at the top of OUTPUT: an input whose output would be a folder of one of
 #: these names (a folder report.html/, a top-level documents.jsonl of pages) is skipped;
 #: report-pages/ holds the report's other pages (report_layout.PAGES_DIR).
-OUTPUT_NAMES = frozenset({JSONL_NAME, "report.json", "report.html", "report-pages"})
+OUTPUT_NAMES = OUTPUT_FILES | {"report.json", "report.html", "report-pages"}
 
 
 #: The kinds of files that are not regular files, by stat's test, for the skipped counts.

@@ -19,17 +19,21 @@ from cleaner.io.writers.es_bulk import EsBulkWriter
 from cleaner.io.writers.jsonl import JsonlWriter
 from cleaner.io.writers.parquet import ParquetWriter
 from cleaner.io.writers.pyserini import PyseriniWriter
+from cleaner.io.writers.single import SingleFileWriter
+from cleaner.io.writers.tsv import TsvWriter
 from cleaner.io.writers.txt import TxtWriter
 
 #: The formats of a file per document, written as pass two finishes each document.
 DOCUMENT_WRITERS: dict[str, DocumentWriter] = {w.name: w for w in (TxtWriter(),)}
 #: The formats of files over the whole corpus, written from the stored records once pass two is done.
 WRITERS: dict[str, Writer] = {
-    w.name: w for w in (JsonlWriter(), ParquetWriter(), PyseriniWriter(), EsBulkWriter(), DolmaWriter())
+    w.name: w for w in (JsonlWriter(), ParquetWriter(), PyseriniWriter(), EsBulkWriter(), DolmaWriter(), TsvWriter())
 }
 #: Every --format name, in the order outputs are written; `both` is the older name of txt,jsonl.
 FORMATS = (*DOCUMENT_WRITERS, *WRITERS)
 ALIASES = {"both": ("txt", "jsonl")}
+#: The files the one-file formats write at the top of OUTPUT (an input may not claim their names).
+OUTPUT_FILES = frozenset(w.file_name for w in WRITERS.values() if isinstance(w, SingleFileWriter))
 
 
 class FormatError(ValueError):
@@ -102,6 +106,7 @@ def documents_switched(before: object, formats: tuple[str, ...]) -> bool:
 __all__ = [
     "DOCUMENT_WRITERS",
     "FORMATS",
+    "OUTPUT_FILES",
     "WRITERS",
     "DocumentWriter",
     "FormatError",

@@ -2,44 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
+from typing import IO
 
-from cleaner import identity
 from cleaner.document import Document
-from cleaner.io.atomic import atomic_writer
 from cleaner.io.writers.base import Context
+from cleaner.io.writers.single import SingleFileWriter
 
-#: Where the state remembers the digest of the rows documents.jsonl was last written from.
-META_KEY = "written:jsonl"
+JSONL_NAME = "documents.jsonl"
 
 
-class JsonlWriter:
+class JsonlWriter(SingleFileWriter):
     """OUTPUT/documents.jsonl, written whole from the stored lines (a contract with external scorers)."""
 
     name = "jsonl"
-    extra: str | None = None
-    module: str | None = None
+    file_name = JSONL_NAME
 
-    def write(self, out: Path, context: Context) -> None:
-        """Write every kept, non-duplicate document's stored line in id order, unless none changed."""
-        path = out / JSONL_NAME
-        digest = json.dumps([identity.code_digest(), *(s.digest for s in context.shards)])
-        digest = hashlib.sha256(digest.encode("utf-8")).hexdigest()[:32]
-        if context.store.meta(META_KEY) == digest and path.is_file():
-            return
-        with atomic_writer(path) as f:
-            for row in context.store.output_rows():
-                f.write(row[1].encode("utf-8") + b"\n")
-        context.store.set_meta(META_KEY, digest)
-
-    def remove(self, out: Path) -> None:
-        """Remove documents.jsonl."""
-        (out / JSONL_NAME).unlink(missing_ok=True)
-
-
-JSONL_NAME = "documents.jsonl"
+    def render(self, f: IO[bytes], context: Context) -> None:
+        """Every kept, non-duplicate document's stored line, in id order."""
+        for row in context.store.output_rows():
+            f.write(row[1].encode("utf-8") + b"\n")
 
 
 def jsonl_record(doc: Document) -> dict:
