@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cleaner import identity
 from cleaner.batch.engines import engine
@@ -393,16 +394,20 @@ def _site(doc: Document) -> str:
     return templates.site_of(doc.id, doc.url, doc.source)
 
 
-def _write_outputs(doc: Document, fields: dict | None, target: str | None, settings: Settings, site: str) -> Record:
-    """Write a document's own files (a kept one's, from its documents.jsonl fields; a dropped or
-    failed one has none) at its output path, and give its record."""
-    formats, kept = settings.formats, fields is not None
+def _write_outputs(
+    doc: Document, fields: dict[str, Any] | None, target: str | None, settings: Settings, site: str
+) -> Record:
+    """Write a document's own files at its output path (a kept one's, from its documents.jsonl
+    fields; a dropped or failed one has none), and give its record."""
     if target is not None:
         source = doc.source if doc.source is not None else doc.id
         record = OutputRecord.of_fields(doc.id, fields, site, source, doc.mtime_ns) if fields is not None else None
-        writers.write_document(settings.output_dir, target, record, formats)
-    output = target if kept and writers.writes_documents(formats) else None
-    return Record.of(doc, len(txt.render(doc.text)) if kept else 0, output, site)
+        writers.write_document(settings.output_dir, target, record, settings.formats)
+    if fields is None:
+        return Record.of(doc, 0, None, site)
+    output = target if writers.writes_documents(settings.formats) else None
+    # bytes out: the size of its .txt file, whether or not that is written (what the report has always counted)
+    return Record.of(doc, len(txt.render(doc.text)), output, site)
 
 
 def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None], out: Path) -> None:

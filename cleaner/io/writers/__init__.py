@@ -1,4 +1,4 @@
-"""Output formats behind one interface (base.Writer) and a registry by name.
+"""Output formats behind two interfaces (base.Writer, base.DocumentWriter) and registries by name.
 
 A new format is one module here and one line in a registry: WRITERS for a format of a few files
 over the whole corpus (base.Writer: documents.jsonl, shards), DOCUMENT_WRITERS for one of a file
@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from cleaner.io.writers.base import Context, DocumentWriter, OutputRecord, RecordStore, Writer, WriterOptions
+from cleaner.io.writers.base import Context, DocumentWriter, Format, OutputRecord, RecordStore, Writer, WriterOptions
 from cleaner.io.writers.dolma import DolmaWriter
 from cleaner.io.writers.es_bulk import EsBulkWriter
 from cleaner.io.writers.jsonl import JsonlWriter
@@ -56,7 +56,7 @@ def parse_formats(value: str) -> tuple[str, ...]:
 def missing_extra(formats: tuple[str, ...]) -> str | None:
     """The one-line message for the first format whose optional extra is not installed, else None."""
     for name in formats:
-        writer: Writer | DocumentWriter | None = WRITERS.get(name) or DOCUMENT_WRITERS.get(name)
+        writer: Format | None = WRITERS.get(name) or DOCUMENT_WRITERS.get(name)
         if writer is not None and writer.module is not None and importlib.util.find_spec(writer.module) is None:
             return f"--format {name} needs the optional extra: pip install 'cleaner[{writer.extra}]'"
     return None

@@ -92,8 +92,8 @@ class RecordStore(Protocol):
         ...
 
 
-class Writer(Protocol):
-    """One output format: brings its files in OUTPUT up to date with the stored records."""
+class Format(Protocol):
+    """What every output format says of itself: its name and the optional extra it needs."""
 
     @property
     def name(self) -> str:
@@ -109,6 +109,10 @@ class Writer(Protocol):
     def module(self) -> str | None:
         """The module that extra brings (looked for before a run starts)."""
         ...
+
+
+class Writer(Format, Protocol):
+    """One output format over the whole corpus: brings its files in OUTPUT up to date with the stored records."""
 
     def write(self, out: Path, context: Context) -> None:
         """Write (or bring up to date) this format's files in out from the stored records."""
@@ -119,7 +123,7 @@ class Writer(Protocol):
         ...
 
 
-class DocumentWriter(Protocol):
+class DocumentWriter(Format, Protocol):
     """A format of one file per kept document, at the document's own output path (the .txt tree).
 
     Pass two writes a document's file from its stored record (its site's template lines removed)
@@ -129,21 +133,6 @@ class DocumentWriter(Protocol):
     a document dropped, deduplicated or deleted since is removed, and switching the format on or
     off has pass two write every document again from the stored records.
     """
-
-    @property
-    def name(self) -> str:
-        """The format's name, as --format gives it."""
-        ...
-
-    @property
-    def extra(self) -> str | None:
-        """The optional extra it needs (pip install 'cleaner[EXTRA]'), None if none."""
-        ...
-
-    @property
-    def module(self) -> str | None:
-        """The module that extra brings (looked for before a run starts)."""
-        ...
 
     def write_document(self, out: Path, target: str, record: OutputRecord) -> None:
         """Write one kept document's file at its output path `target` (relative to out)."""
