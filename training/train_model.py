@@ -129,14 +129,13 @@ def page_features(args: tuple[str, bool, str]) -> tuple[str, list[str], list[lis
     """One page through the cleaner's own stages up to the model's features (HTML or text dump)."""
     from cleaner.core.decode import decode
     from cleaner.core.html import extract as html
-    from cleaner.document import Document
 
     path, comments, kind = args
     if kind == "text":
         return text_features(Path(path))
     text, _ = decode(Path(path).read_bytes(), is_html=True, transport=None)
-    tree, url = html.prepare(Document(Path(path).name), text, shipped_rules())
-    blocks, rows = html.page_blocks(tree, url, comments)
+    page = html.prepare(text, shipped_rules())
+    blocks, rows = html.page_blocks(page.tree, page.url, comments)
     return Path(path).stem, [b.text for b in blocks], rows
 
 
