@@ -242,6 +242,17 @@ def test_a_lede_already_extracted_or_only_a_link_is_left_alone():
     assert with_lede(BODY, _outline(), frozenset({LEDE})) == BODY
 
 
+def test_the_lede_thresholds_come_from_the_caller():
+    from cleaner.core.html.extract import page_outline, with_lede
+    from cleaner.core.thresholds import Thresholds
+
+    tree = parse(f'<html><body><h1>Bridge</h1><p class="standfirst">{LEDE}</p><p>{BODY}</p></body></html>')
+    assert [text for _, text in page_outline(tree).ledes] == [LEDE]
+    assert page_outline(tree, Thresholds(lede_max_chars=len(LEDE) - 1)).ledes == []
+    # the body is found by the first lines only: with none to look at, no lede goes back
+    assert with_lede(BODY, _outline(), frozenset(), Thresholds(lede_body_lines=0)) == BODY
+
+
 # --- lenient parsing: what a browser shows is never "not parseable" -----------------------------
 
 ARTICLE = "".join(f"<p>{p}</p>" for p in ARTICLE_PARAGRAPHS)
