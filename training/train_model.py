@@ -140,15 +140,20 @@ def page_features(args: tuple[str, bool, str]) -> tuple[str, list[str], list[lis
 
 
 def text_features(path: Path) -> tuple[str, list[str], list[list[float]]]:
-    """One text dump through the rules and heuristics, then the line features the model reads."""
-    from cleaner.batch.settings import Settings
+    """One text dump through the rules and heuristics, then the line features the model reads.
+
+    The heuristics' verdict is one of the features, so the model learns against their thresholds:
+    the shipped ones here; `Options(thresholds=dataclasses.replace(Thresholds(), ...))` trains
+    against others.
+    """
     from cleaner.core import language
     from cleaner.core.decide import linefeatures
+    from cleaner.core.options import Options
     from cleaner.core.pipeline import process
     from cleaner.document import Document
 
     raw = path.read_bytes()
-    doc = process(Document(path.name, raw, size=len(raw)), Settings(input_format="text").core, shipped_rules())
+    doc = process(Document(path.name, raw, size=len(raw)), Options(input_format="text"), shipped_rules())
     rows = linefeatures.compute(doc.blocks, [float(b.kept) for b in doc.blocks], language.stopwords(None))
     return path.stem, [b.text for b in doc.blocks], rows
 

@@ -66,7 +66,7 @@ def _process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
 def clean_text(doc: Document, ruleset: RuleSet, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> set[int]:
     """The line-level stages shared by plain text and extracted HTML: rules, then heuristics.
 
-    Returns the indexes of the blocks keep rules protect.
+    Returns the indexes of the blocks keep rules protect, and of the title's line.
     """
     doc.blocks = segment.segment(doc.source_text)
     rules = ruleset.for_document(doc.url, doc.source_text)
