@@ -6,12 +6,10 @@ import textwrap
 
 import pytest
 from conftest import ARTICLE_PARAGRAPHS, ARTICLE_TITLE, article_html, page
-from lxml.cssselect import CSSSelector
 
 from cleaner import clean, load_rules
-from cleaner.core.html import extract as html
 from cleaner.core.html.extract import HtmlError, extract, parse
-from cleaner.document import Document, Status
+from cleaner.document import Status
 from cleaner.rules.ruleset import DEFAULT_RULES_DIR
 
 SHARE_BAR = '<div class="share"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>'
@@ -80,14 +78,10 @@ def test_selector_never_removes_an_element_containing_the_article(ruleset):
     asides = "".join(f"<aside><p>{p}</p></aside>" for p in ARTICLE_PARAGRAPHS * 2)
     wrapper = f'<div class="sharing"><{{tag}}><h2>Lead</h2><p>{ARTICLE_PARAGRAPHS[0]}</p></{{tag}}></div>'
     with_article = page(wrapper.format(tag="article") + asides)
-    doc = Document("page.html", input_format="html")
-    extract(doc, with_article, ruleset)
-    assert doc.removed_elements == []
+    assert extract(with_article, ruleset).removed_elements == []
     # the same wrapper around a plain <div> is removed: it is the <article> inside that protects it
     control = page(wrapper.format(tag="div") + asides)
-    doc = Document("page.html", input_format="html")
-    extract(doc, control, ruleset)
-    assert [str(r.reason) for r in doc.removed_elements] == ["rule:default/share-bar"]
+    assert [str(r.reason) for r in extract(control, ruleset).removed_elements] == ["rule:default/share-bar"]
 
 
 def test_site_selector_applies_by_host_of_the_canonical_url(tmp_path):
@@ -190,9 +184,8 @@ def test_extracted_text_skips_navigation(ruleset):
 
 
 def test_deeply_nested_page_raises_html_error_mentioning_nesting(ruleset):
-    doc = Document("deep.html", input_format="html")
     with pytest.raises(HtmlError, match="nest"):
-        extract(doc, deep_page(), ruleset)
+        extract(deep_page(), ruleset)
 
 
 def test_deeply_nested_page_becomes_a_failed_document(ruleset):
@@ -249,6 +242,17 @@ def test_a_lede_already_extracted_or_only_a_link_is_left_alone():
     assert with_lede(BODY, _outline(), frozenset({LEDE})) == BODY
 
 
+def test_the_lede_thresholds_come_from_the_caller():
+    from cleaner.core.html.extract import page_outline, with_lede
+    from cleaner.core.thresholds import Thresholds
+
+    tree = parse(f'<html><body><h1>Bridge</h1><p class="standfirst">{LEDE}</p><p>{BODY}</p></body></html>')
+    assert [text for _, text in page_outline(tree).ledes] == [LEDE]
+    assert page_outline(tree, Thresholds(lede_max_chars=len(LEDE) - 1)).ledes == []
+    # the body is found by the first lines only: with none to look at, no lede goes back
+    assert with_lede(BODY, _outline(), frozenset(), Thresholds(lede_body_lines=0)) == BODY
+
+
 # --- lenient parsing: what a browser shows is never "not parseable" -----------------------------
 
 ARTICLE = "".join(f"<p>{p}</p>" for p in ARTICLE_PARAGRAPHS)
@@ -274,28 +278,3 @@ def test_pages_a_browser_renders_parse_and_keep_their_text(shape, ruleset):
 def test_text_without_any_markup_is_not_parsed_as_html():
     with pytest.raises(HtmlError, match="no markup"):
         parse("just words, no tags at all")
-
-
-SPACED_GROUP = '[class^="related"], [class*=" related"], .share'
-
-
-@pytest.mark.parametrize(
-    ("page", "expected"),
-    [
-        ('<div class="box related-links">x</div><div class="share">y</div>', ["div", "div"]),
-        ('<div class="box related-links">x</div>', ["div"]),
-        ('<p class="unrelated">x</p><p>related</p>', []),  # the word as text, not as a class
-    ],
-)
-def test_a_selector_group_runs_only_the_selectors_the_page_can_match(page, expected):
-    tree = html.parse(f"<html><body>{page}</body></html>")
-    class_ids = "\0".join(html.CLASS_ID_VALUES(tree))
-    whole = [e.tag for e in CSSSelector(SPACED_GROUP)(tree)]
-    selector = html.selector_for(SPACED_GROUP, class_ids)
-    screened = [e.tag for e in selector(tree)] if selector is not None else []
-    assert screened == whole == expected
-
-
-def test_a_class_needle_with_a_space_still_needs_its_word():
-    assert html.needles('[class*=" related"]') == (("related",),)
-    assert html.selector_for('[class*=" related"]', "share\0main") is None

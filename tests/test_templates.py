@@ -12,11 +12,11 @@ from conftest import output_files, page, run_batch, shipped_rules
 
 from cleaner import Settings
 from cleaner.batch import run as batch
+from cleaner.core.text import site_line
 from cleaner.corpus.templates import (
     TOP_LEVEL_SITE,
     Thresholds,
     line_key,
-    normalise,
     remove_template_lines,
     site_of,
 )
@@ -235,8 +235,8 @@ def test_new_thresholds_or_off_redo_the_sets_without_cleaning_again(sites, tmp_p
 # --- the pieces ------------------------------------------------------------------------------------
 
 
-def test_normalise_ignores_case_digits_and_spacing():
-    assert normalise("  Updated 12:45  on 3 May ") == normalise("updated 09:10 on 28 may")
+def test_site_line_ignores_case_digits_and_spacing():
+    assert site_line("  Updated 12:45  on 3 May ") == site_line("updated 09:10 on 28 may")
     assert line_key("Share this Story") == line_key("share  this story")
     assert line_key("Share this story") != line_key("Share that story")
 

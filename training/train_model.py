@@ -129,27 +129,31 @@ def page_features(args: tuple[str, bool, str]) -> tuple[str, list[str], list[lis
     """One page through the cleaner's own stages up to the model's features (HTML or text dump)."""
     from cleaner.core.decode import decode
     from cleaner.core.html import extract as html
-    from cleaner.document import Document
 
     path, comments, kind = args
     if kind == "text":
         return text_features(Path(path))
     text, _ = decode(Path(path).read_bytes(), is_html=True, transport=None)
-    tree, url = html.prepare(Document(Path(path).name), text, shipped_rules())
-    blocks, rows = html.page_blocks(tree, url, comments)
+    page = html.prepare(text, shipped_rules())
+    blocks, rows = html.page_blocks(page.tree, page.url, comments)
     return Path(path).stem, [b.text for b in blocks], rows
 
 
 def text_features(path: Path) -> tuple[str, list[str], list[list[float]]]:
-    """One text dump through the rules and heuristics, then the line features the model reads."""
-    from cleaner.batch.settings import Settings
+    """One text dump through the rules and heuristics, then the line features the model reads.
+
+    The heuristics' verdict is one of the features, so the model learns against their thresholds:
+    the shipped ones here; `Options(thresholds=dataclasses.replace(Thresholds(), ...))` trains
+    against others.
+    """
     from cleaner.core import language
     from cleaner.core.decide import linefeatures
+    from cleaner.core.options import Options
     from cleaner.core.pipeline import process
     from cleaner.document import Document
 
     raw = path.read_bytes()
-    doc = process(Document(path.name, raw, size=len(raw)), Settings(input_format="text").core, shipped_rules())
+    doc = process(Document(path.name, raw, size=len(raw)), Options(input_format="text"), shipped_rules())
     rows = linefeatures.compute(doc.blocks, [float(b.kept) for b in doc.blocks], language.stopwords(None))
     return path.stem, [b.text for b in doc.blocks], rows
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleaner.core.thresholds import DEFAULT_THRESHOLDS, Thresholds
+
 INPUT_FORMATS = ("auto", "html", "text")
 EXTRACTORS = ("auto", "trafilatura", "model")
 SCOPES = ("article", "page")
@@ -28,6 +30,9 @@ class Options:
     model: Path | None = None  # a block model file instead of the shipped one for the scope
     languages: tuple[str, ...] = ()  # empty: keep every language
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: What the line heuristics and the lede finder decide by; no command-line option sets them (a
+    #: caller or a training run does), so the batch fingerprint's code digest covers the defaults.
+    thresholds: Thresholds = DEFAULT_THRESHOLDS
 
     @property
     def uses_model(self) -> bool:

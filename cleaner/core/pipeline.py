@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from cleaner.core import language, segment
-from cleaner.core.decide import classify, linefeatures, linerules
+from cleaner.core.decide import heuristics, linefeatures, linerules
 from cleaner.core.decide import model as blockmodel
 from cleaner.core.decode import DecodeError, decode, repair
 from cleaner.core.html import extract as html
 from cleaner.core.options import Options
+from cleaner.core.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from cleaner.document import Document, Origin, Reason
 from cleaner.io.filetypes import HTML_EXTENSIONS, TEXT_EXTENSIONS
 from cleaner.rules.ruleset import RuleSet
@@ -50,22 +51,22 @@ def _process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
     )
     if is_html:
         if model is not None:
-            text = html.extract_blocks(doc, text, ruleset, model.verdicts, options.comments == "keep")
+            found = html.extract_blocks(text, ruleset, model.verdicts, options.comments == "keep", doc.url)
         else:
-            text = html.extract(doc, text, ruleset)
-        text = repair(text, doc.decoding)
+            found = html.extract(text, ruleset, doc.url, options.thresholds)
+        text = repair(found.apply(doc), doc.decoding)
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
     doc.source_text = text
-    protected = clean_text(doc, ruleset)
+    protected = clean_text(doc, ruleset, options.thresholds)
     if not is_html and model is not None:
         decide_lines(doc, model, protected)
     return filter_language(doc, options.languages)
 
 
-def clean_text(doc: Document, ruleset: RuleSet) -> set[int]:
+def clean_text(doc: Document, ruleset: RuleSet, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> set[int]:
     """The line-level stages shared by plain text and extracted HTML: rules, then heuristics.
 
-    Returns the indexes of the blocks keep rules protect.
+    Returns the indexes of the blocks keep rules protect, and of the title's line.
     """
     doc.blocks = segment.segment(doc.source_text)
     rules = ruleset.for_document(doc.url, doc.source_text)
@@ -79,7 +80,7 @@ def clean_text(doc: Document, ruleset: RuleSet) -> set[int]:
     if doc.input_format == "text":  # only the plain-text passes weigh stopwords
         guess, _ = language.detect("\n".join(b.text for b in doc.blocks if b.kept), language.GUESS_MAX_CHARS)
     known = language.STOPLIST_NAMES.get((guess or "").split("-")[0]) is not None
-    classify.classify(doc, language.stopwords(guess), known, protected)
+    heuristics.classify(doc, language.stopwords(guess), known, protected, thresholds)
     return protected
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from cleaner.core.text import SENTENCE_END
 from cleaner.document import Block, BlockKind
 
 #: Bullet glyphs that scrapers and text dumps put before list items. A plain "o" counts only when
@@ -17,7 +18,6 @@ TABLE_ROW_RE = re.compile(r"^\|\s+(.*?)(?:\s+\|)+$")
 #: A heading is short and does not end like a sentence. 100 characters is about 15 words:
 #: longer lines without end punctuation are truncated teasers or captions, not headings.
 HEADING_MAX_CHARS = 100
-SENTENCE_END = tuple('.!?:;…"”»’)。！？」')
 
 
 def segment(text: str) -> list[Block]:

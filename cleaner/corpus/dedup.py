@@ -10,10 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from cleaner.core.text import folded_words
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -34,8 +35,6 @@ MINHASH_SCHEME = "affine32"
 SHINGLE_WORDS = 5
 #: Jaccard similarity of shingle sets from which two documents count as near duplicates.
 DEFAULT_THRESHOLD = 0.8
-
-WORD_RE = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +62,9 @@ def near_available() -> bool:
     return importlib.util.find_spec("datasketch") is not None
 
 
-def normalise(text: str) -> list[str]:
-    """The text's words, case-folded: what 'the same text' means for duplicates."""
-    return WORD_RE.findall(text.casefold())
-
-
 def fingerprint(text: str, signature: bool) -> Fingerprint:
     """The fingerprint of one clean text; with `signature`, its MinHash for near duplicates too."""
-    words = normalise(text)
+    words = folded_words(text)
     digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
     return Fingerprint(len(text), digest, _signature(words) if signature else None)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from cleaner.core.text import site_line
 from cleaner.document import Document, Origin, Reason
 
 TEMPLATE = Reason(Origin.TEMPLATE, "")
@@ -33,11 +34,9 @@ DEFAULT_MIN_SHARE = 0.5
 #: The site of documents that have no URL and lie directly in the input folder.
 TOP_LEVEL_SITE = "."
 
-DIGITS_RE = re.compile(r"\d+")
 #: An archived page's URL carries the original one ('https://web.archive.org/web/2019.../http://a.org/x'):
 #: its site is the original's, or every archived page would be one site.
 ARCHIVED_RE = re.compile(r"^/web/\d+[a-z_]*/(https?://.+)$", re.IGNORECASE)
-SPACE_RE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,24 +59,15 @@ def _ceil(value: float) -> int:
     return whole if whole >= value - 1e-9 else whole + 1
 
 
-def normalise(line: str) -> str:
-    """What 'the same line' means across pages: case-folded, digits as 0, spaces collapsed.
-
-    >>> normalise("Updated  12:45,  3 Nov 2024")
-    'updated 0:0, 0 nov 0'
-    """
-    return SPACE_RE.sub(" ", DIGITS_RE.sub("0", line.casefold())).strip()
-
-
 def line_key(line: str) -> int:
     """A 63-bit key of a normalised line (fits an SQLite integer; collisions are negligible)."""
-    digest = hashlib.blake2b(normalise(line).encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b(site_line(line).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
 
 
 def document_keys(doc: Document) -> list[int]:
     """The sorted distinct keys of every line the document had before its lines were judged."""
-    return sorted({line_key(b.text) for b in doc.blocks if normalise(b.text)})
+    return sorted({line_key(b.text) for b in doc.blocks if site_line(b.text)})
 
 
 def site_of(doc_id: str, url: str | None, source: str | None = None) -> str:

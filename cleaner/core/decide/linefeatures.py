@@ -2,7 +2,7 @@
 
 A dump has no tree, so a line's evidence is its own shape (length, punctuation, stopwords, list
 markers, indentation), its neighbours', whether it repeats in the document, and what the built-in
-heuristics (`classify.py`, a jusText-style pass) made of it: the model learns when to overrule them,
+heuristics (`heuristics/`, jusText-style passes) made of it: the model learns when to overrule them,
 as the HTML model does trafilatura.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from cleaner.core.html.blocks import PUNCT_RE, SENTENCE_RE, WORD_RE
 from cleaner.core.html.features import DIGIT_RE, SEPARATOR_RE, feature_names, in_context
-from cleaner.core.segment import SENTENCE_END
+from cleaner.core.text import SENTENCE_END
 from cleaner.document import Block, BlockKind
 
 #: A line this long that ends like a sentence is prose: the distance to the nearest one tells a

@@ -1,7 +1,7 @@
 """HTML pages: selector rules, metadata and main-content extraction (trafilatura), on one lxml tree.
 
-The page is parsed once, with trafilatura's own loader; CSS-selector rules prune that tree (lxml +
-cssselect: compiled to XPath, an order of magnitude faster than matching in BeautifulSoup) and
+The page is parsed once, with trafilatura's own loader; CSS-selector rules prune that tree (selectors.py,
+lxml + cssselect: compiled to XPath, an order of magnitude faster than matching in BeautifulSoup) and
 trafilatura extracts from it. The extracted text then goes through the same line-level stages as
 plain text: extract generously here, strip precisely there.
 """
@@ -9,18 +9,14 @@ plain text: extract generously here, strip precisely there.
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import cssselect
 import trafilatura
 from htmldate import find_date
 from lxml import etree
-from lxml.cssselect import LxmlTranslator
-from lxml.etree import XPath
 from lxml.html import HtmlElement, document_fromstring
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
 from trafilatura.utils import HTML_PARSER, load_html
@@ -28,11 +24,12 @@ from trafilatura.utils import HTML_PARSER, load_html
 from cleaner.core import language
 from cleaner.core.html import features
 from cleaner.core.html.blocks import HtmlBlock, segment_tree
-from cleaner.core.html.features import normalise
-from cleaner.core.segment import SENTENCE_END
+from cleaner.core.html.selectors import drop_elements
+from cleaner.core.text import SENTENCE_END, squeeze
+from cleaner.core.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from cleaner.document import BlockScore, Document, LineHint, Removal
 from cleaner.rules.formats import ftr, ftr_apply
-from cleaner.rules.ruleset import Rule, RuleSet
+from cleaner.rules.ruleset import RuleSet
 
 #: trafilatura logs every discarded page at WARNING; we record our own reason instead.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -41,16 +38,6 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 #: libxml2 (under lxml, under trafilatura) stops building the tree past this depth, so a page
 #: nested deeper loses its content; real pages stay well under 100 levels.
 PARSER_MAX_DEPTH = 256
-
-#: A selector rule never removes an element holding this share of the page's text or more: a
-#: share bar or newsletter box is small, and a "share" class on a wrapper must not take the article.
-SELECTOR_MAX_TEXT_SHARE = 0.3
-
-#: Nor an element that is or contains the page's main structure.
-PROTECTED_TAGS = frozenset({"html", "body", "main", "article", "h1"})
-
-#: How much of a removed element's text the report keeps, to show what a selector cut.
-REMOVED_ELEMENT_PREVIEW = 120
 
 #: The elements of trafilatura's output tree that hold one line (or a few) of the text.
 LINE_ELEMENTS = ("head", "p", "item", "cell", "quote", "code")
@@ -66,32 +53,49 @@ HINT_LOOKAHEAD = 40
 ITEM_MARKER = "- "
 
 #: Class names that mark an article's lede (teaser, standfirst, chapô, excerpt): trafilatura often
-#: drops it as a header box, though it is the article's first paragraph.
+#: drops it as a header box, though it is the article's first paragraph. Its length bounds, and how
+#: it is anchored to the body, are in Thresholds (lede_*); a run of teaser titles is not one, as it
+#: ends without a sentence mark.
 LEDE_CLASS_RE = re.compile(
     r"(?i)(?:^|[\s_-])(?:lead|teaser|intro|summary|standfirst|excerpt|chapo|abstract)(?=$|[\s_-])"
 )
 
-#: A lede is a sentence or two of prose, not a kicker, a "read more" label or a run of teaser
-#: titles (which ends without a sentence mark).
-LEDE_MIN_CHARS = 80
-#: Nor a whole article summary box.
-LEDE_MAX_CHARS = 800
-
-#: How many characters of the first extracted line identify its paragraph in the page.
-LEDE_ANCHOR_CHARS = 60
-#: The body's first paragraph is among the first few lines (a title, kicker or date may come first).
-LEDE_BODY_LINES = 3
-
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """What trafilatura found: main text and metadata."""
+    """What a page gave: its text, metadata, line hints or block scores, and the selectors' removals.
+
+    The fields of the document are the pipeline's to set, by `apply`; the page's own values only
+    fill what the document does not already hold (a JSONL url, a WARC target URI).
+    """
 
     text: str
     title: str | None
     url: str | None
     date: str | None
     hints: dict[int, LineHint] = field(default_factory=dict)  # by 1-based line number
+    scores: dict[int, BlockScore] = field(default_factory=dict)  # the block model's, by line number
+    rule_host: str | None = None  # the host that chose the site's rules
+    removed_elements: list[Removal] = field(default_factory=list)
+
+    def apply(self, doc: Document) -> str:
+        """Fill the document with what the page gave; return the text."""
+        doc.url, doc.title, doc.date = doc.url or self.url, doc.title or self.title, doc.date or self.date
+        doc.line_hints, doc.scores = self.hints, self.scores
+        doc.rule_host, doc.removed_elements = self.rule_host, self.removed_elements
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A page's tree after its site config and selector rules, with what they found and removed."""
+
+    tree: HtmlElement
+    url: str | None  # the page's canonical URL
+    rule_host: str | None
+    title: str | None  # from the site config, if it names one
+    date: str | None
+    removed_elements: list[Removal]
 
 
 #: What scores a page's blocks from their feature rows: the block model's `verdicts`, passed in by
@@ -103,18 +107,24 @@ class HtmlError(ValueError):
     """The page cannot be processed; the message says why."""
 
 
-def extract(doc: Document, html: str, ruleset: RuleSet) -> str:
-    """Apply selector rules, extract main text, metadata and line hints into the document.
+def extract(
+    html: str, ruleset: RuleSet, url: str | None = None, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> Extraction:
+    """Apply selector rules, extract main text, metadata and line hints (`url`: the document's own).
 
-    Returns the text; doc.line_hints says, by line number, what the page's structure says of each.
+    The hints say, by line number, what the page's structure says of each line.
     """
-    tree, url = prepare(doc, html, ruleset)
-    found = main_text(tree, url)
-    doc.url = doc.url or found.url or url
-    doc.title = doc.title or found.title
-    doc.date = doc.date or found.date
-    doc.line_hints = found.hints
-    return found.text
+    page = prepare(html, ruleset, url)
+    found = main_text(page.tree, page.url, thresholds)
+    return Extraction(
+        found.text,
+        page.title or found.title,
+        found.url or page.url,
+        page.date or found.date,
+        hints=found.hints,
+        rule_host=page.rule_host,
+        removed_elements=page.removed_elements,
+    )
 
 
 def parse(html: str) -> HtmlElement:
@@ -133,35 +143,42 @@ def parse(html: str) -> HtmlElement:
     return tree
 
 
-def prepare(doc: Document, html: str, ruleset: RuleSet) -> tuple[HtmlElement, str | None]:
-    """The page's tree with the site config and selector rules applied (removals recorded on doc),
-    and its URL."""
+def prepare(html: str, ruleset: RuleSet, url: str | None = None) -> Prepared:
+    """The page's tree with the site config and selector rules applied (`url`: the document's own)."""
     tree = parse(html)
-    url = canonical_url(tree)
-    doc.rule_host = ftr.host_of(doc.url or url)  # a JSONL url or WARC target URI, else the canonical link
-    site = ruleset.site_config(doc.rule_host)
+    canonical = canonical_url(tree)
+    host = ftr.host_of(url or canonical)  # a JSONL url or WARC target URI, else the canonical link
+    site = ruleset.site_config(host)
     removed: list[Removal] = []
+    title = date = None
     if site is not None:
         if site.replacements:  # raw-text substitutions come before parsing
             tree = parse(ftr_apply.substitute(site, html))
         removed, found = ftr_apply.apply(site, tree)
-        doc.title, doc.date = doc.title or found.title, doc.date or found.date
-    doc.removed_elements = removed + drop_elements(tree, ruleset.for_document(url, html).of("drop_selectors"))
-    return tree, url
+        title, date = found.title, found.date
+    removed += drop_elements(tree, ruleset.for_document(canonical, html).of("drop_selectors"))
+    return Prepared(tree, canonical, host, title, date, removed)
 
 
-def extract_blocks(doc: Document, html: str, ruleset: RuleSet, score: Scorer, comments: bool) -> str:
+def extract_blocks(html: str, ruleset: RuleSet, score: Scorer, comments: bool, url: str | None = None) -> Extraction:
     """Apply selector rules, cut the page into blocks and let the model score them.
 
-    Returns every block's text, one per line; doc.scores says, by line number, what the model
+    The text is every block's text, one per line; the scores say, by line number, what the model
     (`score`, the block model's verdicts) made of each (rules decide over it later).
     """
-    tree, url = prepare(doc, html, ruleset)
-    title, found_url, date = page_metadata(tree, url)  # before trafilatura prunes the tree
-    doc.url, doc.title, doc.date = doc.url or found_url or url, doc.title or title, doc.date or date
-    found, rows = page_blocks(tree, doc.url, comments)
-    doc.scores = dict(enumerate(score(rows), start=1))
-    return "\n".join(b.text for b in found)
+    page = prepare(html, ruleset, url)
+    title, found_url, date = page_metadata(page.tree, page.url)  # before trafilatura prunes the tree
+    url = url or found_url or page.url
+    found, rows = page_blocks(page.tree, url, comments)
+    return Extraction(
+        "\n".join(b.text for b in found),
+        page.title or title,
+        url,
+        page.date or date,
+        scores=dict(enumerate(score(rows), start=1)),
+        rule_host=page.rule_host,
+        removed_elements=page.removed_elements,
+    )
 
 
 def _lenient(html: str) -> HtmlElement | None:
@@ -191,100 +208,10 @@ def canonical_url(tree: HtmlElement) -> str | None:
     return None
 
 
-#: Every class and id value on the page: one cheap pass that tells which selector rules may match.
-CLASS_ID_VALUES = XPath("//@class | //@id", smart_strings=False)  # plain strings: half the cost
-
-#: The attribute selectors whose value must appear, as it is, in the attribute (cssselect's operators).
-SUBSTRING_OPERATORS = frozenset({"=", "~=", "|=", "^=", "$=", "*="})
-
-
-@functools.lru_cache(maxsize=256)
-def needles(css: str) -> tuple[tuple[str, ...], ...]:
-    """Per selector of the group, class and id texts an element must hold to match it.
-
-    ".share" needs "share" in a class value, "#main" needs "main" in an id; a selector that
-    needs none ("div", "[data-x]") gets an empty tuple and is always run.
-    """
-    return tuple(_required_texts(selector.parsed_tree) for selector in cssselect.parse(css))
-
-
-def _required_texts(tree: object) -> tuple[str, ...]:
-    """The class and id texts in one parsed selector's conditions on the element it matches."""
-    texts: list[str] = []
-    node: object = tree
-    while node is not None:  # every link of a compound selector is a condition on the element
-        if isinstance(node, cssselect.parser.CombinedSelector):
-            node = node.subselector  # the element matched is the right-hand one
-            continue
-        if isinstance(node, cssselect.parser.Class):
-            texts.append(node.class_name)
-        elif isinstance(node, cssselect.parser.Hash):
-            texts.append(node.id)
-        elif (
-            isinstance(node, cssselect.parser.Attrib)
-            and node.namespace is None
-            and node.attrib in ("class", "id")
-            and node.operator in SUBSTRING_OPERATORS
-            and getattr(node, "flag", None) is None  # [class*="x" i] matches any case (cssselect >= 1.4)
-            and node.value is not None
-        ):
-            texts.append(str(node.value.value))
-        node = getattr(node, "selector", None)
-    return tuple(piece for t in texts for piece in t.split())  # [class*=" x"] needs "x" at least
-
-
-def selector_for(css: str, class_ids: str) -> XPath | None:
-    """The group's selectors that may match the page, as one XPath (document order, no repeats);
-    None if none can: a class or id text each needs is not on the page."""
-    mask = tuple(all(text in class_ids for text in texts) for texts in needles(css))
-    return _union(css, mask) if any(mask) else None
-
-
-@functools.lru_cache(maxsize=1024)
-def _union(css: str, mask: tuple[bool, ...]) -> XPath:
-    """One XPath for the selectors of a group that the mask keeps, compiled once per process.
-
-    The union of the kept selectors' XPaths, as lxml's CSSSelector builds for the whole group:
-    a selector whose class or id text is on no element of the page would match nothing anyway.
-    """
-    translator = LxmlTranslator()  # the one lxml's CSSSelector uses by default
-    kept = [s for s, keep in zip(cssselect.parse(css), mask, strict=True) if keep]
-    return XPath(" | ".join(translator.selector_to_xpath(s) for s in kept))
-
-
-def drop_elements(tree: HtmlElement, rules: tuple[Rule, ...]) -> list[Removal]:
-    """Remove the elements that CSS-selector rules name from the tree; return what went."""
-    page_chars = 0  # counted at the first match: most pages match no rule
-    class_ids = "\0".join(CLASS_ID_VALUES(tree)) if rules else ""
-    removed: list[Removal] = []
-    for rule in rules:
-        css = rule.css or "*"
-        selector = selector_for(css, class_ids)
-        if selector is None:  # a selector pass costs about 1 ms on a news page
-            continue
-        for element in selector(tree):
-            if element.getparent() is None or _protected(element):
-                continue
-            page_chars = page_chars or len(" ".join(tree.text_content().split())) or 1
-            text = " ".join(" ".join(element.itertext()).split())
-            if len(text) >= SELECTOR_MAX_TEXT_SHARE * page_chars:
-                continue
-            removed.append(Removal(element.sourceline or 0, text[:REMOVED_ELEMENT_PREVIEW], rule.reason, len(text)))
-            element.drop_tree()
-    return removed
-
-
-def _protected(element: HtmlElement) -> bool:
-    """True if the element is, or holds, the page's main structure."""
-    if element.tag in PROTECTED_TAGS:
-        return True
-    return any(True for _ in element.iterdescendants(*PROTECTED_TAGS))
-
-
-def main_text(tree: HtmlElement, url: str | None) -> Extraction:
+def main_text(tree: HtmlElement, url: str | None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Extraction:
     """Run trafilatura for the main text and metadata; an empty page gives empty text."""
     anchors = anchor_texts(tree)  # before extraction, which prunes the tree
-    outline = page_outline(tree)
+    outline = page_outline(tree, thresholds)
     title, found_url, date = page_metadata(tree, url)
     result = trafilatura.bare_extraction(
         tree,
@@ -298,7 +225,7 @@ def main_text(tree: HtmlElement, url: str | None) -> Extraction:
     )
     if not isinstance(result, trafilatura.settings.Document):  # None, or a dict if asked for one
         return Extraction("", None, None, None)
-    text = with_lede(result.text or "", outline, anchors)
+    text = with_lede(result.text or "", outline, anchors, thresholds)
     hints = line_hints(text, result.body, anchors) if result.body is not None else {}
     return Extraction(text, title, found_url, date, hints)
 
@@ -332,7 +259,7 @@ class Outline:
     ledes: list[tuple[int, str]]
 
 
-def page_outline(tree: HtmlElement) -> Outline:
+def page_outline(tree: HtmlElement, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Outline:
     """Record, before extraction, the positions and texts a lede is looked for by."""
     headline, paragraphs, ledes = -1, [], []
     for position, el in enumerate(tree.iter()):
@@ -341,18 +268,18 @@ def page_outline(tree: HtmlElement) -> Outline:
         if el.tag == "h1" and headline < 0:
             headline = position
         elif el.tag == "p":
-            paragraphs.append((position, normalise(el.text_content())))
+            paragraphs.append((position, squeeze(el.text_content())))
         if LEDE_CLASS_RE.search(el.get("class") or ""):
-            text = normalise(el.text_content())
-            if LEDE_MIN_CHARS <= len(text) <= LEDE_MAX_CHARS and text.endswith(SENTENCE_END):
+            text = squeeze(el.text_content())
+            if thresholds.lede_min_chars <= len(text) <= thresholds.lede_max_chars and text.endswith(SENTENCE_END):
                 ledes.append((position, text))
     return Outline(headline, paragraphs, ledes)
 
 
-def with_lede(text: str, outline: Outline, anchors: frozenset[str]) -> str:
+def with_lede(text: str, outline: Outline, anchors: frozenset[str], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """Put back the lede trafilatura left out: the lede-classed element between headline and body."""
     lines = text.split("\n")
-    found = _body_start(lines, outline)
+    found = _body_anchor(lines, outline, thresholds)
     if found is None:
         return text
     number, position, key = found
@@ -360,15 +287,16 @@ def with_lede(text: str, outline: Outline, anchors: frozenset[str]) -> str:
     if not between:
         return text
     lede = between[-1]
-    if key in lede or lede in anchors or lede[:LEDE_ANCHOR_CHARS] in normalise(text):
+    if key in lede or lede in anchors or lede[: thresholds.lede_anchor_chars] in squeeze(text):
         return text
     return "\n".join([*lines[:number], lede, *lines[number:]])
 
 
-def _body_start(lines: list[str], outline: Outline) -> tuple[int, int, str] | None:
-    """The first of the first few lines found in a page paragraph: line index, page position, key."""
-    for number, line in enumerate(lines[:LEDE_BODY_LINES]):
-        key = normalise(line).removeprefix(ITEM_MARKER)[:LEDE_ANCHOR_CHARS]
+def _body_anchor(lines: list[str], outline: Outline, t: Thresholds) -> tuple[int, int, str] | None:
+    """Where the extracted body starts in the page: the first of the first few lines found in a page
+    paragraph, as its line index, its paragraph's page position and the key it was found by."""
+    for number, line in enumerate(lines[: t.lede_body_lines]):
+        key = squeeze(line).removeprefix(ITEM_MARKER)[: t.lede_anchor_chars]
         if key:
             position = next((at for at, para in outline.paragraphs if key in para), None)
             if position is not None:
@@ -378,17 +306,17 @@ def _body_start(lines: list[str], outline: Outline) -> tuple[int, int, str] | No
 
 def anchor_texts(tree: HtmlElement) -> frozenset[str]:
     """The normalised texts of the page's links."""
-    found = (normalise(a.text_content()) for a in tree.iter("a"))
+    found = (squeeze(a.text_content()) for a in tree.iter("a"))
     return frozenset(t for t in found if len(t) >= ANCHOR_MIN_CHARS)
 
 
 def line_hints(text: str, body: HtmlElement, anchors: frozenset[str]) -> dict[int, LineHint]:
     """Match each line of the text to its element in the output tree, in order; add its link share."""
-    elements = [(el.tag, normalise("".join(el.itertext()))) for el in body.iter(*LINE_ELEMENTS)]
+    elements = [(el.tag, squeeze("".join(el.itertext()))) for el in body.iter(*LINE_ELEMENTS)]
     hints: dict[int, LineHint] = {}
     at = 0
     for number, line in enumerate(text.split("\n"), start=1):
-        key = normalise(line).removeprefix(ITEM_MARKER)
+        key = squeeze(line).removeprefix(ITEM_MARKER)
         if not key:
             continue
         found = next((j for j in range(at, min(at + HINT_LOOKAHEAD, len(elements))) if key in elements[j][1]), None)

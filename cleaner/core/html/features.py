@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from cleaner.core.html.blocks import CLASS_GROUPS, LANDMARK_TAGS, PUNCT_RE, SENTENCE_RE, TAG_KINDS, WORD_RE, HtmlBlock
-from cleaner.core.segment import SENTENCE_END
+from cleaner.core.text import SENTENCE_END, squeeze
 
 DIGIT_RE = re.compile(r"\d")
 SEPARATOR_RE = re.compile(r"[|•·»›/]")
@@ -67,15 +67,10 @@ _OWN_INDEX = {name: i for i, name in enumerate(OWN)}
 _NEIGHBOUR_INDEX = tuple(_OWN_INDEX[name] for name in NEIGHBOUR)
 
 
-def normalise(text: str) -> str:
-    """Whitespace-normalised text, as the blocks and trafilatura's output are compared."""
-    return " ".join(text.split())
-
-
 def trafilatura_kept(blocks: Sequence[HtmlBlock], extracted: str) -> list[float]:
     """Per block, 1.0 if its text is in trafilatura's output (a short block only as a whole line)."""
-    text = normalise(extracted)
-    lines = {normalise(line).removeprefix("- ") for line in extracted.split("\n")}
+    text = squeeze(extracted)
+    lines = {squeeze(line).removeprefix("- ") for line in extracted.split("\n")}
     found = []
     for block in blocks:
         if block.text in lines or len(block.text) >= 20 and block.text in text:
@@ -93,7 +88,7 @@ def compute(
     blocks: Sequence[HtmlBlock], traf: Sequence[float], stopwords: frozenset[str], title: str = ""
 ) -> list[list[float]]:
     """The feature vector of every block, in the order of FEATURES."""
-    title = normalise(title)
+    title = squeeze(title)
     own = [_own(b, t, stopwords, _in_title(b.text, title)) for b, t in zip(blocks, traf, strict=True)]
     kept = sum(traf)
     page = [kept / len(blocks) if blocks else 0.0, float(kept == 0)]

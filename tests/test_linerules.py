@@ -1,0 +1,108 @@
+"""linerules: keep, strip, drop lines, drop sections and cut after a marker, on hand-made blocks."""
+
+from __future__ import annotations
+
+import re
+
+from cleaner.core.decide.linerules import apply_rules, cut_after, drop_sections, protect, strip_parts
+from cleaner.document import Block, BlockKind, Document, Origin, Reason
+from cleaner.rules.ruleset import Rule, Rules
+
+PROSE = "The council voted on Tuesday to extend the opening hours of the public library by two hours a day."
+LONG = PROSE + " " + PROSE  # two paragraphs of this length in a row are running prose
+
+
+def rule(kind: str, pattern: str, capture_as: str | None = None) -> Rule:
+    """A rule of one kind, its reason named after the kind."""
+    return Rule(kind, kind, Reason(Origin.RULE, f"test/{kind}"), re.compile(pattern), capture_as=capture_as)
+
+
+def blocks(*specs: str | tuple[str, BlockKind, int]) -> list[Block]:
+    """Blocks from texts (paragraphs at indentation 0) or (text, kind, indent)."""
+    found = []
+    for line, spec in enumerate(specs, start=1):
+        text, kind, indent = (spec, BlockKind.PARAGRAPH, 0) if isinstance(spec, str) else spec
+        found.append(Block(text, line, kind, indent))
+    return found
+
+
+def doc_of(*specs: str | tuple[str, BlockKind, int]) -> Document:
+    """A document holding the blocks."""
+    doc = Document("a.txt")
+    doc.blocks = blocks(*specs)
+    return doc
+
+
+def kept(found: list[Block]) -> list[bool]:
+    """Which blocks are still kept."""
+    return [b.kept for b in found]
+
+
+def test_keep_rules_protect_their_lines_from_every_other_rule():
+    doc = doc_of(PROSE, "Share this: Facebook", "Share this story")
+    rules = Rules((rule("keep", "story$"), rule("drop_lines", "^Share this")))
+    protected = protect(doc.blocks, rules)
+    assert protected == {2}
+    apply_rules(doc, rules, protected)
+    assert kept(doc.blocks) == [True, False, True]
+    assert doc.blocks[1].removed == Reason(Origin.RULE, "test/drop_lines")
+
+
+def test_strip_cuts_the_match_records_it_and_fills_the_metadata_field():
+    doc = doc_of(f"date 2022-01-12 {PROSE}", PROSE)
+    strip_parts(doc, (rule("strip", r"^date (\d{4}-\d\d-\d\d) ", capture_as="date"),), set())
+    assert doc.blocks[0].text == PROSE
+    assert doc.date == "2022-01-12"
+    assert [(r.line, r.text) for r in doc.stripped] == [(1, "date 2022-01-12")]
+
+
+def test_a_line_stripped_to_nothing_is_removed_unless_protected():
+    doc = doc_of("Advertisement", "Advertisement")
+    strip_parts(doc, (rule("strip", "^Advertisement$"),), {1})
+    assert kept(doc.blocks) == [False, True]
+    assert doc.blocks[1].text == ""
+
+
+def test_cut_after_removes_the_marker_and_everything_below():
+    found = blocks(PROSE, PROSE, "Related articles", "Teaser one", "Teaser two")
+    cut_after(found, (rule("cut_after", "^Related articles$"),), {4})
+    assert kept(found) == [True, True, False, False, True]
+
+
+def test_cut_after_needs_half_the_text_before_the_marker():
+    # early on the page the marker is a menu entry: the article is below it
+    found = blocks("Related articles", PROSE, PROSE)
+    cut_after(found, (rule("cut_after", "^Related articles$"),), set())
+    assert all(kept(found))
+
+
+def test_a_dropped_section_takes_its_items_and_deeper_lines_and_ends_at_prose():
+    found = blocks(
+        ("Most read", BlockKind.HEADING, 0),
+        ("Teaser one", BlockKind.LIST_ITEM, 0),
+        ("A teaser blurb that runs a little longer than a title.", BlockKind.PARAGRAPH, 2),
+        ("More", BlockKind.HEADING, 0),
+        (PROSE, BlockKind.PARAGRAPH, 0),  # prose at the heading's level: the section has ended
+        ("Teaser two", BlockKind.LIST_ITEM, 0),
+    )
+    drop_sections(found, (rule("drop_sections", "^Most read$"),), set())
+    assert kept(found) == [False, False, False, False, True, True]
+
+
+def test_two_long_paragraphs_end_a_section_even_indented_deeper():
+    found = blocks(
+        ("Most read", BlockKind.HEADING, 0),
+        ("Teaser one", BlockKind.LIST_ITEM, 2),
+        (LONG, BlockKind.PARAGRAPH, 2),
+        (LONG, BlockKind.PARAGRAPH, 2),
+    )
+    drop_sections(found, (rule("drop_sections", "^Most read$"),), set())
+    assert kept(found) == [False, False, True, True]
+
+
+def test_drop_lines_leave_lines_already_removed_with_their_first_reason():
+    doc = doc_of("Subscribe now", "Subscribe now")
+    first = Reason(Origin.MODEL, "0.10")
+    doc.blocks[0].removed = first
+    apply_rules(doc, Rules((rule("drop_lines", "^Subscribe"),)), set())
+    assert [b.removed for b in doc.blocks] == [first, Reason(Origin.RULE, "test/drop_lines")]
