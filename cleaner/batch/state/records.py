@@ -75,7 +75,7 @@ def decode(data: bytes) -> tuple[Document, Fingerprint | None]:
     except (zlib.error, ValueError) as exc:  # JSON and UTF-8 errors are ValueErrors
         raise RecordError(f"damaged stored record: {type(exc).__name__}: {exc}") from None
     version = record.get("version") if isinstance(record, dict) else None
-    if version != VERSION or type(version) is not int:
+    if type(version) is not int or version != VERSION:  # 3.0 == 3: the type is checked too
         raise RecordError(f"stored record of version {version!r}; this cleaner reads version {VERSION}")
     try:
         return _read_document(record["document"]), _read_fingerprint(record["fingerprint"])
