@@ -11,7 +11,6 @@ other version raises RecordError naming it, and its input is cleaned again.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import zlib
 from typing import Any
@@ -79,7 +78,7 @@ def decode(data: bytes) -> tuple[Document, Fingerprint | None]:
         raise RecordError(f"stored record of version {version!r}; this cleaner reads version {VERSION}")
     try:
         return _read_document(record["document"]), _read_fingerprint(record["fingerprint"])
-    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+    except (KeyError, TypeError, ValueError) as exc:  # binascii.Error (base64) is a ValueError
         raise RecordError(f"damaged stored record: {type(exc).__name__}: {exc}") from None
 
 
