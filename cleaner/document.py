@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import enum
 from dataclasses import dataclass, field
-from typing import Any
-
-#: The shape of Document.to_record(); bumped whenever it changes. A stored record of any other
-#: version is not read (its input is cleaned again), so an upgrade never misreads old data.
-#: 2: a removal carries the length of its whole text (an HTML element's text is kept as a preview).
-RECORD_VERSION = 2
-
-
-class RecordError(ValueError):
-    """A stored record this version cannot read: another record version, or damaged data."""
 
 
 class Origin(enum.StrEnum):
@@ -40,16 +29,6 @@ class Reason:
     def __str__(self) -> str:
         return f"{self.origin.value}:{self.name}" if self.name else self.origin.value
 
-    def to_record(self) -> list[str]:
-        """The reason as JSON data: [origin, name]."""
-        return [self.origin.value, self.name]
-
-    @classmethod
-    def from_record(cls, data: list[str]) -> Reason:
-        """What to_record() gave."""
-        origin, name = data
-        return cls(Origin(origin), name)
-
 
 class BlockKind(enum.StrEnum):
     """The shape of a block of text, as the segmenter saw it."""
@@ -73,22 +52,6 @@ class Block:
     def kept(self) -> bool:
         """True while no stage has removed this block."""
         return self.removed is None
-
-    def to_record(self) -> dict[str, Any]:
-        """The block as JSON data."""
-        return {
-            "text": self.text,
-            "line": self.line,
-            "kind": self.kind.value,
-            "indent": self.indent,
-            "removed": self.removed.to_record() if self.removed else None,
-        }
-
-    @classmethod
-    def from_record(cls, data: dict[str, Any]) -> Block:
-        """What to_record() gave."""
-        removed = Reason.from_record(data["removed"]) if data["removed"] is not None else None
-        return cls(data["text"], data["line"], BlockKind(data["kind"]), data["indent"], removed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,16 +85,6 @@ class Removal:
         """Characters removed (the whole text, not its preview)."""
         return len(self.text) if self.chars < 0 else self.chars
 
-    def to_record(self) -> list[Any]:
-        """The removal as JSON data: [line, text, reason, chars]."""
-        return [self.line, self.text, self.reason.to_record(), self.chars]
-
-    @classmethod
-    def from_record(cls, data: list[Any]) -> Removal:
-        """What to_record() gave."""
-        line, text, reason, chars = data
-        return cls(line, text, Reason.from_record(reason), int(chars))
-
 
 @dataclass(slots=True)
 class Decoding:
@@ -141,15 +94,6 @@ class Decoding:
     method: str  # "bom" | "transport" | "declared" | "utf-8" | "detected"
     repairs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-    def to_record(self) -> dict[str, Any]:
-        """The decoding as JSON data."""
-        return {"encoding": self.encoding, "method": self.method, "repairs": self.repairs, "warnings": self.warnings}
-
-    @classmethod
-    def from_record(cls, data: dict[str, Any]) -> Decoding:
-        """What to_record() gave."""
-        return cls(data["encoding"], data["method"], list(data["repairs"]), list(data["warnings"]))
 
 
 class Status(enum.StrEnum):
@@ -219,43 +163,6 @@ class Document:
         removed = sum(len(b.text) for b in self.blocks if not b.kept)
         return self.kept_chars + removed + sum(r.size for r in self.stripped + self.removed_elements)
 
-    def to_record(self) -> dict[str, Any]:
-        """The document as versioned JSON data (no pickles: a stored record is data, never code)."""
-        return {
-            "version": RECORD_VERSION,
-            **{name: getattr(self, name) for name in _PLAIN_FIELDS},
-            "raw": base64.b64encode(self.raw).decode("ascii"),
-            "decoding": self.decoding.to_record() if self.decoding else None,
-            "blocks": [b.to_record() for b in self.blocks],
-            "line_hints": [[line, h.element, h.linked] for line, h in sorted(self.line_hints.items())],
-            # a score's strongest features are for `explain`, which cleans again: not stored
-            "scores": [[line, s.score, s.keep] for line, s in sorted(self.scores.items())],
-            "stripped": [r.to_record() for r in self.stripped],
-            "removed_elements": [r.to_record() for r in self.removed_elements],
-            "status": self.status.value,
-        }
-
-    @classmethod
-    def from_record(cls, data: object) -> Document:
-        """What to_record() gave; RecordError if it is of another version or damaged."""
-        if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
-            version = data.get("version") if isinstance(data, dict) else None
-            raise RecordError(f"document record of version {version!r}, not {RECORD_VERSION}")
-        try:
-            return cls(
-                **{name: data[name] for name in _PLAIN_FIELDS},
-                raw=base64.b64decode(data["raw"], validate=True),
-                decoding=Decoding.from_record(data["decoding"]) if data["decoding"] is not None else None,
-                blocks=[Block.from_record(b) for b in data["blocks"]],
-                line_hints={line: LineHint(element, linked) for line, element, linked in data["line_hints"]},
-                scores={line: BlockScore(score, keep) for line, score, keep in data["scores"]},
-                stripped=[Removal.from_record(r) for r in data["stripped"]],
-                removed_elements=[Removal.from_record(r) for r in data["removed_elements"]],
-                status=Status(data["status"]),
-            )
-        except (KeyError, TypeError, ValueError) as exc:  # binascii.Error is a ValueError
-            raise RecordError(f"damaged document record: {type(exc).__name__}: {exc}") from None
-
     def fail(self, reason: str) -> Document:
         """Mark the document as failed with a specific reason."""
         self.status, self.reason = Status.FAILED, reason
@@ -265,24 +172,3 @@ class Document:
         """Mark the document as dropped (processed, not written) with a reason."""
         self.status, self.reason = Status.DROPPED, reason
         return self
-
-
-#: The Document fields that are JSON values as they are (to_record() converts the others).
-_PLAIN_FIELDS = (
-    "id",
-    "source",
-    "part",
-    "charset",
-    "size",
-    "content_size",
-    "mtime_ns",
-    "sha256",
-    "input_format",
-    "source_text",
-    "title",
-    "url",
-    "date",
-    "language",
-    "language_score",
-    "reason",
-)

@@ -169,7 +169,7 @@ def test_a_second_run_on_a_locked_folder_is_refused_and_writes_nothing(tree, tmp
     assert "another cleaner run" in lines[0] and str(os.getpid()) in lines[0]
     assert output_files(out) == {} and not (out / "report.json").exists() and not (out / "report.html").exists()
     with State(out, read_only=True) as state:
-        assert state.seen() == {} and state.history() == []
+        assert state.planner.seen() == {} and state.history() == []
 
 
 def test_the_lock_is_released_after_a_run(tree, tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -15,8 +14,7 @@ import pytest
 from conftest import ARTICLE_PARAGRAPHS, GERMAN_PARAGRAPHS, article_html, output_files, run_batch
 
 from cleaner import load_rules
-from cleaner.batch.state import DB_NAME, STATE_DIR, LockedError, Plan, RunStats, Saved, Seen, State, pack
-from cleaner.document import RECORD_VERSION, Document
+from cleaner.batch.state import DB_NAME, STATE_DIR, State
 from cleaner.rules.ruleset import DEFAULT_RULES_DIR
 
 EXTRA_RULE = """\
@@ -66,18 +64,7 @@ def set_mtime(path: Path, seconds_later: float = 10) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + int(seconds_later * 1e9)))
 
 
-# --- the database --------------------------------------------------------------------------------
-
-
-def test_state_lives_in_the_output_folder_in_wal_mode(tree, tmp_path):
-    out = tmp_path / "out"
-    run_batch(tree, out)
-    db = sqlite3.connect(out / STATE_DIR / DB_NAME)
-    try:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    finally:
-        db.close()
+# --- the state of a run -------------------------------------------------------------------------
 
 
 def test_state_records_each_input(tree, tmp_path):
@@ -93,126 +80,6 @@ def test_state_records_each_input(tree, tmp_path):
     assert json.loads(a["record"])["status"] == "kept"
     assert json.loads(state["empty.txt"]["record"])["status"] == "dropped"
     assert len({r["fingerprint"] for r in state.values()}) == 1
-
-
-def test_plan_sorts_inputs_into_new_changed_unchanged_removed(tmp_path):
-    files = {name: tmp_path / name for name in ("same", "edited", "touched", "fresh")}
-    for name, path in files.items():
-        path.write_text(f"content of {name}\n")
-    with State(tmp_path / "out") as state:
-        for name in ("same", "edited", "touched", "gone"):
-            path = files.get(name, tmp_path / "same")
-            st, digest = path.stat(), hashlib.sha256(path.read_bytes()).hexdigest()
-            seen = Seen(st.st_size, st.st_mtime_ns, digest, "fp", name + ".txt")
-            save_whole(state, name, [Saved(name, seen, "site", pack(Document(name), None), [])])
-        files["edited"].write_text("content of edited, now longer\n")
-        set_mtime(files["touched"])
-        inputs = [(name, path, name + ".txt", None) for name, path in files.items()]
-        plan = state.plan(inputs, "fp", full=False)
-        assert plan == Plan(new=["fresh"], changed=["edited"], unchanged=["same", "touched"], removed=["gone"])
-        assert plan.todo == {"fresh", "edited"}
-        assert state.plan(inputs, "other rules", full=False).changed == ["same", "edited", "touched"]
-        assert state.plan(inputs, "fp", full=True).changed == ["same", "edited", "touched"]
-        moved = [(name, path, "elsewhere/" + name + ".txt", None) for name, path in files.items()]
-        assert state.plan(moved, "fp", full=False).changed == ["same", "edited", "touched"]
-        stats = {name: (p.stat().st_size, p.stat().st_mtime_ns) for name, p in files.items()}
-        known = [(name, path, name + ".txt", stats[name]) for name, path in files.items()]
-        assert state.plan(known, "fp", full=False) == plan  # discovery's stat, not a second one
-
-
-def test_a_second_state_on_the_same_folder_is_refused(tmp_path):
-    out = tmp_path / "out"
-    with State(out):
-        with pytest.raises(LockedError) as exc:
-            State(out)
-        message = str(exc.value)
-        assert "another cleaner run" in message and str(os.getpid()) in message and "\n" not in message
-        # reading (cleaner status) does not need the lock
-        reader = State(out, read_only=True)
-        reader.close()
-    State(out).close()  # released on close
-
-
-def test_state_survives_close_and_reopen(tmp_path):
-    out = tmp_path / "out"
-    with State(out) as state:
-        save_whole(state, "x", [Saved("x", Seen(1, 2, "ab", "fp", "x.txt"), "site", pack(Document("x"), None), [7])])
-        assert list(state.records()) == []  # cleaned, not written yet
-        state.finish("x", "set", {"id": "x", "status": "kept"}, '{"id": "x"}', None)
-    with State(out) as state:
-        assert state.seen() == {"x": Seen(1, 2, "ab", "fp", "x.txt")}
-        assert list(state.records()) == [{"id": "x", "status": "kept"}]
-        assert list(state.output_rows()) == [("x", '{"id": "x"}', "site", "x", 2)]
-        assert state.output_of("x") == "x.txt" and state.output_of("y") is None
-        assert state.load("x")[0].id == "x" and state.load("x")[2:] == ("x.txt", "site")
-
-
-def save_whole(state: State, source: str, documents: list[Saved]) -> None:
-    """Store an input file cleaned in one part, as pass one does."""
-    state.save_pages(source, documents)
-    state.complete_source(
-        source, [d for d, _ in state.stale(source, {d.id for d in documents})], documents[0].seen.fingerprint
-    )
-
-
-def test_a_container_is_planned_as_one_file_and_replaced_whole(tmp_path):
-    out = tmp_path / "out"
-    dump = tmp_path / "dump.jsonl"
-    dump.write_text("{}\n")
-    st = dump.stat()
-    seen = Seen(st.st_size, st.st_mtime_ns, hashlib.sha256(dump.read_bytes()).hexdigest(), "fp", None)
-    plan = functools.partial(state_plan, [("dump.jsonl", dump, None, None)])
-    with State(out) as state:
-        pages = [Saved(f"dump.jsonl#{n}", seen, "site", pack(Document(f"dump.jsonl#{n}"), None), [n]) for n in (1, 2)]
-        state.save_pages("dump.jsonl", pages[:1])  # one part of two stored: the file is not done
-        assert plan(state).changed == ["dump.jsonl"]
-        state.save_pages("dump.jsonl", pages[1:])
-        state.complete_source("dump.jsonl", [], "fp")
-        assert plan(state).unchanged == ["dump.jsonl"]
-        state.save_pages("dump.jsonl", pages[1:])  # cleaned again: the file lost its first page
-        assert plan(state).changed == ["dump.jsonl"]
-        assert state.stale("dump.jsonl", {pages[1].id}) == [("dump.jsonl#1", None)]
-        state.complete_source("dump.jsonl", ["dump.jsonl#1"], "fp")
-        assert [d for (d,) in state.db.execute("SELECT id FROM documents")] == ["dump.jsonl#2"]
-        assert [d for (d,) in state.db.execute("SELECT doc FROM lines")] == ["dump.jsonl#2"]
-        assert plan(state).unchanged == ["dump.jsonl"]
-        state.forget_source("dump.jsonl")
-        assert state.seen() == {}
-
-
-def state_plan(inputs, state: State) -> Plan:
-    return state.plan(inputs, "fp", full=False)
-
-
-def test_an_older_schema_is_rebuilt_and_the_history_kept(tmp_path):
-    out = tmp_path / "out"
-    (out / STATE_DIR).mkdir(parents=True)
-    db = sqlite3.connect(out / STATE_DIR / DB_NAME)
-    db.executescript(
-        "CREATE TABLE documents (id TEXT PRIMARY KEY, record TEXT);"
-        "INSERT INTO documents VALUES ('old', '{}');"
-        "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, seconds REAL NOT NULL,"
-        " new INTEGER NOT NULL, changed INTEGER NOT NULL, unchanged INTEGER NOT NULL, removed INTEGER NOT NULL,"
-        " failed INTEGER NOT NULL, bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL, interrupted INTEGER NOT NULL);"
-        "INSERT INTO runs VALUES (1, 'then', 1.0, 1, 0, 0, 0, 0, 10, 5, 0);"
-    )
-    db.close()
-    with State(out) as state:
-        assert state.seen() == {} and len(state.history()) == 1
-        assert (state.history()[0].chars_in, state.history()[0].chars_out) == (0, 0)  # columns added later
-        state.add_run(RunStats("now", 1.0, 1, 0, 0, 0, 0, 10, 5, False, 8, 6))
-    with State(out) as state:
-        assert [(h.started, h.chars_in, h.chars_out) for h in state.history()] == [("then", 0, 0), ("now", 8, 6)]
-
-
-def test_the_pages_that_carry_a_line_are_found_by_its_key(tmp_path):
-    with State(tmp_path) as state:
-        for n, keys in enumerate([[1, 2], [2], [2, 3]]):
-            seen = Seen(1, 1, "h", "fp", None)
-            state.save_pages(f"{n}.txt", [Saved(f"{n}.txt", seen, "site", pack(Document(id=f"{n}.txt"), None), keys)])
-        assert state.pages_with_line("site", 2, 10) == ["0.txt", "1.txt", "2.txt"]
-        assert state.pages_with_line("site", 2, 2) == ["0.txt", "1.txt"]
-        assert state.pages_with_line("site", 3, 10) == ["2.txt"] and state.pages_with_line("other", 2, 10) == []
 
 
 # --- incremental runs ----------------------------------------------------------------------------
@@ -532,148 +399,14 @@ def test_an_unreadable_input_is_recorded_again_not_a_crash(tmp_path):
 
 
 def test_pass_two_walks_every_document_page_by_page(tree, tmp_path, monkeypatch):
-    from cleaner.batch import state as state_module
+    from cleaner.batch.state import store as state_store
 
     reference = tmp_path / "reference"
     run_batch(tree, reference)
-    monkeypatch.setattr(state_module, "PAGE_ROWS", 2)  # five documents: three pages of rows
+    monkeypatch.setattr(state_store, "PAGE_ROWS", 2)  # five documents: three pages of rows
     out = tmp_path / "out"
     run_batch(tree, out)
     assert output_files(out) == output_files(reference)
     (out / sorted(output_files(out))[-1]).unlink()
     run_batch(tree, out)
     assert output_files(out) == output_files(reference)
-
-
-# --- the stored documents are data ---------------------------------------------------------------
-
-
-def full_document() -> Document:
-    """A document with every field set to something other than its default."""
-    from cleaner.document import Block, BlockKind, Decoding, LineHint, Origin, Reason, Removal, Status
-
-    rule = Reason(Origin.RULE, "default/back-to-top")
-    return Document(
-        id="dump.jsonl#7",
-        raw=b"\x00\xffraw bytes",
-        source="dump.jsonl",
-        part=7,
-        charset="windows-1252",
-        size=1234,
-        content_size=999,
-        mtime_ns=1_700_000_000_123_456_789,
-        sha256="ab" * 32,
-        input_format="html",
-        decoding=Decoding("windows-1252", "transport", ["mojibake"], ["invalid bytes"]),
-        source_text="Title\n\nBody “quoted” — ünïcödé\n\nBack to top",
-        blocks=[
-            Block("Title", 1, BlockKind.HEADING),
-            Block("Body “quoted” — ünïcödé", 3, BlockKind.LIST_ITEM, indent=2),
-            Block("Back to top", 5, removed=rule),
-        ],
-        line_hints={1: LineHint("head", 0.0), 3: LineHint(None, 0.25)},
-        title="Title",
-        url="https://example.com/a",
-        date="2026-11-30",
-        language="de",
-        language_score=0.9999957,
-        stripped=[Removal(3, "Updated: ", Reason(Origin.METADATA, "date"))],
-        removed_elements=[Removal(0, "<div class=promo>", Reason(Origin.RULE, "site/promo"))],
-        status=Status.DROPPED,
-        reason="language de not wanted",
-    )
-
-
-def test_a_document_record_round_trips_every_field():
-    from dataclasses import fields
-
-    doc = full_document()
-    back = Document.from_record(json.loads(json.dumps(doc.to_record())))
-    assert back == doc
-    for f in fields(Document):  # equal field by field, with the same types (enums stay enums)
-        assert type(getattr(back, f.name)) is type(getattr(doc, f.name)), f.name
-    assert back.text == doc.text and back.removals == doc.removals
-
-
-def test_pack_stores_json_and_keeps_the_fingerprint():
-    import zlib
-
-    from cleaner.batch.state import unpack
-    from cleaner.corpus.dedup import Fingerprint
-
-    fp = Fingerprint(42, "cd" * 32, bytes(range(256)) * 2)
-    data = pack(full_document(), fp)
-    assert json.loads(zlib.decompress(data))["document"]["id"] == "dump.jsonl#7"  # JSON, not a pickle
-    doc, back = unpack(data)
-    assert back == fp and doc.blocks == full_document().blocks
-    assert doc.source_text == "" and doc.line_hints == {}  # only what pass two needs is stored
-
-
-@pytest.mark.parametrize("version", [0, RECORD_VERSION - 1, RECORD_VERSION + 1, str(RECORD_VERSION), None])
-def test_a_record_of_another_version_is_refused(version):
-    from cleaner.document import RecordError
-
-    record = full_document().to_record()
-    record["version"] = version
-    with pytest.raises(RecordError):
-        Document.from_record(record)
-
-
-@pytest.mark.parametrize("damage", ["missing-field", "wrong-type", "bad-enum"])
-def test_a_damaged_record_is_a_record_error(damage):
-    from cleaner.document import RecordError
-
-    record = full_document().to_record()
-    if damage == "missing-field":
-        del record["blocks"]
-    elif damage == "wrong-type":
-        record["blocks"] = 5
-    else:
-        record["status"] = "exploded"
-    with pytest.raises(RecordError):
-        Document.from_record(record)
-
-
-class _Exploit:
-    """A pickle that, when loaded, writes a file: what a planted blob would do to a pickle reader."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (Path.write_text, (self.marker, "pwned"))
-
-
-def test_a_blob_planted_in_the_state_cannot_run_code(tree, tmp_path):
-    import pickle
-    import zlib
-
-    out, marker = tmp_path / "out", tmp_path / "pwned"
-    run_batch(tree, out, format="both")
-    before = output_files(out)
-    db = sqlite3.connect(out / STATE_DIR / DB_NAME)
-    for blob in (pickle.dumps(_Exploit(marker)), zlib.compress(pickle.dumps(_Exploit(marker)))):
-        # applied = NULL: pass two must load the row again to write its outputs
-        db.execute("UPDATE documents SET cleaned = ?, applied = NULL WHERE id = 'a.txt'", (blob,))
-        db.commit()
-        second = run_batch(tree, out, format="both")
-        assert not marker.exists()
-        assert second.outcome.failed == [] and output_files(out) == before  # a.txt's outputs kept as they were
-        third = run_batch(tree, out, format="both")  # the unreadable record is cleaned again
-        assert third.counts["changed"] == 1 and third.outcome.cleaned == 1
-        assert output_files(out) == before and not marker.exists()
-    db.close()
-
-
-def test_a_document_stored_in_another_record_version_is_cleaned_again(tree, tmp_path):
-    out = tmp_path / "out"
-    run_batch(tree, out, format="both")
-    before = output_files(out)
-    db = sqlite3.connect(out / STATE_DIR / DB_NAME)
-    db.execute("UPDATE documents SET version = 0 WHERE id = 'b.txt'")
-    db.commit()
-    db.close()
-    result = run_batch(tree, out, format="both")
-    assert result.counts == {"new": 0, "changed": 1, "unchanged": 4, "removed": 0}
-    assert output_files(out) == before
-    assert run_batch(tree, out, format="both").outcome.cleaned == 0

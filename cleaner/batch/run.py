@@ -29,10 +29,10 @@ from cleaner import identity
 from cleaner.batch.engines import engine
 from cleaner.batch.engines.base import RUN_FAILURES, Cleaned, Stop
 from cleaner.batch.settings import ConfigError, Settings, as_record
-from cleaner.batch.state import RETRY_ALWAYS, Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
+from cleaner.batch.state import RETRY_ALWAYS, Plan, RecordError, RunStats, Saved, Seen, SiteTemplate, State, encode
 from cleaner.corpus import dedup, templates
 from cleaner.corpus.dedup import Fingerprint
-from cleaner.document import Document, RecordError, Status
+from cleaner.document import Document, Status
 from cleaner.identity import __version__
 from cleaner.io import writers
 from cleaner.io.atomic import sweep_temp_files
@@ -118,27 +118,14 @@ def plan_run(
     # Planned whatever the format (it only decides which are written): a container's pages have their own.
     targets: dict[str, str | None] = {i.id: None for i in inputs}
     targets.update(output_paths(inputs))
-    plan = state.plan(
+    plan = state.planner.plan(
         ((i.id, i.path, targets[i.id], i.seen) for i in inputs),
         fingerprint(settings, ruleset),
         settings.full,
         limits(settings),
-        outdated_sources(state, ruleset),
+        state.planner.outdated(ruleset.site_key),
     )
     return plan, inputs, targets, dict(sorted(skipped.items()))
-
-
-def outdated_sources(state: State, ruleset: RuleSet) -> frozenset[str]:
-    """The inputs with a page whose site configs now give another key than when it was cleaned:
-    its site file changed, appeared or went. Each host is looked up once (a hash, not a parse)."""
-    now: dict[str, str] = {}
-    outdated = set()
-    for source, host, key in state.rule_keys():
-        if host not in now:
-            now[host] = ruleset.site_key(host)
-        if now[host] != key:
-            outdated.add(source)
-    return frozenset(outdated)
 
 
 def run(
@@ -161,7 +148,8 @@ def run(
         sweep_temp_files(out)
         _clear_stale_outputs(state, plan, targets, out)
         if writers.documents_switched(state.meta("format"), settings.formats):
-            state.rewrite_all()  # the .txt tree written or removed from the stored records: nothing is cleaned again
+            # the .txt tree written or removed from the stored records: nothing is cleaned again
+            state.documents.rewrite_all()
         todo = [task for i in inputs if i.id in plan.todo for task in i.split(_size(i.path))]
         if on_start is not None:
             on_start(len(todo))
@@ -181,7 +169,7 @@ def run(
         writers.write_all(out, state, settings.formats, WriterOptions(settings.index_name))
         if not stop.requested:
             state.set_meta("format", settings.format)
-        summary = Summary.of(state.records())
+        summary = Summary.of(state.documents.records())
         outcome.totals = summary.totals
         outcome.stats = _stats(started, clock, plan, summary.totals, outcome)
         state.add_run(outcome.stats)
@@ -189,14 +177,14 @@ def run(
         write_reports(
             out,
             as_record(settings),
-            state.records,
+            state.documents.records,
             plan,
             skipped,
             state.history(),
-            state.duplicate_clusters(),
-            list(state.site_templates()),
+            state.duplicates.clusters(),
+            list(state.templates.site_templates()),
             summary=summary,
-            pages_of=lambda site, line, limit: state.pages_with_line(site, templates.line_key(line), limit),
+            pages_of=lambda site, line, limit: state.templates.pages_with_line(site, templates.line_key(line), limit),
         )
     return outcome
 
@@ -247,7 +235,7 @@ class _Recorder:
         fp = fingerprint(self.settings, self.ruleset)
         open_files: dict[str, tuple[set[str], int]] = {}  # file id -> ids stored so far, parts left
         for item, results in engine(self.settings.engine)(items, self.settings, self.ruleset, stop, self.state.lock_fd):
-            self.state.save_pages(item.id, [self._saved(item, r, fp) for r in results])
+            self.state.documents.save_pages(item.id, [self._saved(item, r, fp) for r in results])
             failed = [Record.of(r.doc, 0, None, _site(r.doc)) for r in results if r.doc.status is Status.FAILED]
             self.outcome.failed.extend(failed)  # a failure is final here: templates only touch kept text
             ids, left = open_files.pop(item.id, (set(), item.parts))
@@ -261,11 +249,11 @@ class _Recorder:
 
     def _complete(self, source: str, ids: set[str], fp: str) -> None:
         """Every part of an input file is stored: remove the pages it no longer has, mark it done."""
-        stale = self.state.stale(source, ids)
+        stale = self.state.planner.stale(source, ids)
         for _, output in stale:
             if output:
                 writers.remove_document(self.settings.output_dir, output)
-        self.state.complete_source(source, [doc_id for doc_id, _ in stale], fp)
+        self.state.documents.complete_source(source, [doc_id for doc_id, _ in stale], fp)
         self.outcome.cleaned += 1
 
     def _saved(self, item: Input, result: Cleaned, fp: str) -> Saved:
@@ -277,7 +265,7 @@ class _Recorder:
         seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, output)
         retry = retry_of(doc, self.settings)
         key = self.ruleset.site_key(doc.rule_host)
-        return Saved(doc.id, seen, _site(doc), pack(doc, result.fingerprint), result.keys, retry, doc.rule_host, key)
+        return Saved(doc.id, seen, _site(doc), encode(doc, result.fingerprint), result.keys, retry, doc.rule_host, key)
 
     def finish(self, stop: Stop) -> None:
         """Pass two: derive the changed sites' template sets, then write what is not up to date.
@@ -286,9 +274,9 @@ class _Recorder:
         was cleaned); a signal that comes while it runs ends it (the next run finishes it).
         """
         signals = stop.count
-        self.state.update_templates(self.settings.template_thresholds)
+        self.state.templates.update(self.settings.template_thresholds)
         self.sites.clear()
-        for doc_id in self.state.unfinished():
+        for doc_id in self.state.documents.unfinished():
             if stop.count > signals:
                 return
             self.write(doc_id)
@@ -297,12 +285,12 @@ class _Recorder:
         """A stored document with its site's template lines removed, and its fingerprint, output
         path, site and template set; None (and a warning) if its record cannot be read."""
         try:
-            doc, text_fp, output, site = self.state.load(doc_id)
+            doc, text_fp, output, site = self.state.documents.load(doc_id)
         except RecordError as exc:
             LOG.warning("%s: the state's record cannot be read (%s); it is cleaned again next run", doc_id, exc)
             return None
         if site not in self.sites:
-            self.sites[site] = self.state.site_template(site)
+            self.sites[site] = self.state.templates.site_template(site)
         template = self.sites[site]
         if doc.status is Status.KEPT and templates.remove_template_lines(doc, template.keys):
             if not doc.text.strip():
@@ -315,9 +303,9 @@ class _Recorder:
         """Write what is missing from OUTPUT although its document is up to date: outputs of
         documents no longer duplicates or deleted by hand, report pages deleted or lost."""
         out = self.settings.output_dir
-        for doc_id in self.state.missing_outputs(out):
+        for doc_id in self.state.documents.missing_outputs(out):
             self.write(doc_id)
-        for doc_id in missing_document_pages(self.state.record_ids(), out):
+        for doc_id in missing_document_pages(self.state.documents.record_ids(), out):
             self.write_page(doc_id)
 
     def write_page(self, doc_id: str, duplicate_of: str | None = None) -> None:
@@ -359,7 +347,7 @@ class _Recorder:
         jsonl = json.dumps(fields, ensure_ascii=False) if fields is not None else None
         # its page in the report: written here, so a run writes pages only for what it changed
         write_document_page(self.settings.output_dir, self.settings.input_dir, doc, asdict(record))
-        self.state.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
+        self.state.documents.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
         self.written.add(doc_id)
 
 
@@ -369,13 +357,13 @@ def _apply_dedup(state: State, settings: Settings, out: Path) -> tuple[dict[str,
     Returns each duplicate's keeper, and the documents that became, or stopped being, a duplicate
     (or changed keeper) in this run.
     """
-    before = {doc_id: keeper for keeper, ids in state.duplicate_clusters().items() for doc_id in ids}
+    before = {doc_id: keeper for keeper, ids in state.duplicates.clusters().items() for doc_id in ids}
     duplicates = {}
     if settings.dedup != "off":
-        duplicates = dedup.clusters(state.fingerprints(), settings.dedup, settings.dedup_threshold)
-    state.set_duplicates(duplicates)
+        duplicates = dedup.clusters(state.duplicates.fingerprints(), settings.dedup, settings.dedup_threshold)
+    state.duplicates.replace(duplicates)
     for doc_id in duplicates:  # all, not only new ones: a crash may have left one behind
-        output = state.output_of(doc_id)
+        output = state.planner.output_of(doc_id)
         if output:
             writers.remove_document(out, output)
     return duplicates, {d for d in before.keys() | duplicates.keys() if before.get(d) != duplicates.get(d)}
@@ -418,11 +406,11 @@ def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None
     """
     claimed = {t for t in targets.values() if t}
     for source in [*plan.removed, *sorted(plan.todo)]:
-        for previous in state.outputs_of_source(source):
+        for previous in state.planner.outputs_of_source(source):
             if previous not in claimed and (source in plan.removed or not is_container(source)):
                 writers.remove_document(out, previous)
     for source in plan.removed:
-        state.forget_source(source)
+        state.documents.forget_source(source)
 
 
 def _stats(started: str, clock: float, plan: Plan, totals: Totals, outcome: Outcome) -> RunStats:

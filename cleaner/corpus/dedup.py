@@ -7,12 +7,11 @@ the longest, then the smallest id, so the choice depends on neither file order n
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import importlib.util
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cleaner.core.text import folded_words
 
@@ -44,17 +43,6 @@ class Fingerprint:
     length: int
     text_hash: str
     signature: bytes | None
-
-    def to_record(self) -> dict[str, Any]:
-        """The fingerprint as JSON data (the signature in base64)."""
-        signature = base64.b64encode(self.signature).decode("ascii") if self.signature is not None else None
-        return {"length": self.length, "text_hash": self.text_hash, "signature": signature}
-
-    @classmethod
-    def from_record(cls, data: dict[str, Any]) -> Fingerprint:
-        """What to_record() gave."""
-        signature = data["signature"]
-        return cls(data["length"], data["text_hash"], base64.b64decode(signature) if signature is not None else None)
 
 
 def near_available() -> bool:

@@ -1,0 +1,190 @@
+"""The stored documents: pass one stores each cleaned document's record and line keys, pass two
+records its outputs and report record; the report and the writers read them back, streamed.
+
+A document's row is committed only after its outputs are in place, so after a crash the database
+never claims an output that is not there; at worst a file is cleaned again, with the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaner.batch.state.plan import Seen
+from cleaner.batch.state.records import VERSION as RECORD_VERSION
+from cleaner.batch.state.records import RecordError, decode
+from cleaner.batch.state.schema import INCOMPLETE
+from cleaner.batch.state.store import Store
+from cleaner.corpus import templates
+from cleaner.corpus.dedup import Fingerprint
+from cleaner.document import Document
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """One cleaned document as pass one stores it."""
+
+    id: str
+    seen: Seen  # its source as it was read; `output` is the document's own .txt path
+    site: str
+    cleaned: bytes  # records.encode()d document and fingerprint
+    keys: list[int]  # its distinct line keys (templates.document_keys)
+    retry: str | None = None  # when a failure is worth cleaning again (see schema.RETRY_ALWAYS)
+    rule_host: str | None = None  # the host site configs were looked up for, and what it gave
+    rule_key: str = ""
+
+
+class Documents:
+    """The documents table and the line keys of each document."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db = store.db
+
+    def save_pages(self, source: str, documents: list[Saved]) -> None:
+        """Pass one: store documents just cleaned from an input file (outputs not written yet).
+
+        Their fingerprint is INCOMPLETE until complete_source(): a run that stops before the
+        last part of a file is cleaned leaves the file planned as changed, never half-known.
+        """
+        for saved in documents:
+            seen = saved.seen
+            self._forget_rows("id = ?", saved.id)
+            self.db.execute(
+                "INSERT INTO documents (id, source, size, mtime_ns, sha256, fingerprint, output, site, cleaned,"
+                " version, retry, rule_host, rule_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    saved.id,
+                    source,
+                    seen.size,
+                    seen.mtime_ns,
+                    seen.sha256,
+                    INCOMPLETE,
+                    seen.output,
+                    saved.site,
+                    saved.cleaned,
+                    RECORD_VERSION,
+                    saved.retry,
+                    saved.rule_host,
+                    saved.rule_key,
+                ),
+            )
+            page = templates.set_hash(saved.keys)
+            self.db.executemany(
+                "INSERT INTO lines VALUES (?, ?, ?, ?)", [(saved.site, key, saved.id, page) for key in saved.keys]
+            )
+            self._mark_dirty(saved.site)
+        self.store.tick()
+
+    def complete_source(self, source: str, stale: list[str], fingerprint: str) -> None:
+        """Every part of an input file is stored: forget its `stale` documents, the pages it no
+        longer has (their outputs must already be removed), and mark the rest cleaned with `fingerprint`."""
+        for doc_id in stale:
+            self._forget_rows("id = ?", doc_id)
+        self.db.execute("UPDATE documents SET fingerprint = ? WHERE source = ?", (fingerprint, source))
+        self.store.tick()
+
+    def forget_source(self, source: str) -> None:
+        """Drop an input file that is gone, with its documents (their outputs must already be removed)."""
+        self._forget_rows("source = ?", source)
+        self.store.tick()
+
+    def _forget_rows(self, where: str, value: str) -> None:
+        """Delete documents (and their line keys), noting their sites as touched."""
+        rows = self.db.execute(f"SELECT id, site FROM documents WHERE {where}", (value,)).fetchall()
+        for doc_id, site in rows:
+            self._mark_dirty(site)
+            self.db.execute("DELETE FROM lines WHERE doc = ?", (doc_id,))
+        self.db.execute(f"DELETE FROM documents WHERE {where}", (value,))
+
+    def _mark_dirty(self, site: str) -> None:
+        """Note that a site's documents changed: its template set must be derived again."""
+        self.db.execute("INSERT OR IGNORE INTO dirty_sites VALUES (?)", (site,))
+
+    def load(self, doc_id: str) -> tuple[Document, Fingerprint | None, str | None, str]:
+        """A stored cleaned document: it, its fingerprint, its output path and its site.
+
+        A record that cannot be read (RecordError: damaged, or planted by hand) marks its input
+        file to be cleaned again by the next run, and the error is raised for the caller.
+        """
+        cleaned, output, site, source = self.db.execute(
+            "SELECT cleaned, output, site, source FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        try:
+            return (*decode(cleaned), output, site)
+        except RecordError:
+            self.db.execute("UPDATE documents SET fingerprint = ? WHERE source = ?", (INCOMPLETE, source))
+            raise
+
+    def finish(
+        self, doc_id: str, applied: str, record: dict, jsonl: str | None, fingerprint: Fingerprint | None
+    ) -> None:
+        """Pass two: record a document's outputs, written with template set `applied` (already in place)."""
+        fp = fingerprint
+        self.db.execute(
+            "UPDATE documents SET applied = ?, record = ?, jsonl = ?, text_length = ?, text_hash = ?, minhash = ?"
+            " WHERE id = ?",
+            (
+                applied,
+                json.dumps(record, ensure_ascii=False, sort_keys=True),
+                jsonl,
+                fp.length if fp else None,
+                fp.text_hash if fp else None,
+                fp.signature if fp else None,
+                doc_id,
+            ),
+        )
+        self.store.tick()
+
+    def rewrite_all(self) -> None:
+        """Mark every document's outputs for writing again (the output format changed)."""
+        self.db.execute("UPDATE documents SET applied = NULL")
+        self.store.commit()
+
+    def unfinished(self) -> Iterator[str]:
+        """Documents whose outputs are not written, or were written with another template set."""
+        query = (
+            "SELECT d.id FROM documents d LEFT JOIN sites s ON s.site = d.site"
+            " WHERE (d.applied IS NULL OR d.applied IS NOT s.hash) AND d.id > ? ORDER BY d.id LIMIT ?"
+        )
+        for (doc_id,) in self.store.paged(query):
+            yield doc_id
+
+    def missing_outputs(self, out: Path) -> Iterator[str]:
+        """Kept, non-duplicate documents whose text output is not in `out` (to be written again)."""
+        query = (  # the output read by SQLite and checked as a string: a Path and a JSON parse per
+            # document were most of this on a no-op run
+            "SELECT id, json_extract(record, '$.output') FROM documents WHERE duplicate_of IS NULL"
+            " AND record IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
+        )
+        folder = os.path.join(out, "")
+        for doc_id, output in self.store.paged(query):
+            if output and not os.path.isfile(folder + output):
+                yield doc_id
+
+    def records(self) -> Iterator[dict]:
+        """Every finished document's report record, in id order, streamed (a duplicate shows as dropped)."""
+        for record, duplicate_of in self.db.execute(
+            "SELECT record, duplicate_of FROM documents WHERE record IS NOT NULL ORDER BY id"
+        ):
+            data = json.loads(record)
+            if duplicate_of is not None:
+                data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
+            yield data
+
+    def record_ids(self) -> Iterator[str]:
+        """The id of every finished document, in id order, streamed."""
+        for (doc_id,) in self.db.execute("SELECT id FROM documents WHERE record IS NOT NULL ORDER BY id"):
+            yield doc_id
+
+    def output_rows(self, first: str = "", last: str | None = None) -> Iterator[tuple[str, str, str, str, int]]:
+        """Every kept, non-duplicate document with first <= id <= last, in id order, streamed: id, its
+        documents.jsonl line, site, input file and the file's mtime (what writers.base.Row holds)."""
+        yield from self.db.execute(
+            "SELECT id, jsonl, site, source, mtime_ns FROM documents WHERE jsonl IS NOT NULL AND duplicate_of IS NULL"
+            " AND id >= ? AND (? IS NULL OR id <= ?) ORDER BY id",
+            (first, last, last),
+        )

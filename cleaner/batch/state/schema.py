@@ -1,0 +1,104 @@
+"""The tables of the state database, their version, and the migration of an older database."""
+
+from __future__ import annotations
+
+import sqlite3
+
+#: Bumped when the tables or the stored records change: an older database's document tables are
+#: rebuilt (its documents cleaned again), its run history is kept.
+#: 6: `cleaned` holds records.py's versioned record (`version` is records.VERSION).
+SCHEMA_VERSION = 6
+
+#: Columns added to the runs table after it first shipped (its rows are kept across upgrades).
+RUN_COLUMNS_ADDED = ("chars_in", "chars_out")
+
+#: The fingerprint of documents stored while the rest of their input file is still being cleaned.
+INCOMPLETE = "incomplete"
+
+#: `retry` of a failure caused by the run, not the file (a worker killed, a timeout): the next run
+#: cleans its file again. Any other non-NULL `retry` names the limit the failure depended on
+#: ('max_bytes=N'): the file is cleaned again when the run's limits differ.
+RETRY_ALWAYS = "always"
+
+#: One row per document. `source` is the input file (the id itself, unless the document is a page
+#: of a JSONL or WARC file); size, mtime, sha256 and fingerprint are the source's, the same on
+#: every row of one source. `cleaned` is the cleaned document before template removal, so that
+#: its outputs can be written again without cleaning it again (records.encode(): versioned JSON,
+#: never a pickle), and `version` its records.VERSION (a source with a row of another version is
+#: cleaned again, so a record is only ever read by the code that wrote its shape); `applied` names
+#: the template set its outputs were written with (NULL: not written yet). `lines` holds, per
+#: site, the keys of the distinct lines of each document and the hash of its whole set of keys
+#: (`page`): the counts that decide a site's template lines count pages, so copies of one page
+#: (crawled under several URLs) count once and do not make their own article a template. A site
+#: whose documents changed is marked dirty in the same transaction, until its template set is
+#: derived again. `rule_host` and `rule_key` are the URL host an HTML page's site configs were
+#: looked up for and what that gave (RuleSet.site_key: the covering file and its digest, '' for
+#: none): a run cleans a source again when the lookup gives another key now, so a changed site
+#: file re-cleans that site's pages only.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    output TEXT,
+    site TEXT NOT NULL,
+    cleaned BLOB NOT NULL,
+    version INTEGER NOT NULL,
+    retry TEXT,
+    applied TEXT,
+    record TEXT,
+    jsonl TEXT,
+    text_length INTEGER,
+    text_hash TEXT,
+    minhash BLOB,
+    duplicate_of TEXT,
+    rule_host TEXT,
+    rule_key TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
+CREATE INDEX IF NOT EXISTS documents_site ON documents (site);
+CREATE TABLE IF NOT EXISTS lines (site TEXT NOT NULL, key INTEGER NOT NULL, doc TEXT NOT NULL, page TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS lines_site_key ON lines (site, key);
+CREATE INDEX IF NOT EXISTS lines_doc ON lines (doc);
+CREATE TABLE IF NOT EXISTS dirty_sites (site TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS sites (
+    site TEXT PRIMARY KEY,
+    documents INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    keys BLOB NOT NULL,
+    lines TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    new INTEGER NOT NULL,
+    changed INTEGER NOT NULL,
+    unchanged INTEGER NOT NULL,
+    removed INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    bytes_in INTEGER NOT NULL,
+    bytes_out INTEGER NOT NULL,
+    interrupted INTEGER NOT NULL,
+    chars_in INTEGER NOT NULL DEFAULT 0,
+    chars_out INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Bring a database of any earlier schema to this one: the document tables of another
+    version are dropped (their documents are cleaned again), the run history gains new columns."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        db.executescript("DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS lines; DROP TABLE IF EXISTS sites;")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    for name in RUN_COLUMNS_ADDED if columns else ():  # an older history gains them, with 0
+        if name not in columns:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0")
+    db.executescript(SCHEMA)

@@ -1,0 +1,69 @@
+"""state.documents: documents stored by pass one, finished by pass two, read back streamed."""
+
+from __future__ import annotations
+
+import pytest
+from state_helpers import document, save_whole, saved
+
+from cleaner.batch.state import INCOMPLETE, RecordError, Seen, State
+from cleaner.corpus.dedup import Fingerprint
+
+
+def test_a_stored_document_survives_close_and_reopen(tmp_path):
+    fingerprint = Fingerprint(11, "ab" * 32, b"\x01\x02\x03\x04")
+    with State(tmp_path) as state:
+        doc = document("x", "Kept line", "Another kept line")
+        save_whole(state, "x", [saved(doc, Seen(1, 2, "ab", "fp", "x.txt"), fingerprint=fingerprint, keys=[7])])
+        assert list(state.documents.records()) == []  # cleaned, not written yet
+        state.documents.finish("x", "set", {"id": "x", "status": "kept"}, '{"id": "x"}', None)
+    with State(tmp_path) as state:
+        assert state.planner.seen() == {"x": Seen(1, 2, "ab", "fp", "x.txt")}
+        assert list(state.documents.records()) == [{"id": "x", "status": "kept"}]
+        assert list(state.documents.record_ids()) == ["x"]
+        assert list(state.output_rows()) == [("x", '{"id": "x"}', "site", "x", 2)]
+        back, back_fp, output, site = state.documents.load("x")
+        assert back.blocks == doc.blocks and back_fp == fingerprint and (output, site) == ("x.txt", "site")
+
+
+def test_a_record_that_cannot_be_read_is_an_error_and_its_file_is_cleaned_again(tmp_path):
+    with State(tmp_path) as state:
+        save_whole(state, "x", [saved(document("x", "A line"))])
+        state.db.execute("UPDATE documents SET cleaned = ? WHERE id = 'x'", (b"planted",))
+        with pytest.raises(RecordError, match="damaged stored record"):
+            state.documents.load("x")
+        assert state.planner.seen()["x"].fingerprint == INCOMPLETE
+
+
+def test_a_forgotten_source_takes_its_line_keys_and_marks_its_site(tmp_path):
+    with State(tmp_path) as state:
+        save_whole(state, "a", [saved(document("a", "One line", "Two lines"))])
+        save_whole(state, "b", [saved(document("b", "One line"))])
+        state.db.execute("DELETE FROM dirty_sites")
+        state.documents.forget_source("a")
+        assert [doc for (doc,) in state.db.execute("SELECT DISTINCT doc FROM lines")] == ["b"]
+        assert [site for (site,) in state.db.execute("SELECT site FROM dirty_sites")] == ["site"]
+        assert list(state.planner.seen()) == ["b"]
+
+
+def test_unfinished_lists_documents_not_written_with_their_sites_current_template(tmp_path):
+    with State(tmp_path) as state:
+        for name in ("a", "b", "c"):
+            save_whole(state, name, [saved(document(name, f"Line of {name}"))])
+        state.templates.update(None)
+        current = state.templates.site_template("site").hash
+        state.documents.finish("a", current, {"id": "a"}, None, None)
+        state.documents.finish("b", "an older template set", {"id": "b"}, None, None)
+        assert list(state.documents.unfinished()) == ["b", "c"]
+        state.documents.rewrite_all()  # the output format changed
+        assert list(state.documents.unfinished()) == ["a", "b", "c"]
+
+
+def test_missing_outputs_are_kept_documents_whose_text_file_is_gone(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").write_text("a\n")
+    with State(tmp_path / "state") as state:
+        for name, output in (("a", "a.txt"), ("b", "b.txt"), ("c", None)):
+            save_whole(state, name, [saved(document(name, "A line"))])
+            state.documents.finish(name, "set", {"id": name, "output": output}, None, None)
+        assert list(state.documents.missing_outputs(out)) == ["b"]  # c has none (dropped)
