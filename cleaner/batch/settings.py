@@ -303,6 +303,7 @@ class Settings:
     )
 
     def __post_init__(self) -> None:
+        """Refuse a bad value with the table's message for it, then options that conflict."""
         for opt in OPTIONS:
             message = opt.problem(getattr(self, opt.field))
             if message is not None:
