@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import run_batch
 
+from cleaner.batch.config import find_config, resolve
 from cleaner.batch.run import fingerprint
-from cleaner.batch.settings import FILE_OPTIONS, OPTION_KEYS, OPTIONS, ConfigError, Settings, find_config, resolve
+from cleaner.batch.settings import FILE_OPTIONS, OPTION_KEYS, OPTIONS, ConfigError, Settings
 from cleaner.cli.main import build_parser, main
 from cleaner.cli.options import given
 from cleaner.rules.ruleset import load_rules

@@ -24,9 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cleaner import identity
+from cleaner.batch.config import as_record
 from cleaner.batch.engines import engine
 from cleaner.batch.engines.base import RUN_FAILURES, Cleaned, Stop
-from cleaner.batch.settings import ConfigError, Settings, as_record
+from cleaner.batch.settings import ConfigError, Settings
 from cleaner.batch.state import RETRY_ALWAYS, Plan, RunStats, Saved, Seen, SiteTemplate, State, pack
 from cleaner.corpus import dedup, templates
 from cleaner.corpus.dedup import Fingerprint

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from cleaner import clean
-from cleaner.batch.settings import ConfigError, Settings, resolve, show
+from cleaner.batch.config import resolve, show
+from cleaner.batch.settings import ConfigError, Settings
 from cleaner.batch.state import DB_NAME, STATE_DIR, LockedError
 from cleaner.cli.messages import log, route_logging, set_json
 from cleaner.cli.options import add_options, document_settings, resolve_settings

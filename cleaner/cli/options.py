@@ -10,8 +10,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from cleaner.batch.config import Resolved, find_config, resolve
 from cleaner.batch.option import Option
-from cleaner.batch.settings import OPTIONS, Resolved, Settings, find_config, resolve
+from cleaner.batch.settings import OPTIONS, Settings
 
 
 def add_options(parser: argparse.ArgumentParser, command: str) -> None:
