@@ -19,9 +19,11 @@ without them.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +37,12 @@ VOLATILE = [
     (re.compile(rb"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?( UTC)?"), b"<time>"),
     (re.compile(rb'"seconds": [0-9.e-]+'), b'"seconds": <s>'),
     (re.compile(rb"[0-9.]+ ?s(econds)?\b(?= (?:in|per|total|<))"), b"<s>"),
+    # report.html's history: each run's seconds in its table and chart (and so the chart's max)
+    (re.compile(rb"(<td><time></td><td>)[0-9.]+"), rb"\1<s>"),
+    (re.compile(rb"(<time>: )[0-9.]+"), rb"\1<s>"),
+    (re.compile(rb">max [0-9.]+<"), b">max <s><"),
+    # a document page's link to its raw input is relative to where the checkout is
+    (re.compile(rb'href="[^"]*">raw input'), b'href="<input>">raw input'),
 ]
 REPORT_VOLATILE = {"started", "seconds", "output", "rules", "input"}
 
@@ -76,8 +84,9 @@ def manifest(output: Path) -> dict[str, str]:
         if rel == "report.json":
             report = without_volatile(json.loads(path.read_bytes()))
             data = json.dumps(report, sort_keys=True).encode()
-        else:
-            data = masked(path.read_bytes(), output)
+        else:  # a .gz is compared by its content: its times (dolma's "added") are masked there
+            data = path.read_bytes()
+            data = masked(gzip.decompress(data) if rel.endswith(".gz") else data, output)
         digests[rel] = hashlib.sha256(data).hexdigest()
     return digests
 
@@ -94,6 +103,7 @@ def record(folder: Path, only: list[str]) -> None:
         if only and name not in only:
             continue
         output = folder / name
+        shutil.rmtree(output, ignore_errors=True)  # a fresh run: its history has one row
         command = [
             sys.executable,
             "-m",
@@ -119,9 +129,10 @@ def record(folder: Path, only: list[str]) -> None:
 
 
 def compare(before: Path, after: Path) -> int:
-    """Print every file that differs between two records; 0 when none does."""
-    a = json.loads((before / "manifest.json").read_text())
-    b = json.loads((after / "manifest.json").read_text())
+    """Print every file that differs between two records (digests made afresh from the outputs,
+    so that a record made by an older version of this script compares as well); 0 when none does."""
+    a = {name.name: manifest(name) for name in sorted(before.iterdir()) if name.is_dir()}
+    b = {name.name: manifest(name) for name in sorted(after.iterdir()) if name.is_dir()}
     differences = 0
     for name in sorted(b):
         files_a, files_b = a.get(name, {}), b.get(name, {})
