@@ -30,7 +30,7 @@ from conftest import (
 )
 
 from cleaner.batch.state import DB_NAME, STATE_DIR, LockedError, State
-from cleaner.cli import main as cli
+from cleaner.cli import progress
 from cleaner.cli.main import main
 from cleaner.core import pipeline
 from cleaner.io import discover
@@ -274,7 +274,7 @@ def test_a_page_deleted_by_hand_is_written_again_and_no_other(tree, tmp_path):
 
 
 def test_progress_is_plain_log_lines_when_not_a_terminal(tree, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cli, "LOG_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr(progress, "LOG_EVERY_SECONDS", 0.0)
     main(["run", str(tree), str(tmp_path / "out"), "--workers", "1"])
     err = capsys.readouterr().err
     assert "\r" not in err  # no bar

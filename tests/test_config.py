@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.batch.settings import ConfigError, Settings, find_config, resolve
+from cleaner.batch.config import find_config, resolve
+from cleaner.batch.settings import ConfigError, Settings
 from cleaner.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -191,9 +191,9 @@ def test_warcio_warnings_are_logged_not_printed(tmp_path: Path, capfd, caplog) -
 
 
 def test_warcio_warnings_reach_the_cli_log_once(tmp_path: Path, capsys) -> None:
-    from cleaner.cli import main as cli
+    from cleaner.cli import messages
 
-    cli._route_logging()  # what `cleaner ...` does: the cleaner's warnings go through cli.log
+    messages.route_logging()  # what `cleaner ...` does: the cleaner's warnings go through messages.log
     try:
         path = warc_with_target_uris(tmp_path / "junk.warc", ["http://e.com/a", "http://e.com/b"])
         data = path.read_bytes()
@@ -204,5 +204,5 @@ def test_warcio_warnings_reach_the_cli_log_once(tmp_path: Path, capsys) -> None:
         assert err.count("cleaner: warcio: WARNING: Record not followed by newline") == 1
         assert err.count("\n") == 1
     finally:
-        for handler in [h for h in logging.getLogger("cleaner").handlers if isinstance(h, cli._LogHandler)]:
+        for handler in [h for h in logging.getLogger("cleaner").handlers if isinstance(h, messages.LogHandler)]:
             logging.getLogger("cleaner").removeHandler(handler)

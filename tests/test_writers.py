@@ -238,7 +238,7 @@ def test_format_is_a_comma_list_and_both_is_txt_and_jsonl():
 
 
 def test_a_format_list_in_the_config_file(tmp_path):
-    from cleaner.batch.settings import find_config, resolve
+    from cleaner.batch.config import find_config, resolve
 
     (tmp_path / "cleaner.toml").write_text('format = ["txt", "parquet"]\nindex_name = "news"\n', encoding="utf-8")
     settings = resolve({}, find_config(None, tmp_path)).settings

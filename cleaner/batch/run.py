@@ -14,21 +14,21 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import logging
 import signal
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cleaner import identity
+from cleaner.batch.config import as_record
 from cleaner.batch.engines import engine
 from cleaner.batch.engines.base import RUN_FAILURES, Cleaned, Stop
-from cleaner.batch.settings import ConfigError, Settings, as_record
+from cleaner.batch.settings import ConfigError, Settings
 from cleaner.batch.state import RETRY_ALWAYS, Plan, RecordError, RunStats, Saved, Seen, SiteTemplate, State, encode
 from cleaner.corpus import dedup, templates
 from cleaner.corpus.dedup import Fingerprint
@@ -66,31 +66,17 @@ class Outcome:
 
 def fingerprint(settings: Settings, ruleset: RuleSet) -> str:
     """What decides a document's cleaned record besides its bytes: the cleaner itself (its code and
-    data, the libraries that shape the text), the rules and the options that change the cleaning.
+    data, the libraries that shape the text), the rules and the options that change the cleaning
+    (those Settings declares with fingerprint=..., see Settings.fingerprint).
 
     The output format is not here: outputs are written from the stored records, so switching it
     rewrites outputs without cleaning anything again. Nor is --max-bytes: a change of it cleans
     again only the files it failed (limits()).
     """
     return json.dumps(
-        [
-            __version__,
-            identity.code_digest(),
-            identity.library_versions(),
-            ruleset.fingerprint,
-            list(settings.languages),
-            settings.input_format,
-            [settings.uses_model, settings.scope, settings.comments, file_digest(settings.model)],
-            settings.dedup == "near",  # near dedup needs each text's MinHash signature
-            list(astuple(settings.jsonl_fields)),  # which fields of a JSONL record are read
-        ],
+        [__version__, identity.code_digest(), identity.library_versions(), ruleset.fingerprint, settings.fingerprint()],
         separators=(",", ":"),
     )
-
-
-def file_digest(path: Path | None) -> str | None:
-    """A file's SHA-256 (a --model file decides the text as much as the code does)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path is not None else None
 
 
 def limits(settings: Settings) -> str:
