@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from cleaner.core.text import site_line
 from cleaner.document import Document, Origin, Reason
+from cleaner.io.urls import web_host
 
 TEMPLATE = Reason(Origin.TEMPLATE, "")
 
@@ -80,18 +81,16 @@ def site_of(doc_id: str, url: str | None, source: str | None = None) -> str:
 
 
 def _host(url: str | None) -> str | None:
-    """The lower-case host of an http(s) URL, without a leading 'www.'; None for anything else."""
-    if not url:
+    """The lower-case host of an http(s) URL, without a leading 'www.' (an archived page's: the
+    original's); None for anything else."""
+    host = web_host(url)
+    if host is None:
         return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    host = (parts.hostname or "").removeprefix("www.")
-    archived = ARCHIVED_RE.match(parts.path) if host == "web.archive.org" else None
+    host = host.removeprefix("www.")
+    archived = ARCHIVED_RE.match(urlsplit(url.strip()).path) if url and host == "web.archive.org" else None
     if archived:
         return _host(archived.group(1))
-    return host if parts.scheme in ("http", "https") and host else None
+    return host or None
 
 
 def set_hash(keys: Iterable[int]) -> str:

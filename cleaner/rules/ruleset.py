@@ -17,6 +17,7 @@ import yaml
 
 from cleaner.document import Origin, Reason
 from cleaner.io.guards import Limits, TimedOut, guarded
+from cleaner.io.urls import web_host
 from cleaner.rules.formats.ftr import FtrFolder, SiteConfig, is_ftr_folder
 
 #: The rules that ship inside the package (the repository's top-level rules/ links here).
@@ -364,9 +365,5 @@ def _one_line(exc: Exception) -> str:
 
 
 def _host_of(url: str | None) -> str:
-    """The lower-case host of a URL, or '' when there is none."""
-    if not url:
-        return ""
-    from urllib.parse import urlsplit
-
-    return (urlsplit(url).hostname or "").lower()
+    """The lower-case host of an http(s) URL, or '' when there is none (or it is malformed)."""
+    return web_host(url) or ""

@@ -21,6 +21,7 @@ from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecordLoader
 
 from cleaner.io.readers.base import DRAIN_CHUNK, JsonlFields, Page, SourceError, open_binary, read_error
+from cleaner.io.urls import WEB_SCHEMES
 
 LOG = logging.getLogger(__name__)
 
@@ -28,7 +29,6 @@ LOG = logging.getLogger(__name__)
 #: as are responses whose HTTP status is not 2xx (redirects, error pages).
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: The schemes of the target URIs of WARC responses that are pages of the web.
-WEB_SCHEMES = frozenset({"http", "https"})
 #: How much of an odd target URI a message shows (a javascript: URI can be a whole script).
 URI_SHOWN = 100
 

@@ -16,10 +16,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import document_fromstring
+
+from cleaner.io.urls import web_host
 
 LOG = logging.getLogger(__name__)
 
@@ -262,15 +263,9 @@ def compiled(expression: str) -> etree.XPath:
 
 
 def host_of(url: str | None) -> str | None:
-    """The lower-case host of an http(s) URL, or None."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    host = (parts.hostname or "").rstrip(".")
-    return host if parts.scheme in ("http", "https") and "." in host else None
+    """The lower-case host of an http(s) URL as site files name it (no trailing dot, a dot inside), or None."""
+    host = (web_host(url) or "").rstrip(".")
+    return host if "." in host else None
 
 
 def candidates(host: str) -> Iterator[str]:
