@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,18 @@ def test_a_percent_sign_in_help_is_text_not_a_format(capsys):
     parser = argparse.ArgumentParser()
     add_option(parser, Option("keep 50% of it", key="half", default="on"))
     assert "keep 50% of it (default: on)" in parser.format_help()
+
+
+def test_the_readme_usage_lists_every_flag_of_run():
+    """The README's Usage block is written by hand: it must not drift from the table."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    usage = readme.split("## Usage", 1)[1].split("\nExit status", 1)[0]
+    run = next(
+        action.choices["run"]
+        for action in build_parser()._subparsers._group_actions  # the subcommands' parsers
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    flags = {f for action in run._actions for f in action.option_strings if f.startswith("--") and f != "--help"}
+    # --jsonl-url/-html/-text/-id stand on one line
+    listed = set(re.findall(r"--[a-z][a-z-]*", usage)) | {f"--jsonl-{x}" for x in ("html", "text", "id")}
+    assert flags - listed == set()

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cleaner import Settings, load_rules
 from cleaner.core import pipeline
+from cleaner.core.text import squeeze
 from cleaner.document import Document, Status
 
 RULES = load_rules()
@@ -46,11 +47,6 @@ LINE = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=30)), max_si
 TEXT = st.lists(LINE, max_size=25).map("\n".join)
 
 
-def _norm(text: str) -> str:
-    """Whitespace-normalised text, as the segmenter writes a line."""
-    return " ".join(text.split())
-
-
 def _clean(text: str) -> Document:
     """Run the pipeline on text given as a plain-text file (no language filter)."""
     raw = text.encode("utf-8", "surrogatepass")
@@ -59,10 +55,10 @@ def _clean(text: str) -> Document:
 
 def _assert_only_removes(doc: Document) -> None:
     """Every output line is (a stripped part of) a line of the document's decoded input."""
-    source_lines = [_norm(line) for line in doc.source_text.split("\n")]
+    source_lines = [squeeze(line) for line in doc.source_text.split("\n")]
     for line in doc.text.split("\n"):
         if line.strip():
-            assert any(_norm(line) in source for source in source_lines), line
+            assert any(squeeze(line) in source for source in source_lines), line
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -94,7 +90,7 @@ def test_same_input_same_output(text):
 def test_output_lines_come_from_raw_input(text):
     # on inputs the decoder leaves alone, the comparison holds against the raw text itself
     doc = _clean(text)
-    raw_lines = [_norm(line) for line in text.split("\n")]
+    raw_lines = [squeeze(line) for line in text.split("\n")]
     for line in doc.text.split("\n"):
         if line.strip():
-            assert any(_norm(line) in source for source in raw_lines), line
+            assert any(squeeze(line) in source for source in raw_lines), line
