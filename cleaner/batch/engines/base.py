@@ -1,5 +1,6 @@
-"""What every engine shares: the task it runs on one input, its result, the stop request, and the
-Engine protocol a new engine implements (one module in this package plus a line in ENGINES)."""
+"""What every engine shares: a task's result, the stop request, the failures of the run itself, and
+the Engine protocol a new engine implements (one module in this package plus a line in ENGINES;
+the task it runs is task.py's)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from cleaner.batch.clean import clean_input, file_failure
 from cleaner.batch.settings import Settings
-from cleaner.corpus import dedup, templates
 from cleaner.corpus.dedup import Fingerprint
-from cleaner.document import Document, Status
+from cleaner.document import Document
 from cleaner.io.discover import Input
 from cleaner.rules.ruleset import RuleSet
 
@@ -51,24 +50,6 @@ class Stop:
     def requested(self) -> bool:
         """True once a stop signal has arrived."""
         return self.signal is not None
-
-
-def clean_and_fingerprint(item: Input, settings: Settings, ruleset: RuleSet) -> list[Cleaned]:
-    """Clean one input file; fingerprint each kept text and key its lines (what every engine runs)."""
-    near = settings.dedup == "near"
-    return [
-        Cleaned(
-            doc,
-            dedup.fingerprint(doc.text, signature=near) if doc.status is Status.KEPT else None,
-            templates.document_keys(doc),
-        )
-        for doc in clean_input(item, settings, ruleset)
-    ]
-
-
-def failed_input(item: Input, reason: str) -> list[Cleaned]:
-    """A task that failed as a whole: one failed document under the file's id (or its part's)."""
-    return [Cleaned(file_failure(item, item.task_id, reason), None, [])]
 
 
 class Engine(Protocol):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cleaner.batch.engines.base import DASK_FAILED, TASKS_PER_WORKER, Cleaned, Stop, clean_and_fingerprint, failed_input
+from cleaner.batch.engines.base import DASK_FAILED, TASKS_PER_WORKER, Cleaned, Stop
+from cleaner.batch.engines.task import clean_and_fingerprint, failed_input
 from cleaner.batch.settings import Settings
 from cleaner.io.discover import Input
 from cleaner.rules.ruleset import RuleSet

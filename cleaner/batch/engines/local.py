@@ -17,9 +17,8 @@ from cleaner.batch.engines.base import (
     WORKER_DIED,
     Cleaned,
     Stop,
-    clean_and_fingerprint,
-    failed_input,
 )
+from cleaner.batch.engines.task import clean_and_fingerprint, failed_input
 from cleaner.batch.settings import Settings
 from cleaner.core import language
 from cleaner.corpus import dedup
