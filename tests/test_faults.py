@@ -42,6 +42,9 @@ def fork_run(args: list[str]) -> int:
             code = main(args)
         finally:
             os._exit(code)
+    # The parent sets the group too (as shells do): a kill right after the fork, before the child
+    # has run, must find the group (it raised ProcessLookupError once, with a sleep near 0).
+    os.setpgid(pid, pid)
     return pid
 
 
