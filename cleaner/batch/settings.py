@@ -125,6 +125,10 @@ def file_digest(path: Path | None) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path is not None else None
 
 
+#: The per-document options' own defaults (core.options): Settings takes them, never restates them.
+CORE_DEFAULTS = Options()
+
+
 def _jsonl_field(name: str) -> Any:
     """The option naming a field of a JSONL page record (which fields are read decides the text)."""
     return option(f"the {name} field of a JSONL page record", name, metavar="FIELD", checks=(named,), fingerprint=True)
@@ -167,7 +171,7 @@ class Settings:
     )
     languages: tuple[str, ...] = option(
         "keep only these languages, e.g. en,de",
-        (),
+        CORE_DEFAULTS.languages,
         kind=LANGUAGES,
         key="lang",
         shown_default="every language",
@@ -175,28 +179,28 @@ class Settings:
     )
     input_format: str = option(
         "treat inputs as html or text, or auto: by extension, else by content",
-        "auto",
+        CORE_DEFAULTS.input_format,
         choices=INPUT_FORMATS,
         commands=DOCUMENT,
         fingerprint=True,
     )
     extractor: str = option(
         "HTML main content by trafilatura and line heuristics, by the block model, or auto",
-        "auto",
+        CORE_DEFAULTS.extractor,
         choices=EXTRACTORS,
         commands=DOCUMENT,
         fingerprint=lambda s: s.uses_model,  # auto and model clean alike when auto takes the model
     )
     scope: str = option(
         "keep the main article, or all running text of the page",
-        "article",
+        CORE_DEFAULTS.scope,
         choices=SCOPES,
         commands=DOCUMENT,
         fingerprint=True,
     )
     comments: str = option(
         "drop readers' comments, or keep them as content",
-        "drop",
+        CORE_DEFAULTS.comments,
         choices=COMMENTS,
         commands=DOCUMENT,
         fingerprint=True,
@@ -220,7 +224,7 @@ class Settings:
     )
     max_bytes: int = option(
         "record larger files as too large",
-        DEFAULT_MAX_BYTES,
+        CORE_DEFAULTS.max_bytes,
         metavar="BYTES",
         kind=INT,
         shown_default=f"{DEFAULT_MAX_BYTES // 2**20} MiB",
