@@ -12,11 +12,10 @@ from pathlib import Path
 from cleaner.batch.settings import Settings
 from cleaner.core import pipeline
 from cleaner.document import Document
-from cleaner.io import readers as sources
 from cleaner.io.atomic import file_hash
 from cleaner.io.discover import Input
 from cleaner.io.guards import GuardTripped, Limits, guarded
-from cleaner.io.readers import SourceError, is_container, read_error
+from cleaner.io.readers import SourceError, is_container, read_error, read_pages
 from cleaner.rules.ruleset import RuleSet
 
 #: What reading an input may raise: the file is recorded as failed, the batch goes on.
@@ -72,7 +71,7 @@ def clean_container(item: Input, settings: Settings, ruleset: RuleSet) -> list[D
     try:
         stat = item.path.stat()
         sha256 = file_hash(item.path)
-        pages = sources.read_pages(item.path, settings.jsonl_fields, settings.max_bytes)
+        pages = read_pages(item.path, settings.jsonl_fields, settings.max_bytes)
         for n, page in enumerate(pages):
             if n % item.parts != item.part:
                 continue  # another task's page
