@@ -11,10 +11,10 @@ after the last one, then compare:
 then looks at the sets the second record has.
 
 Each input set (the sample corpus_raw/, the acceptance seeds and every bench collection's html and
-text) is cleaned with txt,jsonl,pyserini,es-bulk,dolma output, templates on and near dedup. The
-manifest holds a digest of every written file. Run times, dates and the output folder's path are
-masked first, since they differ between any two runs; report.json is compared record by record
-without them.
+text) is cleaned with txt,jsonl,pyserini,es-bulk,dolma output, templates on and near dedup.
+compare digests every written file of both folders afresh, run times, dates and the output
+folder's path masked first, since they differ between any two runs; report.json is compared
+record by record without them.
 """
 
 from __future__ import annotations
@@ -92,9 +92,8 @@ def manifest(output: Path) -> dict[str, str]:
 
 
 def record(folder: Path, only: list[str]) -> None:
-    """Clean every input set (or those named) into FOLDER/<set>/ and write FOLDER/manifest.json."""
+    """Clean every input set (or those named) into FOLDER/<set>/."""
     folder.mkdir(parents=True, exist_ok=True)
-    result = {}
     sets = input_sets()
     unknown = set(only) - set(sets)
     if unknown:
@@ -123,9 +122,7 @@ def record(folder: Path, only: list[str]) -> None:
         done = subprocess.run(command, cwd=ROOT)
         if done.returncode not in (0, 1):  # 1: some inputs failed (recorded), which is output too
             raise SystemExit(f"{name}: cleaner run exited {done.returncode}")
-        result[name] = manifest(output)
-        print(f"{name}: {len(result[name])} files", flush=True)
-    (folder / "manifest.json").write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
+        print(f"{name}: {len(manifest(output))} files", flush=True)
 
 
 def compare(before: Path, after: Path) -> int:
