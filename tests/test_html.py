@@ -253,6 +253,42 @@ def test_the_lede_thresholds_come_from_the_caller():
     assert with_lede(BODY, _outline(), frozenset(), Thresholds(lede_body_lines=0)) == BODY
 
 
+# --- the extraction: fast mode, standard mode where fast found little ----------------------------
+
+
+def _modes_run(monkeypatch, thresholds) -> tuple[list[bool], str]:
+    """The `fast` flag of each trafilatura call on the article page, and the text extracted."""
+    import trafilatura
+
+    from cleaner.core.html.extract import main_text
+
+    calls: list[bool] = []
+    real = trafilatura.bare_extraction
+
+    def recording(tree, **options):
+        calls.append(options["fast"])
+        return real(tree, **options)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", recording)
+    return calls, main_text(parse(article_html(SHARE_BAR)), None, thresholds).text
+
+
+def test_fast_mode_alone_when_it_finds_enough(monkeypatch):
+    from cleaner.core.thresholds import Thresholds
+
+    calls, text = _modes_run(monkeypatch, Thresholds(standard_below_chars=len(" ".join(ARTICLE_PARAGRAPHS)) // 2))
+    assert calls == [True]
+    assert ARTICLE_PARAGRAPHS[-1] in text
+
+
+def test_standard_mode_runs_on_the_same_tree_when_fast_found_little(monkeypatch):
+    from cleaner.core.thresholds import Thresholds
+
+    calls, text = _modes_run(monkeypatch, Thresholds(standard_below_chars=10**6))
+    assert calls == [True, False]  # fast, then standard on the unchanged tree: the same article
+    assert ARTICLE_PARAGRAPHS[0] in text and ARTICLE_PARAGRAPHS[-1] in text
+
+
 # --- lenient parsing: what a browser shows is never "not parseable" -----------------------------
 
 ARTICLE = "".join(f"<p>{p}</p>" for p in ARTICLE_PARAGRAPHS)

@@ -213,21 +213,35 @@ def main_text(tree: HtmlElement, url: str | None, thresholds: Thresholds = DEFAU
     anchors = anchor_texts(tree)  # before extraction, which prunes the tree
     outline = page_outline(tree, thresholds)
     title, found_url, date = page_metadata(tree, url)
-    result = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,  # comments are not the article; measured better on traf-dev
-        include_tables=True,
-        # Standard mode, not fast: its readability/jusText fallback costs about a quarter of the
-        # extraction, but without it cleaneval-dev's varied pages fall from 0.851 to 0.794 (and
-        # traf-dev from 0.957 to 0.949), more than the 0.006 fast mode gains on dragnet-dev.
-        with_metadata=False,  # page_metadata reads only the fields we keep, at a third of the cost
-    )
-    if not isinstance(result, trafilatura.settings.Document):  # None, or a dict if asked for one
+    result = _trafilatura(tree, url, thresholds.standard_below_chars)
+    if result is None:
         return Extraction("", None, None, None)
     text = with_lede(result.text or "", outline, anchors, thresholds)
     hints = line_hints(text, result.body, anchors) if result.body is not None else {}
     return Extraction(text, title, found_url, date, hints)
+
+
+def _trafilatura(tree: HtmlElement, url: str | None, standard_below: int) -> trafilatura.settings.Document | None:
+    """trafilatura's fast extraction, or its standard one where fast mode found little.
+
+    Standard mode compares its result with readability's and jusText's, which rescues pages its
+    own extractor misses but costs a third more. trafilatura works on a copy: the tree is unchanged.
+    """
+    result = None
+    for fast in (True, False):
+        result = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            fast=fast,
+            include_comments=False,  # comments are not the article; measured better on traf-dev
+            include_tables=True,
+            with_metadata=False,  # page_metadata reads only the fields we keep, at a third of the cost
+        )
+        if not isinstance(result, trafilatura.settings.Document):  # None, or a dict if asked for one
+            result = None
+        if len((result.text or "") if result else "") >= standard_below:
+            break
+    return result
 
 
 def page_metadata(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None, str | None]:
