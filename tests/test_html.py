@@ -221,7 +221,7 @@ BODY = "The bridge, which will link the old market square with the railway stati
 def _outline():
     from cleaner.core.html.extract import Outline
 
-    return Outline(headline=1, paragraphs=[(10, BODY)], ledes=[(5, LEDE)])
+    return Outline(headline=1, paragraphs=[(10, parse(f"<p>{BODY}</p>").find(".//p"))], ledes=[(5, LEDE)])
 
 
 def test_a_lede_between_headline_and_body_is_put_back_before_the_body():

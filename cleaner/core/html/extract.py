@@ -266,23 +266,29 @@ def page_metadata(tree: HtmlElement, url: str | None) -> tuple[str | None, str |
 
 @dataclass(frozen=True, slots=True)
 class Outline:
-    """Where the page's headline, paragraphs and lede-classed elements sit, in document order."""
+    """Where the page's headline, paragraphs and lede-classed elements sit, in document order.
 
-    headline: int  # position of the first <h1>, -1 if none
-    paragraphs: list[tuple[int, str]]
+    The paragraphs are kept as elements, their text read only on a page with a lede to place
+    (trafilatura extracts from a copy, so they are unchanged when with_lede reads them).
+    """
+
+    headline: int  # position of the first <h1> among the outline's elements, -1 if none
+    paragraphs: list[tuple[int, HtmlElement]]
     ledes: list[tuple[int, str]]
+
+
+#: The elements an outline reads, in document order: their index there orders them as the page does.
+OUTLINE_XPATH = etree.XPath("//h1 | //p | //*[@class]")
 
 
 def page_outline(tree: HtmlElement, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Outline:
     """Record, before extraction, the positions and texts a lede is looked for by."""
     headline, paragraphs, ledes = -1, [], []
-    for position, el in enumerate(tree.iter()):
-        if not isinstance(el.tag, str):
-            continue
+    for position, el in enumerate(OUTLINE_XPATH(tree)):
         if el.tag == "h1" and headline < 0:
             headline = position
         elif el.tag == "p":
-            paragraphs.append((position, squeeze(el.text_content())))
+            paragraphs.append((position, el))
         if LEDE_CLASS_RE.search(el.get("class") or ""):
             text = squeeze(el.text_content())
             if thresholds.lede_min_chars <= len(text) <= thresholds.lede_max_chars and text.endswith(SENTENCE_END):
@@ -292,6 +298,8 @@ def page_outline(tree: HtmlElement, thresholds: Thresholds = DEFAULT_THRESHOLDS)
 
 def with_lede(text: str, outline: Outline, anchors: frozenset[str], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """Put back the lede trafilatura left out: the lede-classed element between headline and body."""
+    if not outline.ledes:
+        return text
     lines = text.split("\n")
     found = _body_anchor(lines, outline, thresholds)
     if found is None:
@@ -309,13 +317,20 @@ def with_lede(text: str, outline: Outline, anchors: frozenset[str], thresholds: 
 def _body_anchor(lines: list[str], outline: Outline, t: Thresholds) -> tuple[int, int, str] | None:
     """Where the extracted body starts in the page: the first of the first few lines found in a page
     paragraph, as its line index, its paragraph's page position and the key it was found by."""
-    for number, line in enumerate(lines[: t.lede_body_lines]):
-        key = squeeze(line).removeprefix(ITEM_MARKER)[: t.lede_anchor_chars]
-        if key:
-            position = next((at for at, para in outline.paragraphs if key in para), None)
-            if position is not None:
-                return number, position, key
+    keys = [(n, key) for n, line in enumerate(lines[: t.lede_body_lines]) if (key := _anchor_key(line, t))]
+    if not keys:
+        return None
+    texts = [(at, squeeze(el.text_content())) for at, el in outline.paragraphs]
+    for number, key in keys:
+        position = next((at for at, para in texts if key in para), None)
+        if position is not None:
+            return number, position, key
     return None
+
+
+def _anchor_key(line: str, t: Thresholds) -> str:
+    """The start of an extracted line, by which its paragraph is found in the page."""
+    return squeeze(line).removeprefix(ITEM_MARKER)[: t.lede_anchor_chars]
 
 
 def anchor_texts(tree: HtmlElement) -> frozenset[str]:
