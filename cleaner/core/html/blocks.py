@@ -131,6 +131,7 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
     start = body if body is not None and not _text_after(body, root) else root
     top = _Frame(Region(str(start.tag)), True, frozenset(), (), False, False, False)
     stack: list[_Frame] = [top]
+    block_frames: list[_Frame] = [top]  # the block-level frames of the stack
     parts: list[str] = []
     linked = [0]
     blocks: list[HtmlBlock] = []
@@ -147,11 +148,11 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
         text = " ".join("".join(parts).split())
         parts.clear()
         if text:
-            blocks.append(_block(text, linked[0], stack))
-            for frame in stack:
-                frame.region.chars += len(text)
-                frame.region.linked += min(linked[0], len(text))
-                frame.region.blocks += 1
+            blocks.append(_block(text, linked[0], stack, block_frames))
+            region = stack[-1].region  # its ancestors get it when it ends (_close)
+            region.chars += len(text)
+            region.linked += min(linked[0], len(text))
+            region.blocks += 1
         linked[0] = 0
 
     walker = etree.iterwalk(start, events=("start", "end"))
@@ -172,6 +173,8 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
             if is_block:
                 flush()
             stack.append(_enter(el, tag, is_block, stack[-1]))
+            if is_block:
+                block_frames.append(stack[-1])
             stack[-1].region.elements += 1
             add(el.text)
         else:
@@ -180,7 +183,9 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
             if stack[-1].is_block:  # the text ends inside the element: it is the element's
                 flush()
             frame = stack.pop()
-            stack[-1].region.elements += frame.region.elements
+            if frame.is_block:
+                block_frames.pop()
+            _close(frame.region, stack[-1].region)
             add(el.tail)
     flush()
     return blocks
@@ -221,11 +226,18 @@ def class_groups(classes: str | None, ident: str | None) -> frozenset[str]:
     return frozenset(name for name, rx in CLASS_GROUPS.items() if rx.search(words))
 
 
-def _block(text: str, linked: int, stack: list[_Frame]) -> HtmlBlock:
-    """A block of text cut at the top of the stack."""
-    blocks_on_stack = [f for f in stack if f.is_block]
-    container = blocks_on_stack[-1]
-    parent = blocks_on_stack[-2] if len(blocks_on_stack) > 1 else container
+def _close(region: Region, parent: Region) -> None:
+    """An element ends: its subtree's measures become part of its parent's."""
+    parent.chars += region.chars
+    parent.linked += region.linked
+    parent.blocks += region.blocks
+    parent.elements += region.elements
+
+
+def _block(text: str, linked: int, stack: list[_Frame], block_frames: list[_Frame]) -> HtmlBlock:
+    """A block of text cut at the top of the stack (`block_frames`: the stack's block-level frames)."""
+    container = block_frames[-1]
+    parent = block_frames[-2] if len(block_frames) > 1 else container
     tag = container.region.tag
     top = stack[-1]
     return HtmlBlock(
