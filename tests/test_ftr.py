@@ -50,7 +50,7 @@ test_contains: ending a debate that has divided residents
 def folder_with(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """A folder of site files."""
     root = tmp_path / "ftr"
-    root.mkdir(exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         (root / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     return root
@@ -309,19 +309,58 @@ def test_a_changed_site_file_re_cleans_that_sites_pages_only(tmp_path, make_tree
     assert run_batch(inp, out).counts["unchanged"] == 4
 
 
-def test_the_headline_outside_the_body_stays_in_front_of_it_not_the_logo(tmp_path):
-    site = "body: //div[@class='story']\n"
-    ruleset = rules_with(folder_with(tmp_path, {"example.com.txt": site}))
-    headline = "Council approves the new footbridge over the river"
-    custom = page(
-        f'<header><h1 class="logo">Example Gazette</h1></header><article><h1>{headline}</h1>'
-        f'<p class="kicker">Local news and views from every corner of the county</p>'
-        f'<div class="story">{PARAGRAPHS}</div></article><footer><p>{TEASER}</p></footer>',
-        head='<link rel="canonical" href="https://example.com/a">',
+#: A page whose headline and lede lie outside the site's body (div.story), beside a logo and a footer.
+HEADLINE = "Council approves the new footbridge over the river"
+LEDE = "The crossing will link the market square with the railway station by the spring of 2026."
+HEADED_PAGE = page(
+    f'<header><h1 class="logo">Example Gazette</h1></header><article><h1>{HEADLINE}</h1>'
+    f'<p class="standfirst">{LEDE}</p>'
+    f'<div class="story">{PARAGRAPHS}</div></article><footer><p>{TEASER}</p></footer>',
+    head='<link rel="canonical" href="https://example.com/a">',
+)
+
+
+def test_the_headline_and_what_follows_it_up_to_the_body_stay_not_the_logo_nor_the_rest(tmp_path):
+    ruleset = rules_with(folder_with(tmp_path, {"example.com.txt": "body: //div[@class='story']\n"}))
+    doc = cleaned(HEADED_PAGE, ruleset)
+    assert doc.text.startswith(f"{HEADLINE}\n\n{LEDE}\n\n{ARTICLE_PARAGRAPHS[0]}")
+    assert "Example Gazette" not in doc.text and TEASER not in doc.text
+
+
+def test_a_strip_of_the_title_element_leaves_the_headline(tmp_path):
+    site = "title: //article/h1\nstrip: //h1\nbody: //div[@class='story']\n"
+    doc = cleaned(HEADED_PAGE, rules_with(folder_with(tmp_path, {"example.com.txt": site})))
+    assert doc.text.startswith(HEADLINE) and doc.title == HEADLINE
+    assert "Example Gazette" not in doc.text  # the logo's <h1> is stripped (and outside the body)
+
+
+def test_strips_outside_a_matched_body_are_not_applied_but_are_where_none_matches(tmp_path):
+    strip = "strip: //p[@class='standfirst']\n"
+    matched = rules_with(folder_with(tmp_path, {"example.com.txt": strip + "body: //div[@class='story']\n"}))
+    doc = cleaned(HEADED_PAGE, matched)
+    assert LEDE in doc.text and "rule:ftr/example.com/strip" not in reasons(doc)
+    unmatched = rules_with(folder_with(tmp_path / "other", {"example.com.txt": strip + "body: //div[@id='gone']\n"}))
+    doc = cleaned(HEADED_PAGE, unmatched)
+    assert LEDE not in doc.text and reasons(doc) == ["rule:ftr/example.com/strip"]
+
+
+def test_a_strip_that_takes_most_of_the_body_is_not_applied(tmp_path):
+    site = "body: //article\nstrip: //article/div\nstrip: //p[@class='standfirst']\n"
+    doc = cleaned(HEADED_PAGE, rules_with(folder_with(tmp_path, {"example.com.txt": site})))
+    assert all(p in doc.text for p in ARTICLE_PARAGRAPHS)  # div.story is nearly all the article
+    assert LEDE not in doc.text and reasons(doc).count("rule:ftr/example.com/strip") == 1
+
+
+def test_a_body_without_words_to_read_gives_way_to_the_next_or_the_whole_page(tmp_path):
+    ad = '<div class="slot"><script>var size = "300x250"; render(size);</script></div>'
+    with_ad = HEADED_PAGE.replace("<footer>", ad + "<footer>")
+    next_body = rules_with(
+        folder_with(tmp_path, {"example.com.txt": "body: //div[@class='slot']\nbody: //div[@class='story']\n"})
     )
-    doc = cleaned(custom, ruleset)
-    assert doc.text.startswith(headline + "\n\n" + ARTICLE_PARAGRAPHS[0])
-    assert "Example Gazette" not in doc.text and "Local news" not in doc.text and TEASER not in doc.text
+    assert all(p in cleaned(with_ad, next_body).text for p in ARTICLE_PARAGRAPHS)
+    only_ad = rules_with(folder_with(tmp_path / "other", {"example.com.txt": "body: //div[@class='slot']\n"}))
+    doc = cleaned(with_ad, only_ad)
+    assert doc.text == cleaned(with_ad, load_rules()).text and "rule:ftr/example.com/body" not in reasons(doc)
 
 
 def test_an_element_inside_one_already_stripped_is_not_counted_again(tmp_path):
