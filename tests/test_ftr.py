@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -214,6 +215,14 @@ def test_date_title_and_substitutions_before_parsing(tmp_path):
     assert "x-para" not in doc.text
 
 
+@pytest.mark.parametrize("extractor", ["trafilatura", "model"])
+def test_the_author_is_the_first_author_xpath_that_finds_one_read_before_the_strips(tmp_path, extractor):
+    site = "author: //span[@class='nobody']\nauthor: //span[@class='byline']\nstrip_id_or_class: byline\n"
+    doc = cleaned(STORY_PAGE, rules_with(folder_with(tmp_path, {"example.com.txt": site})), extractor=extractor)
+    assert doc.author == "By Ann Example" and "Ann Example" not in doc.text
+    assert cleaned(STORY_PAGE, load_rules(), extractor=extractor).author is None  # no site file: unknown
+
+
 def test_a_body_that_matches_nothing_leaves_the_whole_page_to_the_extractor(tmp_path):
     ruleset = rules_with(folder_with(tmp_path, {"example.com.txt": "body: //div[@id='nowhere']\n"}))
     assert cleaned(STORY_PAGE, ruleset).text == cleaned(STORY_PAGE, load_rules()).text
@@ -255,8 +264,6 @@ def test_a_broken_site_file_is_skipped_with_one_logged_line_and_the_page_cleaned
 
 def jsonl_of(*pages: tuple[str, str]) -> str:
     """A JSONL file of (url, html) records."""
-    import json
-
     return "".join(json.dumps({"url": url, "html": html}) + "\n" for url, html in pages)
 
 
@@ -278,6 +285,8 @@ def test_a_run_with_the_folder_changes_only_the_covered_hosts_pages(tmp_path, ma
     assert changed == ["a.jsonl/1.txt", "documents.jsonl"]
     lines = zip(plain["documents.jsonl"].splitlines(), with_ftr["documents.jsonl"].splitlines(), strict=True)
     assert [b'"a.jsonl#1"' in a for a, b in lines if a != b] == [True]  # only the example.com page
+    authors = {d["id"]: d["author"] for d in map(json.loads, with_ftr["documents.jsonl"].splitlines())}
+    assert authors == {"a.jsonl#1": "By Ann Example", "a.jsonl#2": None, "b.jsonl#1": None, "c.html": None}
     assert TEASER.encode() not in with_ftr["a.jsonl/1.txt"]
 
 

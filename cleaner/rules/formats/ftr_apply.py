@@ -49,10 +49,11 @@ MIN_DATE, MAX_DATE = datetime(1995, 1, 1), datetime(2100, 1, 1)
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
-    """What the site's title and date directives found (None: nothing, or no directive)."""
+    """What the site's title, date and author directives found (None: nothing, or no directive)."""
 
     title: str | None = None
     date: str | None = None
+    author: str | None = None
 
 
 def reason(site: SiteConfig, directive: str) -> Reason:
@@ -74,7 +75,7 @@ def apply(site: SiteConfig, tree: HtmlElement) -> tuple[list[Removal], Metadata]
     So are the title's elements, which no strip takes (Full-Text RSS removes the title element as
     it reads it, so files strip it to avoid a repeat; the cleaner's text opens with it instead).
     """
-    found = Metadata(_first_text(tree, site.title), _date(_first_text(tree, site.date)))
+    found = Metadata(_first_text(tree, site.title), _date(_first_text(tree, site.date)), _first_text(tree, site.author))
     scope = Scope([e for x in site.title for e in _elements(tree, x)], _body(tree, site.body))
     removed: list[Removal] = []
     for directive, expression in site.strip:
