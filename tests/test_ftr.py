@@ -376,3 +376,38 @@ def test_an_element_inside_one_already_stripped_is_not_counted_again(tmp_path):
     ruleset = rules_with(folder_with(tmp_path, {"example.com.txt": "strip: //div[@class='adbox'] | //div//img\n"}))
     nested = STORY_PAGE.replace("the corner</div>", 'the corner<img src="a.png"></div>')
     assert reasons(cleaned(nested, ruleset)).count("rule:ftr/example.com/strip") == 2  # the box, the other image
+
+
+def test_a_runs_report_counts_the_skipped_lines_of_the_site_files_its_pages_met(tmp_path, make_tree, caplog):
+    from conftest import run_batch
+
+    broken = SITE_FILE + "titl: //h1\nbody: //div[contains(@class='x')]\n"  # a misspelt directive, a bad XPath
+    files = {"example.com.txt": broken, "other.org.txt": b"strip: \xff\n", "unmet.net.txt": "titl: //h1\n"}
+    folder = folder_with(tmp_path, files)
+    pages = (("https://www.example.com/1", STORY_PAGE), ("https://other.org/1", STORY_PAGE))
+    inp = make_tree({"a.jsonl": jsonl_of(*pages), "b.jsonl": jsonl_of(("https://www.example.com/2", STORY_PAGE))})
+    with caplog.at_level(logging.WARNING, logger="cleaner"):
+        done = run_batch(inp, tmp_path / "out", rules_with(folder), workers=2)
+    skipped = done.report["site_configs_skipped"]
+    assert (skipped["files"], skipped["lines"]) == (1, 2)  # unmet.net's file is not parsed, nor counted
+    lines = [(Path(s["path"]).name, s["line"], s["directive"]) for s in skipped["skipped"]]
+    after = len(SITE_FILE.splitlines())
+    assert lines == [
+        ("other.org.txt", 0, ""),
+        ("example.com.txt", after + 1, "titl"),
+        ("example.com.txt", after + 2, "body"),
+    ]
+    assert skipped["skipped"][1]["why"] == "unknown directive" and "bad XPath" in skipped["skipped"][2]["why"]
+    logged = [r.getMessage() for r in caplog.records if "example.com.txt:" in r.getMessage()]
+    assert len(logged) == 2  # each skipped line logged once by the run, not once per worker
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "1 files and 2 lines skipped" in html and "unknown directive" in html
+    again = run_batch(inp, tmp_path / "out", rules_with(folder), workers=1)  # nothing cleaned: still counted
+    assert again.counts["unchanged"] == 2 and again.report["site_configs_skipped"] == skipped
+
+
+def test_a_run_without_site_files_reports_no_skipped_lines(tmp_path, make_tree):
+    from conftest import run_batch
+
+    done = run_batch(make_tree({"a.html": STORY_PAGE}), tmp_path / "out")
+    assert done.report["site_configs_skipped"] == {"files": 0, "lines": 0, "skipped": []}
