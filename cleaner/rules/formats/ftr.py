@@ -308,7 +308,7 @@ class FtrFolder:
 
     def __getstate__(self) -> dict:
         """Pickled for the workers without what this process parsed: each parses its own, silently
-        (the run logs each skip once, as it counts them for its report: skips_of)."""
+        (the run logs each skip once, as it counts them for its report: RuleSet.site_skips)."""
         return {"path": self.path, "names": self.names}
 
     def __setstate__(self, state: dict) -> None:

@@ -172,10 +172,13 @@ def _body(tree: HtmlElement, expressions: list[str]) -> list[HtmlElement] | None
 
 
 def _lead(tree: HtmlElement, titles: list[HtmlElement], body: list[HtmlElement]) -> list[HtmlElement]:
-    """The page's headline when it lies outside the body, and what lies between: the element of the site's
-    title XPath, else the last heading before the body that is an <h1> or is in the <title> (a
-    page's first <h1> is often its logo, a blog's post title an <h3>). Full-Text RSS gives the
-    title apart; the cleaner's text starts with it (measured: the largest loss on dragnet-dev)."""
+    """The page's headline when it lies outside the body, then what lies between it and the body.
+
+    The headline is the element of the site's title XPath (still in the page), else the last
+    heading before the body that is an <h1> or is in the <title> (a page's first <h1> is often its
+    logo, a blog's post title an <h3>). Full-Text RSS gives the title apart; the cleaner's text
+    starts with it (measured: the largest loss on dragnet-dev). None found: nothing leads.
+    """
     inside = {e for b in body for e in b.iter()}  # elements, not id()s: lxml's proxies come and go
     title = " ".join((tree.findtext(".//title") or "").split())
     before: list[HtmlElement] = []
