@@ -126,6 +126,7 @@ class Document:
     title: str | None = None
     url: str | None = None
     date: str | None = None
+    author: str | None = None  # from a site config's `author` directive (HTML), else unknown
     language: str | None = None
     language_score: float | None = None
     stripped: list[Removal] = field(default_factory=list)  # parts cut from kept lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -50,7 +51,7 @@ test_contains: ending a debate that has divided residents
 def folder_with(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """A folder of site files."""
     root = tmp_path / "ftr"
-    root.mkdir(exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         (root / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     return root
@@ -214,6 +215,14 @@ def test_date_title_and_substitutions_before_parsing(tmp_path):
     assert "x-para" not in doc.text
 
 
+@pytest.mark.parametrize("extractor", ["trafilatura", "model"])
+def test_the_author_is_the_first_author_xpath_that_finds_one_read_before_the_strips(tmp_path, extractor):
+    site = "author: //span[@class='nobody']\nauthor: //span[@class='byline']\nstrip_id_or_class: byline\n"
+    doc = cleaned(STORY_PAGE, rules_with(folder_with(tmp_path, {"example.com.txt": site})), extractor=extractor)
+    assert doc.author == "By Ann Example" and "Ann Example" not in doc.text
+    assert cleaned(STORY_PAGE, load_rules(), extractor=extractor).author is None  # no site file: unknown
+
+
 def test_a_body_that_matches_nothing_leaves_the_whole_page_to_the_extractor(tmp_path):
     ruleset = rules_with(folder_with(tmp_path, {"example.com.txt": "body: //div[@id='nowhere']\n"}))
     assert cleaned(STORY_PAGE, ruleset).text == cleaned(STORY_PAGE, load_rules()).text
@@ -255,8 +264,6 @@ def test_a_broken_site_file_is_skipped_with_one_logged_line_and_the_page_cleaned
 
 def jsonl_of(*pages: tuple[str, str]) -> str:
     """A JSONL file of (url, html) records."""
-    import json
-
     return "".join(json.dumps({"url": url, "html": html}) + "\n" for url, html in pages)
 
 
@@ -278,6 +285,8 @@ def test_a_run_with_the_folder_changes_only_the_covered_hosts_pages(tmp_path, ma
     assert changed == ["a.jsonl/1.txt", "documents.jsonl"]
     lines = zip(plain["documents.jsonl"].splitlines(), with_ftr["documents.jsonl"].splitlines(), strict=True)
     assert [b'"a.jsonl#1"' in a for a, b in lines if a != b] == [True]  # only the example.com page
+    authors = {d["id"]: d["author"] for d in map(json.loads, with_ftr["documents.jsonl"].splitlines())}
+    assert authors == {"a.jsonl#1": "By Ann Example", "a.jsonl#2": None, "b.jsonl#1": None, "c.html": None}
     assert TEASER.encode() not in with_ftr["a.jsonl/1.txt"]
 
 
@@ -309,22 +318,96 @@ def test_a_changed_site_file_re_cleans_that_sites_pages_only(tmp_path, make_tree
     assert run_batch(inp, out).counts["unchanged"] == 4
 
 
-def test_the_headline_outside_the_body_stays_in_front_of_it_not_the_logo(tmp_path):
-    site = "body: //div[@class='story']\n"
-    ruleset = rules_with(folder_with(tmp_path, {"example.com.txt": site}))
-    headline = "Council approves the new footbridge over the river"
-    custom = page(
-        f'<header><h1 class="logo">Example Gazette</h1></header><article><h1>{headline}</h1>'
-        f'<p class="kicker">Local news and views from every corner of the county</p>'
-        f'<div class="story">{PARAGRAPHS}</div></article><footer><p>{TEASER}</p></footer>',
-        head='<link rel="canonical" href="https://example.com/a">',
+#: A page whose headline and lede lie outside the site's body (div.story), beside a logo and a footer.
+HEADLINE = "Council approves the new footbridge over the river"
+LEDE = "The crossing will link the market square with the railway station by the spring of 2026."
+HEADED_PAGE = page(
+    f'<header><h1 class="logo">Example Gazette</h1></header><article><h1>{HEADLINE}</h1>'
+    f'<p class="standfirst">{LEDE}</p>'
+    f'<div class="story">{PARAGRAPHS}</div></article><footer><p>{TEASER}</p></footer>',
+    head='<link rel="canonical" href="https://example.com/a">',
+)
+
+
+def test_the_headline_and_what_follows_it_up_to_the_body_stay_not_the_logo_nor_the_rest(tmp_path):
+    ruleset = rules_with(folder_with(tmp_path, {"example.com.txt": "body: //div[@class='story']\n"}))
+    doc = cleaned(HEADED_PAGE, ruleset)
+    assert doc.text.startswith(f"{HEADLINE}\n\n{LEDE}\n\n{ARTICLE_PARAGRAPHS[0]}")
+    assert "Example Gazette" not in doc.text and TEASER not in doc.text
+
+
+def test_a_strip_of_the_title_element_leaves_the_headline(tmp_path):
+    site = "title: //article/h1\nstrip: //h1\nbody: //div[@class='story']\n"
+    doc = cleaned(HEADED_PAGE, rules_with(folder_with(tmp_path, {"example.com.txt": site})))
+    assert doc.text.startswith(HEADLINE) and doc.title == HEADLINE
+    assert "Example Gazette" not in doc.text  # the logo's <h1> is stripped (and outside the body)
+
+
+def test_strips_outside_a_matched_body_are_not_applied_but_are_where_none_matches(tmp_path):
+    strip = "strip: //p[@class='standfirst']\n"
+    matched = rules_with(folder_with(tmp_path, {"example.com.txt": strip + "body: //div[@class='story']\n"}))
+    doc = cleaned(HEADED_PAGE, matched)
+    assert LEDE in doc.text and "rule:ftr/example.com/strip" not in reasons(doc)
+    unmatched = rules_with(folder_with(tmp_path / "other", {"example.com.txt": strip + "body: //div[@id='gone']\n"}))
+    doc = cleaned(HEADED_PAGE, unmatched)
+    assert LEDE not in doc.text and reasons(doc) == ["rule:ftr/example.com/strip"]
+
+
+def test_a_strip_that_takes_most_of_the_body_is_not_applied(tmp_path):
+    site = "body: //article\nstrip: //article/div\nstrip: //p[@class='standfirst']\n"
+    doc = cleaned(HEADED_PAGE, rules_with(folder_with(tmp_path, {"example.com.txt": site})))
+    assert all(p in doc.text for p in ARTICLE_PARAGRAPHS)  # div.story is nearly all the article
+    assert LEDE not in doc.text and reasons(doc).count("rule:ftr/example.com/strip") == 1
+
+
+def test_a_body_without_words_to_read_gives_way_to_the_next_or_the_whole_page(tmp_path):
+    ad = '<div class="slot"><script>var size = "300x250"; render(size);</script></div>'
+    with_ad = HEADED_PAGE.replace("<footer>", ad + "<footer>")
+    next_body = rules_with(
+        folder_with(tmp_path, {"example.com.txt": "body: //div[@class='slot']\nbody: //div[@class='story']\n"})
     )
-    doc = cleaned(custom, ruleset)
-    assert doc.text.startswith(headline + "\n\n" + ARTICLE_PARAGRAPHS[0])
-    assert "Example Gazette" not in doc.text and "Local news" not in doc.text and TEASER not in doc.text
+    assert all(p in cleaned(with_ad, next_body).text for p in ARTICLE_PARAGRAPHS)
+    only_ad = rules_with(folder_with(tmp_path / "other", {"example.com.txt": "body: //div[@class='slot']\n"}))
+    doc = cleaned(with_ad, only_ad)
+    assert doc.text == cleaned(with_ad, load_rules()).text and "rule:ftr/example.com/body" not in reasons(doc)
 
 
 def test_an_element_inside_one_already_stripped_is_not_counted_again(tmp_path):
     ruleset = rules_with(folder_with(tmp_path, {"example.com.txt": "strip: //div[@class='adbox'] | //div//img\n"}))
     nested = STORY_PAGE.replace("the corner</div>", 'the corner<img src="a.png"></div>')
     assert reasons(cleaned(nested, ruleset)).count("rule:ftr/example.com/strip") == 2  # the box, the other image
+
+
+def test_a_runs_report_counts_the_skipped_lines_of_the_site_files_its_pages_met(tmp_path, make_tree, caplog):
+    from conftest import run_batch
+
+    broken = SITE_FILE + "titl: //h1\nbody: //div[contains(@class='x')]\n"  # a misspelt directive, a bad XPath
+    files = {"example.com.txt": broken, "other.org.txt": b"strip: \xff\n", "unmet.net.txt": "titl: //h1\n"}
+    folder = folder_with(tmp_path, files)
+    pages = (("https://www.example.com/1", STORY_PAGE), ("https://other.org/1", STORY_PAGE))
+    inp = make_tree({"a.jsonl": jsonl_of(*pages), "b.jsonl": jsonl_of(("https://www.example.com/2", STORY_PAGE))})
+    with caplog.at_level(logging.WARNING, logger="cleaner"):
+        done = run_batch(inp, tmp_path / "out", rules_with(folder), workers=2)
+    skipped = done.report["site_configs_skipped"]
+    assert (skipped["files"], skipped["lines"]) == (1, 2)  # unmet.net's file is not parsed, nor counted
+    lines = [(Path(s["path"]).name, s["line"], s["directive"]) for s in skipped["skipped"]]
+    after = len(SITE_FILE.splitlines())
+    assert lines == [
+        ("other.org.txt", 0, ""),
+        ("example.com.txt", after + 1, "titl"),
+        ("example.com.txt", after + 2, "body"),
+    ]
+    assert skipped["skipped"][1]["why"] == "unknown directive" and "bad XPath" in skipped["skipped"][2]["why"]
+    logged = [r.getMessage() for r in caplog.records if "example.com.txt:" in r.getMessage()]
+    assert len(logged) == 2  # each skipped line logged once by the run, not once per worker
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "1 files and 2 lines skipped" in html and "unknown directive" in html
+    again = run_batch(inp, tmp_path / "out", rules_with(folder), workers=1)  # nothing cleaned: still counted
+    assert again.counts["unchanged"] == 2 and again.report["site_configs_skipped"] == skipped
+
+
+def test_a_run_without_site_files_reports_no_skipped_lines(tmp_path, make_tree):
+    from conftest import run_batch
+
+    done = run_batch(make_tree({"a.html": STORY_PAGE}), tmp_path / "out")
+    assert done.report["site_configs_skipped"] == {"files": 0, "lines": 0, "skipped": []}

@@ -285,6 +285,7 @@ def test_report_json_keys(report_tree, tmp_path):
         "run",
         "totals",
         "skipped",
+        "site_configs_skipped",
         "history",
         "duplicates",
         "templates",

@@ -19,7 +19,9 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 def hostile_document() -> Document:
     """A document whose every field is markup trying to get out."""
-    doc = Document(id=f"evil/{HOSTILE}.html", input_format="html", title=HOSTILE, url=f"javascript:{HOSTILE}")
+    doc = Document(
+        id=f"evil/{HOSTILE}.html", input_format="html", title=HOSTILE, author=HOSTILE, url=f"javascript:{HOSTILE}"
+    )
     doc.decoding = Decoding("utf-8", "declared", [HOSTILE], [])
     doc.language, doc.language_score = "en", 0.5
     doc.blocks = [

@@ -57,6 +57,7 @@ def full_document() -> Document:
         title="Title",
         url="https://example.com/a",
         date="2026-11-30",
+        author="Ann Example",
         language="de",
         language_score=0.9999957,
         stripped=[Removal(3, "Updated: ", Reason(Origin.METADATA, "date"))],

@@ -95,7 +95,7 @@ def test_the_six_formats_hold_the_same_documents_and_texts(seeds_out):
 
 def test_every_format_carries_the_documents_jsonl_fields(seeds_out):
     reference = jsonl(seeds_out)
-    fields = ["title", "url", "date", "language", "language_score", "encoding", "kept_lines", "removed_lines"]
+    fields = ["title", "url", "date", "author", "language", "language_score", "encoding", "kept_lines", "removed_lines"]
     parquet = {r["id"]: r for r in parquet_rows(seeds_out)}
     pyserini = {r["id"]: r for r in pyserini_rows(seeds_out)}
     bulk = {s["id"]: s for _, s in bulk_pairs(seeds_out)}
@@ -120,7 +120,7 @@ def test_pyserini_contents_are_the_title_then_the_text(seeds_out):
     from cleaner.io.writers.base import OutputRecord
     from cleaner.io.writers.pyserini import contents
 
-    record = OutputRecord("x", "Body text.", "A title", None, None, None, None, None, "s", 1, 0, None, "")
+    record = OutputRecord("x", "Body text.", "A title", None, None, None, None, None, None, "s", 1, 0, None, "")
     assert contents(record) == "A title\n\nBody text."
 
 

@@ -35,7 +35,7 @@ class Store:
         """The rows in id order (all of them: one shard)."""
         for doc_id, text in sorted(TEXTS.items()):
             fields = {"text": text, "title": None if doc_id == "c.html" else f"Title of {doc_id}", "url": None}
-            fields |= {"date": None, "language": "en", "language_score": 0.9, "encoding": "utf-8"}
+            fields |= {"date": None, "author": None, "language": "en", "language_score": 0.9, "encoding": "utf-8"}
             fields |= {"kept_lines": 1, "removed_lines": 0}
             yield doc_id, json.dumps(fields), "site", doc_id, 0
 

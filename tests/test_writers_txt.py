@@ -16,6 +16,7 @@ FIELDS = {
     "title": "Köln",
     "url": "https://e.com/a",
     "date": None,
+    "author": None,
     "language": "de",
     "language_score": 0.99,
     "encoding": "utf-8",

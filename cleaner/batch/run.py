@@ -171,6 +171,7 @@ def run(
             list(state.templates.site_templates()),
             summary=summary,
             pages_of=lambda site, line, limit: state.templates.pages_with_line(site, templates.line_key(line), limit),
+            site_skips=ruleset.site_skips(state.documents.rule_hosts()),
         )
     return outcome
 

@@ -14,6 +14,7 @@ from cleaner.io.atomic import atomic_writer, write_atomic
 from cleaner.report.html.home import Summary, render_html
 from cleaner.report.html.index import Lists, PagesOf, write_lists, write_site_pages
 from cleaner.report.html.pages import sweep_document_pages
+from cleaner.rules.formats.ftr import Skips
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +72,15 @@ def write_reports(
     site_templates: list[SiteTemplate] | None = None,
     summary: Summary | None = None,
     pages_of: PagesOf | None = None,
+    site_skips: Skips | None = None,
 ) -> Summary:
     """Write report.json, report.html and its lists and site pages, atomically, streaming the
     records from the state; remove the pages of documents that are gone (document pages
     themselves are written in pass two, report_pages.write_document_page).
 
     Pass the records' Summary when the caller already has it, to spare a pass over them;
-    pages_of gives the documents that carry a template line (State.pages_with_line).
+    pages_of gives the documents that carry a template line (State.pages_with_line); site_skips,
+    what the Full-Text RSS site files of the corpus's hosts could not use.
     """
     summary = summary or Summary.of(records())
     head = {
@@ -91,6 +94,7 @@ def write_reports(
         },
         "totals": summary.totals.as_dict(),
         "skipped": skipped,
+        "site_configs_skipped": _site_skips(site_skips or Skips()),
         "history": [asdict(h) for h in history],
         "duplicates": duplicates or {},
         "templates": {
@@ -109,6 +113,15 @@ def write_reports(
     sweep_document_pages(folder, {page for _, _, page in lists.search})
     write_atomic(folder / "report.html", render_html(head, summary, lists).encode("utf-8"))
     return summary
+
+
+def _site_skips(skips: Skips) -> dict:
+    """The site files and lines skipped, counted and listed with the file, line, directive and why."""
+    return {
+        "files": len(skips.files),
+        "lines": len(skips.lines),
+        "skipped": [asdict(s) for s in (*skips.files, *skips.lines)],
+    }
 
 
 def _no_pages(site: str, line: str, limit: int) -> list[str]:

@@ -18,7 +18,7 @@ import yaml
 from cleaner.document import Origin, Reason
 from cleaner.io.guards import Limits, TimedOut, guarded
 from cleaner.io.urls import web_host
-from cleaner.rules.formats.ftr import FtrFolder, SiteConfig, is_ftr_folder
+from cleaner.rules.formats.ftr import FtrFolder, SiteConfig, Skipped, Skips, is_ftr_folder
 
 #: The rules that ship inside the package (the repository's top-level rules/ links here).
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent  # default.yaml beside this module
@@ -110,11 +110,29 @@ class RuleSet:
 
     def site_config(self, host: str | None) -> SiteConfig | None:
         """The Full-Text RSS site config of a host (the first folder covering it), parsed on first use."""
+        covering = self._covering(host)
+        return covering[0].site(covering[1]) if covering is not None else None
+
+    def _covering(self, host: str | None) -> tuple[FtrFolder, str] | None:
+        """The first folder with a site file covering the host, and the file's site name."""
         for folder in self.ftr if host else ():
             name = folder.name_for(host or "")
             if name is not None:
-                return folder.site(name)
+                return folder, name
         return None
+
+    def site_skips(self, hosts: Iterable[str]) -> Skips:
+        """What the site files covering these hosts could not use, each file once, in path order
+        (parsed here if this process has not yet, which logs their skips)."""
+        files: dict[str, Skipped] = {}
+        lines: dict[str, list[Skipped]] = {}
+        for folder, name in filter(None, map(self._covering, hosts)):
+            site, path = folder.site(name), str(folder.names[name])
+            if site is None:
+                files[path] = folder.unreadable[name]
+            else:
+                lines[path] = site.skipped
+        return Skips(tuple(files[p] for p in sorted(files)), tuple(s for p in sorted(lines) for s in lines[p]))
 
     def site_key(self, host: str | None) -> str:
         """What the site configs decide for a host's pages: the covering file and its digest, or ''."""

@@ -188,3 +188,10 @@ class Documents:
             " AND id >= ? AND (? IS NULL OR id <= ?) ORDER BY id",
             (first, last, last),
         )
+
+    def rule_hosts(self) -> list[str]:
+        """The URL hosts site configs were looked up for, over every stored document, sorted."""
+        rows = self.db.execute(
+            "SELECT DISTINCT rule_host FROM documents WHERE rule_host IS NOT NULL ORDER BY rule_host"
+        )
+        return [host for (host,) in rows]

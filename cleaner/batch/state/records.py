@@ -31,7 +31,8 @@ from cleaner.document import (
 #: The shape of a stored record; bumped whenever it changes. It continues the numbering of the
 #: document records stored before (1 and 2), so no older row can pass for this shape.
 #: 3: the state's own encoding (records.py), without the fields only the cleaning needs.
-VERSION = 3
+#: 4: the document's author (a Full-Text RSS site config's `author` directive).
+VERSION = 4
 
 #: Document fields stored as the JSON values they are (str, int, float or None).
 PLAIN_FIELDS = (
@@ -47,6 +48,7 @@ PLAIN_FIELDS = (
     "title",
     "url",
     "date",
+    "author",
     "language",
     "language_score",
     "reason",

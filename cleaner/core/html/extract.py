@@ -73,6 +73,7 @@ class Extraction:
     title: str | None
     url: str | None
     date: str | None
+    author: str | None = None  # only a site config's `author` directive gives one
     hints: dict[int, LineHint] = field(default_factory=dict)  # by 1-based line number
     scores: dict[int, BlockScore] = field(default_factory=dict)  # the block model's, by line number
     rule_host: str | None = None  # the host that chose the site's rules
@@ -81,6 +82,7 @@ class Extraction:
     def apply(self, doc: Document) -> str:
         """Fill the document with what the page gave; return the text."""
         doc.url, doc.title, doc.date = doc.url or self.url, doc.title or self.title, doc.date or self.date
+        doc.author = doc.author or self.author
         doc.line_hints, doc.scores = self.hints, self.scores
         doc.rule_host, doc.removed_elements = self.rule_host, self.removed_elements
         return self.text
@@ -93,8 +95,7 @@ class Prepared:
     tree: HtmlElement
     url: str | None  # the page's canonical URL
     rule_host: str | None
-    title: str | None  # from the site config, if it names one
-    date: str | None
+    metadata: ftr_apply.Metadata  # what the site config found (title, date, author), if any
     removed_elements: list[Removal]
 
 
@@ -118,9 +119,10 @@ def extract(
     found = main_text(page.tree, page.url, thresholds)
     return Extraction(
         found.text,
-        page.title or found.title,
+        page.metadata.title or found.title,
         found.url or page.url,
-        page.date or found.date,
+        page.metadata.date or found.date,
+        page.metadata.author,
         hints=found.hints,
         rule_host=page.rule_host,
         removed_elements=page.removed_elements,
@@ -150,14 +152,13 @@ def prepare(html: str, ruleset: RuleSet, url: str | None = None) -> Prepared:
     host = ftr.host_of(url or canonical)  # a JSONL url or WARC target URI, else the canonical link
     site = ruleset.site_config(host)
     removed: list[Removal] = []
-    title = date = None
+    found = ftr_apply.Metadata()
     if site is not None:
         if site.replacements:  # raw-text substitutions come before parsing
             tree = parse(ftr_apply.substitute(site, html))
         removed, found = ftr_apply.apply(site, tree)
-        title, date = found.title, found.date
     removed += drop_elements(tree, ruleset.for_document(canonical, html).of("drop_selectors"))
-    return Prepared(tree, canonical, host, title, date, removed)
+    return Prepared(tree, canonical, host, found, removed)
 
 
 def extract_blocks(html: str, ruleset: RuleSet, score: Scorer, comments: bool, url: str | None = None) -> Extraction:
@@ -172,9 +173,10 @@ def extract_blocks(html: str, ruleset: RuleSet, score: Scorer, comments: bool, u
     found, rows = page_blocks(page.tree, url, comments)
     return Extraction(
         "\n".join(b.text for b in found),
-        page.title or title,
+        page.metadata.title or title,
         url,
-        page.date or date,
+        page.metadata.date or date,
+        page.metadata.author,
         scores=dict(enumerate(score(rows), start=1)),
         rule_host=page.rule_host,
         removed_elements=page.removed_elements,
@@ -218,7 +220,7 @@ def main_text(tree: HtmlElement, url: str | None, thresholds: Thresholds = DEFAU
         return Extraction("", None, None, None)
     text = with_lede(result.text or "", outline, anchors, thresholds)
     hints = line_hints(text, result.body, anchors) if result.body is not None else {}
-    return Extraction(text, title, found_url, date, hints)
+    return Extraction(text, title, found_url, date, hints=hints)
 
 
 def _trafilatura(tree: HtmlElement, url: str | None, standard_below: int) -> trafilatura.settings.Document | None:

@@ -28,6 +28,7 @@ class OutputRecord:
     title: str | None
     url: str | None
     date: str | None
+    author: str | None
     language: str | None
     language_score: float | None
     encoding: str | None
@@ -54,6 +55,7 @@ class OutputRecord:
             title=data["title"],
             url=data["url"],
             date=data["date"],
+            author=data["author"],
             language=data["language"],
             language_score=float(score) if score is not None else None,
             encoding=data["encoding"],

@@ -31,6 +31,7 @@ def jsonl_record(doc: Document) -> dict:
         "title": doc.title,
         "url": doc.url,
         "date": doc.date,
+        "author": doc.author,
         "language": doc.language,
         "language_score": doc.language_score,
         "encoding": doc.decoding.encoding if doc.decoding else None,

@@ -19,6 +19,7 @@ COLUMNS = (
     ("title", "string"),
     ("url", "string"),
     ("date", "string"),
+    ("author", "string"),
     ("language", "string"),
     ("language_score", "float64"),
     ("encoding", "string"),

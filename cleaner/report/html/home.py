@@ -58,8 +58,22 @@ def render_html(head: dict, summary: Summary, lists: Lists | None = None) -> str
         table(["Encoding", "Files"], list(t["encodings"].items())),
         "<h2>Skipped inputs</h2>",
         table(["Why", "Files"], list(head["skipped"].items())) if head["skipped"] else "<p>None.</p>",
+        "<h2>Skipped site-config lines</h2>",
+        _site_skips(head["site_configs_skipped"]),
     ]
     return page("cleaner report", "\n".join(parts), HERE, SCRIPT)
+
+
+def _site_skips(skips: dict) -> str:
+    """The Full-Text RSS site files and lines the run could not use, each with its reason."""
+    if not skips["skipped"]:
+        return "<p>None.</p>"
+    rows = [(s["path"], s["line"] or "", s["directive"], s["why"]) for s in skips["skipped"]]
+    counts = (
+        f"<p>{skips['files']} files and {skips['lines']} lines skipped: a skipped file is not applied, "
+        "a skipped line leaves the rest of its file applied.</p>"
+    )
+    return counts + table(["File", "Line", "Directive", "Why"], rows)
 
 
 def _totals(head: dict) -> str:

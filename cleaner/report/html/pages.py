@@ -89,6 +89,7 @@ def _metadata(doc: Document, record: dict) -> str:
         ("Title", doc.title or ""),
         ("URL", doc.url or ""),
         ("Date", doc.date or ""),
+        ("Author", doc.author or ""),
         ("Language", f"{doc.language or ''}{score}"),
         ("Format", doc.input_format),
         ("Encoding", encoding),

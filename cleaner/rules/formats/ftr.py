@@ -104,6 +104,14 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class Skips:
+    """What site files could not be used: whole files (unreadable) and lines, each with its reason."""
+
+    files: tuple[Skipped, ...] = ()
+    lines: tuple[Skipped, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SiteTest:
     """A page of the site (test_url) and the texts its extraction must contain."""
 
@@ -295,15 +303,17 @@ class FtrFolder:
             p.name[: -len(".txt")]: p for p in sorted(path.iterdir()) if SITE_FILE_RE.match(p.name) and p.is_file()
         }
         self.parsed: dict[str, SiteConfig | None] = {}  # by site name; None: the file could not be read
+        self.unreadable: dict[str, Skipped] = {}  # by site name: why its file could not be read
         self._keys: dict[str, str] = {}
 
     def __getstate__(self) -> dict:
-        """Pickled for the workers without what this process parsed: each parses its own."""
+        """Pickled for the workers without what this process parsed: each parses its own, silently
+        (the run logs each skip once, as it counts them for its report: RuleSet.site_skips)."""
         return {"path": self.path, "names": self.names}
 
     def __setstate__(self, state: dict) -> None:
-        self.path, self.names, self.parsed, self._keys = state["path"], state["names"], {}, {}
-        self.log_skips = True
+        self.path, self.names, self.parsed, self.unreadable, self._keys = state["path"], state["names"], {}, {}, {}
+        self.log_skips = False
 
     def name_for(self, host: str) -> str | None:
         """The site name whose file covers a host, or None."""
@@ -321,8 +331,9 @@ class FtrFolder:
         try:
             site = parse_site(path, name, path.read_bytes().decode("utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
+            self.unreadable[name] = Skipped(str(path), 0, "", f"skipped, cannot be read: {exc}")
             if self.log_skips:
-                LOG.warning("%s", Skipped(str(path), 0, "", f"skipped, cannot be read: {exc}"))
+                LOG.warning("%s", self.unreadable[name])
             return None
         for skipped in site.skipped if self.log_skips else ():
             LOG.warning("%s (skipped)", skipped)
