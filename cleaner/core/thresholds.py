@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Every threshold of the line heuristics (core.decide.heuristics), the lede finder and the extraction (core.html)."""
+    """Every threshold of the line heuristics (core.decide.heuristics), and the lede and extraction (core.html)."""
 
     # --- the context-free class of a block (after jusText) -----------------------------------
     #: A block this long with enough stopwords is article prose on its own (jusText: length_high=200;

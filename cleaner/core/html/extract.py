@@ -212,7 +212,7 @@ def canonical_url(tree: HtmlElement) -> str | None:
 
 def main_text(tree: HtmlElement, url: str | None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Extraction:
     """Run trafilatura for the main text and metadata; an empty page gives empty text."""
-    anchors = anchor_texts(tree)  # before extraction, which prunes the tree
+    anchors = anchor_texts(tree)
     outline = page_outline(tree, thresholds)
     title, found_url, date = page_metadata(tree, url)
     result = _trafilatura(tree, url, thresholds.standard_below_chars)
@@ -229,7 +229,7 @@ def _trafilatura(tree: HtmlElement, url: str | None, standard_below: int) -> tra
     Standard mode compares its result with readability's and jusText's, which rescues pages its
     own extractor misses but costs a third more. trafilatura works on a copy: the tree is unchanged.
     """
-    result = None
+    found = None
     for fast in (True, False):
         result = trafilatura.bare_extraction(
             tree,
@@ -239,11 +239,10 @@ def _trafilatura(tree: HtmlElement, url: str | None, standard_below: int) -> tra
             include_tables=True,
             with_metadata=False,  # page_metadata reads only the fields we keep, at a third of the cost
         )
-        if not isinstance(result, trafilatura.settings.Document):  # None, or a dict if asked for one
-            result = None
-        if len((result.text or "") if result else "") >= standard_below:
+        found = result if isinstance(result, trafilatura.settings.Document) else None  # or a dict, if asked
+        if found is not None and len(found.text or "") >= standard_below:
             break
-    return result
+    return found
 
 
 def page_metadata(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None, str | None]:
