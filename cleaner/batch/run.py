@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
 import logging
 import signal
@@ -43,7 +44,7 @@ from cleaner.io.writers.jsonl import jsonl_record
 from cleaner.report.html.home import Summary
 from cleaner.report.html.pages import missing_document_pages, write_document_page
 from cleaner.report.totals import Record, Totals
-from cleaner.report.write import write_reports
+from cleaner.report.write import Reuse, write_reports
 from cleaner.rules.ruleset import RuleSet
 
 LOG = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def plan_run(
     targets: dict[str, str | None] = {i.id: None for i in inputs}
     targets.update(output_paths(inputs))
     plan = state.planner.plan(
-        ((i.id, i.path, targets[i.id], i.seen) for i in inputs),
+        ((i.id, i.file, targets[i.id], i.seen) for i in inputs),
         fingerprint(settings, ruleset),
         settings.full,
         limits(settings),
@@ -155,24 +156,50 @@ def run(
         writers.write_all(out, state, settings.formats, WriterOptions(settings.index_name))
         if not stop.requested:
             state.set_meta("format", settings.format)
-        summary = Summary.of(state.documents.records())
-        outcome.totals = summary.totals
-        outcome.stats = _stats(started, clock, plan, summary.totals, outcome)
-        state.add_run(outcome.stats)
-        state.set_meta("settings", as_record(settings))
-        write_reports(
-            out,
-            as_record(settings),
-            state.documents.records,
-            plan,
-            skipped,
-            state.history(),
-            state.duplicates.clusters(),
-            list(state.templates.site_templates()),
-            summary=summary,
-            pages_of=lambda site, line, limit: state.templates.pages_with_line(site, templates.line_key(line), limit),
-        )
+        _report(state, settings, plan, skipped, outcome, (started, clock))
     return outcome
+
+
+def _report(
+    state: State, settings: Settings, plan: Plan, skipped: dict, outcome: Outcome, started: tuple[str, float]
+) -> None:
+    """Add this run to the history and write the reports: whole, or, when no record changed since
+    the last ones (the same key), only what carries the run."""
+    out = settings.output_dir
+    site_templates = list(state.templates.site_templates())
+    key = _reports_key(state.documents.records_changed(), site_templates)
+    kept = state.documents.reports_reuse()
+    reuse = Reuse.of_json(*kept) if kept is not None else None
+    if reuse is not None and not reuse.holds(out, key):
+        reuse = None
+    summary = reuse.summary if reuse is not None else Summary.of(state.documents.records())
+    outcome.totals = summary.totals
+    outcome.stats = _stats(*started, plan, summary.totals, outcome)
+    state.add_run(outcome.stats)
+    state.set_meta("settings", as_record(settings))
+    reuse = write_reports(
+        out,
+        as_record(settings),
+        state.documents.records,
+        plan,
+        skipped,
+        state.history(),
+        state.duplicates.clusters(),
+        site_templates,
+        summary=summary,
+        pages_of=lambda site, line, limit: state.templates.pages_with_line(site, templates.line_key(line), limit),
+        key=key,
+        reuse=reuse,
+    )
+    state.documents.keep_reports_reuse(key, reuse.as_json())
+
+
+def _reports_key(records_changed: int, site_templates: list[SiteTemplate]) -> str:
+    """What the reports' records part depends on: the records (by the state's count of their
+    changes), the site templates and the cleaner's code."""
+    sites = [(t.site, t.documents, t.hash, t.lines) for t in site_templates]
+    data = json.dumps([records_changed, identity.code_digest(), sites], ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def check_folders(input_dir: Path, output_dir: Path) -> None:

@@ -62,7 +62,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
         f.write(data)
 
 
-def file_hash(path: Path) -> str:
+def file_hash(path: str | os.PathLike[str]) -> str:
     """The SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:

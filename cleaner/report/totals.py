@@ -121,6 +121,25 @@ class Totals:
             encodings=self.encodings + other.encodings,
         )
 
+    def as_raw(self) -> dict:
+        """Every field as JSON data, as it is (of_raw gives this Totals back; as_dict is for reports)."""
+        return {name: dict(value) if isinstance(value, Counter) else value for name, value in self._fields()}
+
+    @classmethod
+    def of_raw(cls, data: dict) -> Totals:
+        """The Totals as_raw gave (a KeyError or TypeError if data is not that)."""
+        totals = cls()
+        for name, value in totals._fields():
+            if isinstance(value, Counter):
+                setattr(totals, name, Counter({str(k): int(n) for k, n in data[name].items()}))
+            else:
+                setattr(totals, name, int(data[name]))
+        return totals
+
+    def _fields(self) -> list[tuple[str, object]]:
+        """Each field's name and value."""
+        return [(name, getattr(self, name)) for name in self.__dataclass_fields__]
+
     def as_dict(self) -> dict:
         """A JSON-ready dict, counters sorted for byte-identical reports."""
         out: dict = {}

@@ -175,6 +175,21 @@ class Documents:
                 data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
             yield data
 
+    def records_changed(self) -> int:
+        """How many times a report record was written, changed or removed (schema.py's triggers count)."""
+        return int(self.db.execute("SELECT n FROM records_changed").fetchone()[0])
+
+    def reports_reuse(self) -> tuple[str, str] | None:
+        """What the last reports written left for reuse: its key and its JSON (report.write.Reuse)."""
+        row = self.db.execute("SELECT key, reuse FROM reports").fetchone()
+        return (row[0], row[1]) if row else None
+
+    def keep_reports_reuse(self, key: str, reuse: str) -> None:
+        """Remember what the reports just written leave for reuse, and commit (they are in place)."""
+        self.db.execute("DELETE FROM reports")
+        self.db.execute("INSERT INTO reports VALUES (?, ?)", (key, reuse))
+        self.store.commit()
+
     def record_ids(self) -> Iterator[str]:
         """The id of every finished document, in id order, streamed."""
         for (doc_id,) in self.db.execute("SELECT id FROM documents WHERE record IS NOT NULL ORDER BY id"):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from cleaner.batch.state.records import VERSION
 from cleaner.batch.state.schema import INCOMPLETE, RETRY_ALWAYS
@@ -14,6 +14,9 @@ from cleaner.report.write import Plan
 
 #: A file's (size, mtime_ns).
 Stat = tuple[int, int]
+
+#: Where an input file is: a string from discovery (a Path per file cost more than its stat).
+Where = str | os.PathLike[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,7 @@ class Planner:
 
     def plan(
         self,
-        inputs: Iterable[tuple[str, Path, str | None, Stat | None]],
+        inputs: Iterable[tuple[str, Where, str | None, Stat | None]],
         fingerprint: str,
         full: bool,
         limits: str = "",
@@ -109,13 +112,13 @@ class Planner:
         return [(doc_id, output) for doc_id, output in rows.fetchall() if doc_id not in ids]
 
 
-def _stat(path: Path) -> Stat:
+def _stat(path: Where) -> Stat:
     """A file's (size, mtime_ns)."""
-    stat = path.stat()
+    stat = os.stat(path)
     return stat.st_size, stat.st_mtime_ns
 
 
-def _content_changed(path: Path, before: Seen, stat: Stat | None) -> bool:
+def _content_changed(path: Where, before: Seen, stat: Stat | None) -> bool:
     """Size and mtime first (cheap; from discovery's stat when given); when they differ, the hash
     decides (a touch is no change)."""
     try:

@@ -35,6 +35,12 @@ RETRY_ALWAYS = "always"
 #: looked up for and what that gave (RuleSet.site_key: the covering file and its digest, '' for
 #: none): a run cleans a source again when the lookup gives another key now, so a changed site
 #: file re-cleans that site's pages only.
+#:
+#: `records_changed` counts every change of the report records (a record written, changed or
+#: removed, a duplicate_of set or cleared), by triggers in the same transaction as the change, so
+#: that no code path can miss one. `reports` holds what the last reports written leave for reuse
+#: (report.write.Reuse) under the count (and templates, code) they were written for: a run whose
+#: records did not change rewrites only what carries the run history.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
@@ -87,6 +93,16 @@ CREATE TABLE IF NOT EXISTS runs (
     chars_out INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records_changed (n INTEGER NOT NULL);
+INSERT INTO records_changed SELECT 0 WHERE NOT EXISTS (SELECT * FROM records_changed);
+CREATE TRIGGER IF NOT EXISTS record_added AFTER INSERT ON documents WHEN NEW.record IS NOT NULL
+BEGIN UPDATE records_changed SET n = n + 1; END;
+CREATE TRIGGER IF NOT EXISTS record_updated AFTER UPDATE OF record, duplicate_of ON documents
+WHEN OLD.record IS NOT NEW.record OR OLD.duplicate_of IS NOT NEW.duplicate_of
+BEGIN UPDATE records_changed SET n = n + 1; END;
+CREATE TRIGGER IF NOT EXISTS record_removed AFTER DELETE ON documents WHEN OLD.record IS NOT NULL
+BEGIN UPDATE records_changed SET n = n + 1; END;
+CREATE TABLE IF NOT EXISTS reports (key TEXT NOT NULL, reuse TEXT NOT NULL);
 """
 
 
@@ -95,7 +111,10 @@ def migrate(db: sqlite3.Connection) -> None:
     version are dropped (their documents are cleaned again), the run history gains new columns."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version != SCHEMA_VERSION:
-        db.executescript("DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS lines; DROP TABLE IF EXISTS sites;")
+        db.executescript(
+            "DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS lines; DROP TABLE IF EXISTS sites;"
+            " DROP TABLE IF EXISTS reports;"  # the reports of those documents: never reused
+        )
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
     for name in RUN_COLUMNS_ADDED if columns else ():  # an older history gains them, with 0

@@ -8,7 +8,7 @@ JavaScript; the only script filters and searches the documents (report_index.SCR
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from cleaner.document import Status
 from cleaner.report.html.charts import SHARE_BINS, bar_chart, column_chart, share_bin, share_histogram
@@ -27,21 +27,47 @@ HISTORY_ROWS = 30
 HERE = "report.html"
 
 
-def render_html(head: dict, summary: Summary, lists: Lists | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class Front:
+    """What the front page shows of the document lists: its first page of them (with the filters)
+    and each reason's number of documents. Kept with the Summary for runs whose records are the
+    same (report.write.Reuse): the lists are not gathered again for them."""
+
+    documents: str  # the documents section's HTML
+    reason_documents: dict[str, int]
+
+    @classmethod
+    def of(cls, lists: Lists) -> Front:
+        """The front page's part of the lists."""
+        total = len(lists.rows)
+        pages = [list_page("all", "", n + 1) for n in range(max(1, -(-total // ROWS_PER_PAGE)))]
+        section = documents_section(lists, list(range(min(total, ROWS_PER_PAGE))), HERE, pages, 0, total)
+        reasons = {value: len(rows) for (kind, value), rows in lists.members.items() if kind == "reason"}
+        return cls(section, reasons)
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict (of_dict reads it back)."""
+        return asdict(self)
+
+    @classmethod
+    def of_dict(cls, data: dict) -> Front:
+        """What as_dict gave (a KeyError or TypeError if it is not that)."""
+        return cls(str(data["documents"]), {str(k): int(v) for k, v in data["reason_documents"].items()})
+
+
+def render_html(head: dict, summary: Summary, front: Front | None = None) -> str:
     """The human-readable report's front page."""
-    lists = lists or Lists()
+    front = front or Front.of(Lists())
     t = head["totals"]
     top_reasons = list(t["removed_by_reason"].items())[:TOP_N]
-    total = len(lists.rows)
-    pages = [list_page("all", "", n + 1) for n in range(max(1, -(-total // ROWS_PER_PAGE)))]
     parts = [
         "<h1>cleaner report</h1>",
         '<p class="meta">The same data, for programs: <a href="report.json">report.json</a>.</p>',
         _charts(head, summary, top_reasons),
         "<h2>Documents</h2>",
-        documents_section(lists, list(range(min(total, ROWS_PER_PAGE))), HERE, pages, 0, total),
+        front.documents,
         "<h2>Top removal reasons</h2>",
-        _reasons(top_reasons, lists),
+        _reasons(top_reasons, front),
         "<h2>Languages and kept shares</h2>",
         _glance_tables(head, summary),
         "<h2>Files that lost the most</h2>",
@@ -128,11 +154,9 @@ def _linked_table(headers: list[str], rows: Sequence[Sequence[str]]) -> str:
     return f"<table>{head}{body}</table>"
 
 
-def _reasons(top: list[tuple[str, int]], lists: Lists) -> str:
+def _reasons(top: list[tuple[str, int]], front: Front) -> str:
     """The most frequent removal reasons, each linking to the documents where it fired."""
-    rows = [
-        (_link(list_page("reason", r), r), f"{n:,}", f"{len(lists.members.get(('reason', r), [])):,}") for r, n in top
-    ]
+    rows = [(_link(list_page("reason", r), r), f"{n:,}", f"{front.reason_documents.get(r, 0):,}") for r, n in top]
     return _linked_table(["Reason", "Lines removed", "Documents"], rows)
 
 
@@ -251,6 +275,23 @@ class Summary:
                     lost = sorted(lost, key=_loss)[:TOP_N]
         summary.most_lost = sorted(lost, key=_loss)[:TOP_N]
         return summary
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict (of_dict reads it back)."""
+        return {
+            "totals": self.totals.as_raw(),
+            "most_lost": self.most_lost,
+            "not_kept": self.not_kept,
+            "kept_shares": self.kept_shares,
+        }
+
+    @classmethod
+    def of_dict(cls, data: dict) -> Summary:
+        """What as_dict gave (a KeyError, TypeError or ValueError if it is not that)."""
+        shares = [int(n) for n in data["kept_shares"]]
+        if len(shares) != SHARE_BINS:
+            raise ValueError(f"{len(shares)} kept-share bins, not {SHARE_BINS}")
+        return cls(Totals.of_raw(data["totals"]), list(data["most_lost"]), list(data["not_kept"]), shares)
 
 
 def _loss(record: dict) -> tuple[float, str]:

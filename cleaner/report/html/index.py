@@ -109,8 +109,9 @@ def _row(record: dict) -> str:
     return f"<tr{attrs}><td>{link}</td><td>{esc(title)}</td>" + "".join(f"<td>{esc(c)}</td>" for c in cells)
 
 
-def write_lists(out: Path, lists: Lists) -> None:
-    """Write every list page and the search index; remove list pages no value has any more."""
+def write_lists(out: Path, lists: Lists) -> int:
+    """Write every list page and the search index; remove list pages no value has any more. The
+    number of list pages."""
     written = {"all": _write_list(out, lists, "all", "", list(range(len(lists.rows))))}
     for (kind, value), rows in sorted(lists.members.items()):
         written[f"{kind}:{value}"] = _write_list(out, lists, kind, value, rows)
@@ -119,7 +120,9 @@ def write_lists(out: Path, lists: Lists) -> None:
     write_atomic(out / SEARCH_INDEX, f"window.cleanerIndex={index};\n".encode(), durable=False)
     write_atomic(out / STYLE_FILE, CSS.encode(), durable=False)
     write_atomic(out / SCRIPT_FILE, SCRIPT.encode(), durable=False)
-    _sweep(out / PAGES_DIR / LIST_DIR, {Path(p).name for pages in written.values() for p in pages})
+    names = {Path(p).name for pages in written.values() for p in pages}
+    _sweep(out / PAGES_DIR / LIST_DIR, names)
+    return len(names)
 
 
 def _write_list(out: Path, lists: Lists, kind: str, value: str, rows: list[int]) -> list[str]:
@@ -195,8 +198,9 @@ def _filters_html(lists: Lists, here: str) -> str:
     )
 
 
-def write_site_pages(out: Path, sites: Iterable[tuple[str, int, list[tuple[int, str]]]], pages_of: PagesOf) -> None:
-    """A page per site with template lines: each line, how many pages carry it, links to them."""
+def write_site_pages(out: Path, sites: Iterable[tuple[str, int, list[tuple[int, str]]]], pages_of: PagesOf) -> int:
+    """A page per site with template lines: each line, how many pages carry it, links to them. The
+    number of site pages."""
     written = set()
     for site, documents, lines in sites:
         here = site_page(site)
@@ -214,6 +218,7 @@ def write_site_pages(out: Path, sites: Iterable[tuple[str, int, list[tuple[int, 
         write_atomic(out / here, page(f"{site} templates · cleaner report", body, here).encode("utf-8"), durable=False)
         written.add(Path(here).name)
     _sweep(out / PAGES_DIR / SITE_DIR, written)
+    return len(written)
 
 
 #: (site, template line, limit) -> the first documents that carry it (State.pages_with_line by key).
