@@ -47,12 +47,21 @@ def atomic_writer(path: Path, durable: bool = True) -> Iterator[IO[bytes]]:
 
 
 def sweep_temp_files(folder: Path) -> int:
-    """Remove temporary files an interrupted run left behind (only ours: '.NAME.*.tmp')."""
+    """Remove temporary files an interrupted run left behind (only ours: '.NAME.*.tmp'). A walk of
+    directory entries, names tested as strings (a glob's Paths cost more at 100,000 outputs)."""
     swept = 0
-    for path in folder.rglob(".*.tmp"):
-        if path.is_file() and TEMP_PREFIX_RE.match(path.name):
-            path.unlink(missing_ok=True)
-            swept += 1
+    stack = [os.fspath(folder)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif entry.name[0] == "." and TEMP_PREFIX_RE.match(entry.name) and entry.is_file():
+                        os.unlink(entry.path)
+                        swept += 1
+        except OSError:
+            continue  # OUTPUT not made yet, a folder removed meanwhile or unreadable (as a glob skips it)
     return swept
 
 

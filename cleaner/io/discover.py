@@ -64,8 +64,9 @@ def discover(
     bounds = _Bounds.of(root, output_dir, follow_symlinks)
     ids: set[str] = set()
     # Strings and directory entries, not Paths: pathlib's parsing cost more than the rest of a
-    # no-op run's planning (100,000 files).
-    for found in _walk(os.fspath(root), bounds):
+    # no-op run's planning (100,000 files). Sorted by names, as Paths sort, whatever the walk's
+    # order (the walk's own order is that already: the sort only checks it).
+    for found in sorted(_walk(os.fspath(root), bounds), key=_names):
         why, stat = _skip_reason(found, bounds)
         if why == OWN_OUTPUT:
             continue  # our own output folder inside the input folder
@@ -197,6 +198,11 @@ def _entries(folder: str) -> Iterator[os.DirEntry[str]]:
         return iter(())
 
 
+def _names(found: _Found) -> list[str]:
+    """A found path's names (the order of inputs)."""
+    return found.rel.split("/")
+
+
 def _name(entry: os.DirEntry[str]) -> str:
     """An entry's name (the sort key of a folder's entries)."""
     return entry.name
@@ -249,7 +255,9 @@ def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
         used.add(path)
     fitted = {id_: fit_path(path) for id_, path in paths.items()}
     pages = [page_output(i.id, 0) for i in inputs if is_container(i.id)]
-    folders = {folder for path in [*fitted.values(), *pages] for folder in _folders(path)}
+    folders: set[str] = set()
+    for path in [*fitted.values(), *pages]:
+        _add_folders(path, folders)
     taken = set(fitted.values()) | folders
     for id_ in sorted(i for i, path in fitted.items() if path in folders):
         n = 1
@@ -275,6 +283,8 @@ NAME_HASH_CHARS = 16
 def fit_path(rel: str) -> str:
     """An output path whose every name fits the file system: a name over MAX_NAME_BYTES becomes
     its start, '~' and a hash of it ('long...~1f2e3d4c5b6a7988.txt'); the report shows the result."""
+    if len(rel) <= MAX_NAME_BYTES // 4:  # four bytes a character at most: no name can be too long
+        return rel
     return "/".join(_fit_name(name) for name in rel.split("/"))
 
 
@@ -288,11 +298,12 @@ def _fit_name(name: str) -> str:
     return f"{start}~{hashlib.sha256(encoded).hexdigest()[:NAME_HASH_CHARS]}{suffix}"
 
 
-def _folders(path: str) -> Iterator[str]:
-    """The folders a relative POSIX path needs: 'a/b/c.txt' -> 'a/b', 'a'."""
+def _add_folders(path: str, folders: set[str]) -> None:
+    """Add the folders a relative POSIX path needs ('a/b/c.txt': 'a/b', 'a'); a folder already
+    there has its own parents there too (one set lookup per file, mostly)."""
     end = path.rfind("/")
-    while end > 0:
-        yield path[:end]
+    while end > 0 and (folder := path[:end]) not in folders:
+        folders.add(folder)
         end = path.rfind("/", 0, end)
 
 

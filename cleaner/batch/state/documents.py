@@ -160,9 +160,9 @@ class Documents:
             "SELECT id, json_extract(record, '$.output') FROM documents WHERE duplicate_of IS NULL"
             " AND record IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
         )
-        folder = os.path.join(out, "")
+        listing = _Listing(os.fspath(out))
         for doc_id, output in self.store.paged(query):
-            if output and not os.path.isfile(folder + output):
+            if output and not listing.has(output):
                 yield doc_id
 
     def records(self) -> Iterator[dict]:
@@ -203,3 +203,35 @@ class Documents:
             " AND id >= ? AND (? IS NULL OR id <= ?) ORDER BY id",
             (first, last, last),
         )
+
+
+#: Folders whose listing _Listing keeps at once: outputs come in id order, so mostly folder by folder.
+LISTED_FOLDERS = 64
+
+
+class _Listing:
+    """Which files a folder tree holds, a folder's listing at a time (one scandir per folder, not a
+    stat per file: a no-op run checks every output)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = os.path.join(root, "")
+        self.folders: dict[str, frozenset[str]] = {}
+
+    def has(self, rel: str) -> bool:
+        """True if the relative POSIX path is a file (or a link to one) in the tree."""
+        folder, _, name = rel.rpartition("/")
+        names = self.folders.get(folder)
+        if names is None:
+            if len(self.folders) >= LISTED_FOLDERS:
+                self.folders.clear()
+            names = self.folders[folder] = self._files(self.root + folder)
+        return name in names
+
+    @staticmethod
+    def _files(folder: str) -> frozenset[str]:
+        """The names of the files in a folder (none if it is not there)."""
+        try:
+            with os.scandir(folder) as entries:
+                return frozenset(e.name for e in entries if e.is_file())
+        except OSError:
+            return frozenset()
