@@ -41,10 +41,11 @@ from cleaner.io.discover import Input, discover, output_paths, page_output
 from cleaner.io.readers import is_container
 from cleaner.io.writers import OutputRecord, WriterOptions, txt
 from cleaner.io.writers.jsonl import jsonl_record
-from cleaner.report.html.home import Summary
+from cleaner.report.html.index import row_html
+from cleaner.report.html.layout import doc_page
 from cleaner.report.html.pages import missing_document_pages, write_document_page
 from cleaner.report.totals import Record, Totals
-from cleaner.report.write import Reuse, write_reports
+from cleaner.report.write import Reuse, gather, write_reports
 from cleaner.rules.ruleset import RuleSet
 
 LOG = logging.getLogger(__name__)
@@ -172,7 +173,8 @@ def _report(
     reuse = Reuse.of_json(*kept) if kept is not None else None
     if reuse is not None and not reuse.holds(out, key):
         reuse = None
-    summary = reuse.summary if reuse is not None else Summary.of(state.documents.records())
+    gathered = gather(state.documents.entries()) if reuse is None else None
+    summary = gathered.summary if gathered is not None else reuse.summary  # type: ignore[union-attr]
     outcome.totals = summary.totals
     outcome.stats = _stats(*started, plan, summary.totals, outcome)
     state.add_run(outcome.stats)
@@ -180,13 +182,13 @@ def _report(
     reuse = write_reports(
         out,
         as_record(settings),
-        state.documents.records,
+        state.documents.entries,
         plan,
         skipped,
         state.history(),
         state.duplicates.clusters(),
         site_templates,
-        summary=summary,
+        gathered=gathered,
         pages_of=lambda site, line, limit: state.templates.pages_with_line(site, templates.line_key(line), limit),
         key=key,
         reuse=reuse,
@@ -318,7 +320,7 @@ class _Recorder:
         out = self.settings.output_dir
         for doc_id in self.state.documents.missing_outputs(out):
             self.write(doc_id)
-        for doc_id in missing_document_pages(self.state.documents.record_ids(), out):
+        for doc_id in missing_document_pages(self.state.documents.pages(), out):
             self.write_page(doc_id)
 
     def write_page(self, doc_id: str, duplicate_of: str | None = None) -> None:
@@ -359,8 +361,10 @@ class _Recorder:
         # Stored whatever the formats: the corpus formats are rendered from it (writers.write_all).
         jsonl = json.dumps(fields, ensure_ascii=False) if fields is not None else None
         # its page in the report: written here, so a run writes pages only for what it changed
-        write_document_page(self.settings.output_dir, self.settings.input_dir, doc, asdict(record))
-        self.state.documents.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
+        data = asdict(record)
+        write_document_page(self.settings.output_dir, self.settings.input_dir, doc, data)
+        shown = (row_html(data), doc_page(doc_id))  # rendered once: the lists take them from the state
+        self.state.documents.finish(doc_id, template.hash, data, jsonl, text_fp, shown)
         self.written.add(doc_id)
 
 

@@ -71,6 +71,19 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
         f.write(data)
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write a file (atomically, not durably: a view the state can give again) unless it already
+    holds exactly `data`, so that an unchanged page of a large report is neither written nor
+    touched; True if it was written."""
+    try:
+        if os.stat(path).st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # not there (or unreadable): written
+    write_atomic(path, data, durable=False)
+    return True
+
+
 def file_hash(path: str | os.PathLike[str]) -> str:
     """The SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()

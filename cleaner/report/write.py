@@ -7,14 +7,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from cleaner.identity import __version__
 from cleaner.io.atomic import atomic_writer, write_atomic
 from cleaner.report.html.home import Front, Summary, render_html
-from cleaner.report.html.index import SEARCH_INDEX, Lists, PagesOf, write_lists, write_site_pages
+from cleaner.report.html.index import SEARCH_INDEX, Entry, Lists, PagesOf, write_lists, write_site_pages
 from cleaner.report.html.layout import LIST_DIR, PAGES_DIR, SCRIPT_FILE, SITE_DIR, STYLE_FILE
 from cleaner.report.html.pages import sweep_document_pages
 
@@ -99,16 +99,36 @@ class Reuse:
         return self.key == key and _json_stat(folder) == self.json_stat and _pages(folder) == self.pages
 
 
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """What the reports show of every record: the summary and the lists, gathered in one pass."""
+
+    summary: Summary
+    lists: Lists
+
+
+def gather(entries: Iterable[Entry]) -> Gathered:
+    """The Summary and the Lists of the entries, in one pass over them."""
+    lists = Lists()
+
+    def records() -> Iterator[dict]:
+        for entry in entries:
+            lists.add(entry)
+            yield entry.record
+
+    return Gathered(Summary.of(records()), lists)
+
+
 def write_reports(
     folder: Path,
     settings: dict,
-    records: Callable[[], Iterable[dict]],
+    entries: Callable[[], Iterable[Entry]],
     plan: Plan,
     skipped: dict[str, int],
     history: list[RunStats],
     duplicates: dict[str, list[str]] | None = None,
     site_templates: list[SiteTemplate] | None = None,
-    summary: Summary | None = None,
+    gathered: Gathered | None = None,
     pages_of: PagesOf | None = None,
     key: str = "",
     reuse: Reuse | None = None,
@@ -118,20 +138,22 @@ def write_reports(
     themselves are written in pass two, report_pages.write_document_page). Returns what a later
     run with the same records (the same `key`) may reuse.
 
-    Pass the records' Summary when the caller already has it, to spare a pass over them;
+    Pass what gather() gave when the caller already has it, to spare a pass over the entries;
     pages_of gives the documents that carry a template line (State.pages_with_line). With a
     `reuse` that holds for this folder and key, only what carries the run (report.json's head
     and report.html) is written again: the records' part of report.json is copied from the file.
     """
     if reuse is not None and not reuse.holds(folder, key):
         reuse = None
-    summary = reuse.summary if reuse is not None else summary or Summary.of(records())
+    if reuse is None and gathered is None:
+        gathered = gather(entries())
+    summary = reuse.summary if reuse is not None else gathered.summary  # type: ignore[union-attr]
     head = _head(settings, plan, summary, skipped, history, duplicates, site_templates or [])
-    json_at = _write_json(folder / "report.json", head, records, reuse)
-    if reuse is not None:
-        front, pages = reuse.front, reuse.pages
+    json_at = _write_json(folder / "report.json", head, entries, reuse)
+    if reuse is not None or gathered is None:
+        front, pages = reuse.front, reuse.pages  # type: ignore[union-attr]
     else:
-        lists = Lists.of(records())
+        lists = gathered.lists
         pages = write_lists(folder, lists)
         sites = [(t.site, t.documents, t.lines) for t in site_templates or []]
         pages += write_site_pages(folder, sites, pages_of or _no_pages)
@@ -171,9 +193,9 @@ def _head(
     }
 
 
-def _write_json(path: Path, head: dict, records: Callable[[], Iterable[dict]], reuse: Reuse | None) -> int:
-    """Write report.json: the head, then the records (streamed, or copied from the file `reuse`
-    holds); where the records' part begins."""
+def _write_json(path: Path, head: dict, entries: Callable[[], Iterable[Entry]], reuse: Reuse | None) -> int:
+    """Write report.json: the head, then the records (their JSON as the entries hold it, streamed,
+    or copied from the file `reuse` holds); where the records' part begins."""
     start = json.dumps(head, ensure_ascii=False, indent=1)[:-2].encode() + b',\n "documents": ['
     with atomic_writer(path) as f:
         f.write(start)
@@ -182,8 +204,8 @@ def _write_json(path: Path, head: dict, records: Callable[[], Iterable[dict]], r
                 before.seek(reuse.json_at)
                 shutil.copyfileobj(before, f, COPY_CHUNK)
         else:
-            for n, record in enumerate(records()):
-                f.write((",\n  " if n else "\n  ").encode() + json.dumps(record, ensure_ascii=False).encode())
+            for n, entry in enumerate(entries()):
+                f.write((",\n  " if n else "\n  ").encode() + entry.text.encode())
             f.write(b"\n ]\n}\n")
     return len(start)
 

@@ -21,6 +21,7 @@ from cleaner.batch.state.store import Store
 from cleaner.corpus import templates
 from cleaner.corpus.dedup import Fingerprint
 from cleaner.document import Document
+from cleaner.report.html.index import Entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +121,21 @@ class Documents:
             raise
 
     def finish(
-        self, doc_id: str, applied: str, record: dict, jsonl: str | None, fingerprint: Fingerprint | None
+        self,
+        doc_id: str,
+        applied: str,
+        record: dict,
+        jsonl: str | None,
+        fingerprint: Fingerprint | None,
+        shown: tuple[str, str] | None = None,
     ) -> None:
-        """Pass two: record a document's outputs, written with template set `applied` (already in place)."""
+        """Pass two: record a document's outputs, written with template set `applied` (already in
+        place); `shown`: its row in the report's lists and its page, rendered from `record`."""
         fp = fingerprint
+        row, page = shown if shown is not None else (None, None)
         self.db.execute(
-            "UPDATE documents SET applied = ?, record = ?, jsonl = ?, text_length = ?, text_hash = ?, minhash = ?"
-            " WHERE id = ?",
+            "UPDATE documents SET applied = ?, record = ?, jsonl = ?, text_length = ?, text_hash = ?, minhash = ?,"
+            " row = ?, page = ? WHERE id = ?",
             (
                 applied,
                 json.dumps(record, ensure_ascii=False, sort_keys=True),
@@ -134,6 +143,8 @@ class Documents:
                 fp.length if fp else None,
                 fp.text_hash if fp else None,
                 fp.signature if fp else None,
+                row,
+                page,
                 doc_id,
             ),
         )
@@ -167,13 +178,25 @@ class Documents:
 
     def records(self) -> Iterator[dict]:
         """Every finished document's report record, in id order, streamed (a duplicate shows as dropped)."""
-        for record, duplicate_of in self.db.execute(
-            "SELECT record, duplicate_of FROM documents WHERE record IS NOT NULL ORDER BY id"
+        return (entry.record for entry in self.entries())
+
+    def entries(self) -> Iterator[Entry]:
+        """Every finished document as the reports take it, in id order, streamed: its record's JSON
+        (parsed only if asked for), its row and page as rendered when it was written (a duplicate's
+        row is rendered by the reports: it shows as dropped)."""
+        for record, duplicate_of, row, page in self.db.execute(
+            "SELECT record, duplicate_of, row, page FROM documents WHERE record IS NOT NULL ORDER BY id"
         ):
+            if duplicate_of is None:
+                yield Entry(record, row, page)
+                continue
             data = json.loads(record)
-            if duplicate_of is not None:
-                data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
-            yield data
+            data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
+            yield Entry.of(data, page=page)
+
+    def pages(self) -> Iterator[tuple[str, str | None]]:
+        """Every finished document's id and report page (None if not rendered with its record), in id order."""
+        yield from self.db.execute("SELECT id, page FROM documents WHERE record IS NOT NULL ORDER BY id")
 
     def records_changed(self) -> int:
         """How many times a report record was written, changed or removed (schema.py's triggers count)."""

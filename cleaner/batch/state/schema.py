@@ -7,7 +7,8 @@ import sqlite3
 #: Bumped when the tables or the stored records change: an older database's document tables are
 #: rebuilt (its documents cleaned again), its run history is kept.
 #: 6: `cleaned` holds records.py's versioned record (`version` is records.VERSION).
-SCHEMA_VERSION = 6
+#: 7: `row` and `page`, a document's row in the report's lists and its page, rendered once.
+SCHEMA_VERSION = 7
 
 #: Columns added to the runs table after it first shipped (its rows are kept across upgrades).
 RUN_COLUMNS_ADDED = ("chars_in", "chars_out")
@@ -36,6 +37,9 @@ RETRY_ALWAYS = "always"
 #: none): a run cleans a source again when the lookup gives another key now, so a changed site
 #: file re-cleans that site's pages only.
 #:
+#: `row` and `page` are the document's row in the report's lists and its page's path, rendered
+#: from `record` when it is written (a run that rebuilds the lists does not render 100,000 rows).
+#:
 #: `records_changed` counts every change of the report records (a record written, changed or
 #: removed, a duplicate_of set or cleared), by triggers in the same transaction as the change, so
 #: that no code path can miss one. `reports` holds what the last reports written leave for reuse
@@ -62,7 +66,9 @@ CREATE TABLE IF NOT EXISTS documents (
     minhash BLOB,
     duplicate_of TEXT,
     rule_host TEXT,
-    rule_key TEXT
+    rule_key TEXT,
+    row TEXT,
+    page TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
 CREATE INDEX IF NOT EXISTS documents_site ON documents (site);

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.io.atomic import write_atomic
+from cleaner.io.atomic import write_if_changed
 from cleaner.report.html.layout import (
     CSS,
     LIST_DIR,
@@ -48,6 +48,29 @@ HEADERS = ("Document", "Title", "Status", "Language", "Site", "Kept", "Character
 
 
 @dataclass(slots=True)
+class Entry:
+    """One document as the reports take it: its record's JSON as report.json holds it, and its row in
+    the lists and its page when the state already rendered them (None: rendered here)."""
+
+    text: str
+    row: str | None = None
+    page: str | None = None
+    parsed: dict | None = field(default=None, repr=False)  # the record, once read
+
+    @classmethod
+    def of(cls, record: dict, row: str | None = None, page: str | None = None) -> Entry:
+        """The entry of a record given as a dict."""
+        return cls(json.dumps(record, ensure_ascii=False), row, page, record)
+
+    @property
+    def record(self) -> dict:
+        """The record, read from its JSON the first time it is asked for."""
+        if self.parsed is None:
+            self.parsed = json.loads(self.text)
+        return self.parsed
+
+
+@dataclass(slots=True)
 class Lists:
     """Every document's row, and which rows each filter value selects (row numbers, id order)."""
 
@@ -61,14 +84,15 @@ class Lists:
         """Gather the rows of all records, in the records' (id) order."""
         lists = cls()
         for record in records:
-            lists.add(record)
+            lists.add(Entry.of(record))
         return lists
 
-    def add(self, record: dict) -> None:
+    def add(self, entry: Entry) -> None:
         """One document's row, filed under each of its filter values."""
-        n = len(self.rows)
-        self.rows.append(_row(record))
-        self.search.append((record["id"], record.get("title") or "", doc_page(record["id"])))
+        n, record = len(self.rows), entry.record
+        self.rows.append(entry.row if entry.row is not None else row_html(record))
+        page = entry.page if entry.page is not None else doc_page(record["id"])
+        self.search.append((record["id"], record.get("title") or "", page))
         for kind, value in _values(record):
             self.members.setdefault((kind, value), []).append(n)
 
@@ -86,8 +110,9 @@ def _values(record: dict) -> list[tuple[str, str]]:
     return values
 
 
-def _row(record: dict) -> str:
-    """A document's table row (its filter values in data attributes for the script)."""
+def row_html(record: dict) -> str:
+    """A document's table row (its filter values in data attributes for the script), without its
+    closing </tr> (documents_section adds it, with the link made relative to the page)."""
     doc_id, title = record["id"], record.get("title") or ""
     status = record["status"] + (f": {record['reason']}" if record.get("reason") else "")
     reasons = record["removed_by_reason"]
@@ -117,9 +142,9 @@ def write_lists(out: Path, lists: Lists) -> int:
         written[f"{kind}:{value}"] = _write_list(out, lists, kind, value, rows)
     # ASCII, and no "<" at all: the index stays data even if someone pastes it into a page
     index = json.dumps(lists.search, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-    write_atomic(out / SEARCH_INDEX, f"window.cleanerIndex={index};\n".encode(), durable=False)
-    write_atomic(out / STYLE_FILE, CSS.encode(), durable=False)
-    write_atomic(out / SCRIPT_FILE, SCRIPT.encode(), durable=False)
+    write_if_changed(out / SEARCH_INDEX, f"window.cleanerIndex={index};\n".encode())
+    write_if_changed(out / STYLE_FILE, CSS.encode())
+    write_if_changed(out / SCRIPT_FILE, SCRIPT.encode())
     names = {Path(p).name for pages in written.values() for p in pages}
     _sweep(out / PAGES_DIR / LIST_DIR, names)
     return len(names)
@@ -134,7 +159,7 @@ def _write_list(out: Path, lists: Lists, kind: str, value: str, rows: list[int])
         chunk = rows[n * ROWS_PER_PAGE : (n + 1) * ROWS_PER_PAGE]
         anchor = reason_anchor(value) if kind == "reason" else ""
         body = f"<h1>{esc(title)}</h1>\n" + documents_section(lists, chunk, here, names, n, len(rows), anchor)
-        write_atomic(out / here, page(f"{title} · cleaner report", body, here, SCRIPT).encode("utf-8"), durable=False)
+        write_if_changed(out / here, page(f"{title} · cleaner report", body, here, SCRIPT).encode("utf-8"))
     return names
 
 
@@ -215,7 +240,7 @@ def write_site_pages(out: Path, sites: Iterable[tuple[str, int, list[tuple[int, 
             f"enough of them is removed from every page as <code>template</code>.</p>"
             f"<table><tr><th>Line</th><th>Pages</th><th>Pages carrying it</th></tr>{''.join(rows)}</table>"
         )
-        write_atomic(out / here, page(f"{site} templates · cleaner report", body, here).encode("utf-8"), durable=False)
+        write_if_changed(out / here, page(f"{site} templates · cleaner report", body, here).encode("utf-8"))
         written.add(Path(here).name)
     _sweep(out / PAGES_DIR / SITE_DIR, written)
     return len(written)
