@@ -171,10 +171,12 @@ def _report(
     key = _reports_key(state.documents.records_changed(), site_templates)
     kept = state.documents.reports_reuse()
     reuse = Reuse.of_json(*kept) if kept is not None else None
-    if reuse is not None and not reuse.holds(out, key):
-        reuse = None
-    gathered = gather(state.documents.entries()) if reuse is None else None
-    summary = gathered.summary if gathered is not None else reuse.summary  # type: ignore[union-attr]
+    gathered = None
+    if reuse is not None and reuse.holds(out, key):
+        summary = reuse.summary  # no record changed: the reports' part of them is reused
+    else:
+        gathered = gather(state.documents.entries())
+        summary, reuse = gathered.summary, None
     outcome.totals = summary.totals
     outcome.stats = _stats(*started, plan, summary.totals, outcome)
     state.add_run(outcome.stats)

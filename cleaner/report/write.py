@@ -143,24 +143,30 @@ def write_reports(
     `reuse` that holds for this folder and key, only what carries the run (report.json's head
     and report.html) is written again: the records' part of report.json is copied from the file.
     """
-    if reuse is not None and not reuse.holds(folder, key):
-        reuse = None
-    if reuse is None and gathered is None:
-        gathered = gather(entries())
-    summary = reuse.summary if reuse is not None else gathered.summary  # type: ignore[union-attr]
-    head = _head(settings, plan, summary, skipped, history, duplicates, site_templates or [])
-    json_at = _write_json(folder / "report.json", head, entries, reuse)
-    if reuse is not None or gathered is None:
-        front, pages = reuse.front, reuse.pages  # type: ignore[union-attr]
+    templates = site_templates or []
+    if reuse is not None and reuse.holds(folder, key):
+        summary, front, pages = reuse.summary, reuse.front, reuse.pages
+        head = _head(settings, plan, summary, skipped, history, duplicates, templates)
+        json_at = _write_json(folder / "report.json", head, entries, reuse)
     else:
-        lists = gathered.lists
-        pages = write_lists(folder, lists)
-        sites = [(t.site, t.documents, t.lines) for t in site_templates or []]
-        pages += write_site_pages(folder, sites, pages_of or _no_pages)
-        sweep_document_pages(folder, {page for _, _, page in lists.search})
-        front = Front.of(lists)
+        gathered = gathered or gather(entries())
+        summary, reuse = gathered.summary, None
+        head = _head(settings, plan, summary, skipped, history, duplicates, templates)
+        json_at = _write_json(folder / "report.json", head, entries, None)
+        front, pages = _write_lists(folder, gathered.lists, templates, pages_of or _no_pages)
     write_atomic(folder / "report.html", render_html(head, summary, front).encode("utf-8"))
     return Reuse(key, summary, front, json_at, _json_stat(folder), pages)
+
+
+def _write_lists(
+    folder: Path, lists: Lists, site_templates: list[SiteTemplate], pages_of: PagesOf
+) -> tuple[Front, int]:
+    """Write the lists and the site pages, remove the pages of documents that are gone; the front
+    page's part of the lists and the number of list and site pages."""
+    pages = write_lists(folder, lists)
+    pages += write_site_pages(folder, [(t.site, t.documents, t.lines) for t in site_templates], pages_of)
+    sweep_document_pages(folder, {page for _, _, page in lists.search})
+    return Front.of(lists), pages
 
 
 def _head(
