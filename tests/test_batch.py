@@ -276,9 +276,10 @@ def test_a_page_deleted_by_hand_is_written_again_and_no_other(tree, tmp_path):
 
 def reports_but_runs(out: Path) -> dict[str, bytes]:
     """Every report file, without what carries the runs (the history, this run's counts, the
-    times): what a run must leave the same as a run from scratch on the same inputs."""
+    times) or names OUTPUT (the settings): what a run must leave the same as a run from scratch
+    on the same inputs."""
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    for key in ("history", "run"):
+    for key in ("history", "run", "settings"):
         data.pop(key)
     html = (out / "report.html").read_text(encoding="utf-8")
     html = re.sub(r'<div class="charts" id="history-charts">.*?</div>', "", html, flags=re.S)
