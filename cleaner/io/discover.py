@@ -84,10 +84,14 @@ def discover(
     return inputs, skipped
 
 
+#: The extensions of page files, as a set (asked once per input file).
+SUPPORTED = frozenset(SUPPORTED_EXTENSIONS)
+
+
 def _supported(name: str, auto: bool) -> bool:
     """True if a file name is of a type the cleaner reads (an extensionless one only when sniffing)."""
     extension = _extension(name)
-    return extension in SUPPORTED_EXTENSIONS or is_container(name) or (auto and extension == EXTENSIONLESS)
+    return extension in SUPPORTED or is_container(name) or (auto and extension == EXTENSIONLESS)
 
 
 #: _skip_reason's answer for a path inside our own output folder (not counted: it is ours).
@@ -230,9 +234,13 @@ def _escaped(posix: str) -> str:
 
 
 def _extension(name: str) -> str:
-    """The lower-case extension that decides the type, looking through a final .gz."""
+    """The lower-case extension that decides the type, looking through a final .gz (what
+    os.path.splitext gives of a name, by string methods: it is asked once per input file)."""
     name = name.lower().removesuffix(".gz")
-    return os.path.splitext(name)[1]
+    dot = name.rfind(".")
+    if dot <= 0 or (name[0] == "." and not name[:dot].strip(".")):  # '.txt', '..txt': no extension
+        return ""
+    return name[dot:]
 
 
 def output_paths(inputs: Iterable[Input]) -> dict[str, str]:

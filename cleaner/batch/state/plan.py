@@ -15,6 +15,9 @@ from cleaner.report.write import Plan
 #: A file's (size, mtime_ns).
 Stat = tuple[int, int]
 
+#: What the state knows of an input file, as a plain tuple: Seen's fields in Seen's order.
+Known = tuple[int, int, str, str, str | None]
+
 #: Where an input file is: a string from discovery (a Path per file cost more than its stat).
 Where = str | os.PathLike[str]
 
@@ -42,7 +45,7 @@ class Planner:
         failed by the run (RETRY_ALWAYS), or failed by a limit other than the run's `limits`."""
         return {source: Seen(*row) for source, row in self._known(limits).items()}
 
-    def _known(self, limits: str) -> dict[str, tuple[int, int, str, str, str | None]]:
+    def _known(self, limits: str) -> dict[str, Known]:
         """seen()'s (size, mtime_ns, sha256, fingerprint, output) rows as plain tuples, in one query
         (a Seen per file cost more than the query at 100,000 files)."""
         rows = self.db.execute(  # rows of one file agree, unless a run stopped half-way through it
@@ -123,7 +126,7 @@ def _stat(path: Where) -> Stat:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _content_changed(path: Where, before: tuple[int, int, str, str, str | None], stat: Stat | None) -> bool:
+def _content_changed(path: Where, before: Known, stat: Stat | None) -> bool:
     """Size and mtime first (cheap; from discovery's stat when given); when they differ, the hash
     decides (a touch is no change). `before`: the state's (size, mtime_ns, sha256, ...) of it."""
     try:
