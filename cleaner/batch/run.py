@@ -200,8 +200,7 @@ def _report(
 
 
 def _reports_key(records_changed: int, site_templates: list[SiteTemplate]) -> str:
-    """What the reports' records part depends on: the records (by the state's count of their
-    changes), the site templates and the cleaner's code."""
+    """What the reports' records part depends on: the records (their count of changes), site templates, code."""
     sites = [(t.site, t.documents, t.hash, t.lines) for t in site_templates]
     data = json.dumps([records_changed, identity.code_digest(), sites], ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
