@@ -42,3 +42,17 @@ def test_duplicates_are_replaced_and_shown_as_dropped(tmp_path):
         }
         assert records["c"]["status"] == "kept"
         assert [row[0] for row in state.output_rows()] == ["a", "c"]  # the writers leave duplicates out
+
+
+def test_clusters_stored_again_unchanged_change_no_report_record(tmp_path):
+    with State(tmp_path) as state:
+        for name in ("a", "b", "c"):
+            save_whole(state, name, [saved(document(name, "A line"))])
+            state.documents.finish(name, "set", {"id": name, "status": "kept"}, None, None)
+        state.duplicates.replace({"b": "a", "c": "a"})
+        before = state.documents.records_changed()
+        state.duplicates.replace({"b": "a", "c": "a"})  # the next run finds the same clusters
+        assert state.documents.records_changed() == before
+        state.duplicates.replace({"b": "a"})
+        assert state.documents.records_changed() == before + 1
+        assert state.duplicates.clusters() == {"a": ["b"]}
