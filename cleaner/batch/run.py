@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import identity
+from cleaner.batch import collector
 from cleaner.batch.config import as_record
 from cleaner.batch.engines import engine
 from cleaner.batch.engines.base import RUN_FAILURES, Cleaned, Stop
@@ -131,7 +132,8 @@ def run(
     out = settings.output_dir
     check_folders(settings.input_dir, out)
     with State(out, rebuild=settings.rebuild_state) as state:
-        plan, inputs, targets, skipped = plan_run(settings, ruleset, state)
+        with collector.paused():
+            plan, inputs, targets, skipped = plan_run(settings, ruleset, state)
         outcome = Outcome(plan)
         sweep_temp_files(out)
         _clear_stale_outputs(state, plan, targets, out)
@@ -139,7 +141,8 @@ def run(
             # the .txt tree written or removed from the stored records: nothing is cleaned again
             state.documents.rewrite_all()
         planned = plan.todo  # a set made once: the property makes one per use (100,000 on a first run)
-        todo = [task for i in inputs if i.id in planned for task in i.split(_size(i.path))]
+        # split by the size discovery read (0 if it could not: cleaning says why)
+        todo = [task for i in inputs if i.id in planned for task in i.split((i.seen or (0, 0))[0])]
         if on_start is not None:
             on_start(len(todo))
         recorder = _Recorder(state, settings, ruleset, targets, outcome, on_done)
@@ -158,7 +161,8 @@ def run(
         writers.write_all(out, state, settings.formats, WriterOptions(settings.index_name))
         if not stop.requested:
             state.set_meta("format", settings.format)
-        _report(state, settings, plan, skipped, outcome, (started, clock))
+        with collector.paused():
+            _report(state, settings, plan, skipped, outcome, (started, clock))
     return outcome
 
 
@@ -386,14 +390,6 @@ def _apply_dedup(state: State, settings: Settings, out: Path) -> tuple[dict[str,
         if output:
             writers.remove_document(out, output)
     return duplicates, {d for d in before.keys() | duplicates.keys() if before.get(d) != duplicates.get(d)}
-
-
-def _size(path: Path) -> int:
-    """A file's size in bytes, 0 if it cannot be read (cleaning it will say why)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _site(doc: Document) -> str:
