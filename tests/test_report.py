@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from cleaner import clean
 from cleaner.batch.state import Plan, RunStats
-from cleaner.report.html.home import Summary
+from cleaner.report.html.home import MAX_LISTED, TOP_N, Summary
 from cleaner.report.html.index import Entry
 from cleaner.report.totals import Record, Totals
 from cleaner.report.write import Reuse, write_reports
@@ -341,3 +341,36 @@ def test_a_reuse_that_cannot_be_read_or_whose_files_changed_is_not_used(tmp_path
         tmp_path, {}, lambda: iter([Entry.of(asdict(record()))]), Plan(), {}, [], key="k", reuse=reuse
     )
     assert rebuilt.holds(tmp_path, "k") and rebuilt.pages == reuse.pages  # written whole again
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from(["kept", "dropped", "failed"]), st.integers(0, 9)), max_size=60
+    ),
+    st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["kept", "dropped", "failed", None]), st.integers(0, 9))),
+)
+def test_a_summary_updated_by_changes_is_the_summary_of_the_records_after_them(rows, edits):
+    def make(n: int, status: str, kept: int) -> dict:
+        rec = record(id=f"{n:03}.txt", status=status, chars_in=10, chars_out=kept if status == "kept" else 0)
+        return json.loads(json.dumps(asdict(rec) | {"removed_by_reason": {f"r{kept % 3}": 1 + kept % 2}}))
+
+    before = {f"{n:03}.txt": make(n, s, k) for n, s, k in rows}
+    after = dict(before)
+    changes = []
+    for n, status, kept in edits:
+        doc_id = f"{n:03}.txt"
+        now = make(n, status, kept) if status is not None else None  # None: the document is gone
+        changes.append((after.get(doc_id), now))
+        if now is None:
+            after.pop(doc_id, None)
+        else:
+            after[doc_id] = now
+    old = Summary.of(before[k] for k in sorted(before))
+    new, expected = old.updated(changes), Summary.of(after[k] for k in sorted(after))
+    if new is None:  # too many listed records changed: only possible when a list was cut
+        assert len(old.most_lost) < sum(old.kept_shares) or len(old.not_kept) < old.totals.files
+        return
+    assert new.totals.as_dict() == expected.totals.as_dict() and new.kept_shares == expected.kept_shares
+    assert new.most_lost[:TOP_N] == expected.most_lost[:TOP_N]
+    assert new.not_kept[:MAX_LISTED] == expected.not_kept[:MAX_LISTED]

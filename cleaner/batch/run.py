@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
+import functools
 import json
 import logging
 import signal
@@ -27,9 +27,9 @@ from typing import Any
 
 from cleaner import identity
 from cleaner.batch import collector
-from cleaner.batch.config import as_record
 from cleaner.batch.engines import engine
 from cleaner.batch.engines.base import RUN_FAILURES, Cleaned, Stop
+from cleaner.batch.reporting import report_run
 from cleaner.batch.settings import ConfigError, Settings
 from cleaner.batch.state import RETRY_ALWAYS, Plan, RecordError, RunStats, Saved, Seen, SiteTemplate, State, encode
 from cleaner.corpus import dedup, templates
@@ -42,11 +42,9 @@ from cleaner.io.discover import Input, discover, output_paths, page_output
 from cleaner.io.readers import is_container
 from cleaner.io.writers import OutputRecord, WriterOptions, txt
 from cleaner.io.writers.jsonl import jsonl_record
-from cleaner.report.html.index import row_html
-from cleaner.report.html.layout import doc_page
+from cleaner.report.html.index import Listing
 from cleaner.report.html.pages import missing_document_pages, write_document_page
 from cleaner.report.totals import Record, Totals
-from cleaner.report.write import Reuse, gather, write_reports
 from cleaner.rules.ruleset import RuleSet
 
 LOG = logging.getLogger(__name__)
@@ -162,52 +160,10 @@ def run(
         if not stop.requested:
             state.set_meta("format", settings.format)
         with collector.paused():
-            _report(state, settings, plan, skipped, outcome, (started, clock))
+            outcome.totals = report_run(
+                state, settings, plan, skipped, functools.partial(_run_row, outcome, started, clock)
+            )
     return outcome
-
-
-def _report(
-    state: State, settings: Settings, plan: Plan, skipped: dict, outcome: Outcome, started: tuple[str, float]
-) -> None:
-    """Add this run to the history and write the reports: whole, or, when no record changed since
-    the last ones (the same key), only what carries the run."""
-    out = settings.output_dir
-    site_templates = list(state.templates.site_templates())
-    key = _reports_key(state.documents.records_changed(), site_templates)
-    kept = state.documents.reports_reuse()
-    reuse = Reuse.of_json(*kept) if kept is not None else None
-    gathered = None
-    if reuse is not None and reuse.holds(out, key):
-        summary = reuse.summary  # no record changed: the reports' part of them is reused
-    else:
-        gathered = gather(state.documents.entries())
-        summary, reuse = gathered.summary, None
-    outcome.totals = summary.totals
-    outcome.stats = _stats(*started, plan, summary.totals, outcome)
-    state.add_run(outcome.stats)
-    state.set_meta("settings", as_record(settings))
-    reuse = write_reports(
-        out,
-        as_record(settings),
-        state.documents.entries,
-        plan,
-        skipped,
-        state.history(),
-        state.duplicates.clusters(),
-        site_templates,
-        gathered=gathered,
-        pages_of=lambda site, line, limit: state.templates.pages_with_line(site, templates.line_key(line), limit),
-        key=key,
-        reuse=reuse,
-    )
-    state.documents.keep_reports_reuse(key, reuse.as_json())
-
-
-def _reports_key(records_changed: int, site_templates: list[SiteTemplate]) -> str:
-    """What the reports' records part depends on: the records (their count of changes), site templates, code."""
-    sites = [(t.site, t.documents, t.hash, t.lines) for t in site_templates]
-    data = json.dumps([records_changed, identity.code_digest(), sites], ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def check_folders(input_dir: Path, output_dir: Path) -> None:
@@ -369,8 +325,8 @@ class _Recorder:
         # its page in the report: written here, so a run writes pages only for what it changed
         data = asdict(record)
         write_document_page(self.settings.output_dir, self.settings.input_dir, doc, data)
-        shown = (row_html(data), doc_page(doc_id))  # rendered once: the lists take them from the state
-        self.state.documents.finish(doc_id, template.hash, data, jsonl, text_fp, shown)
+        # rendered once: the lists take it from the state
+        self.state.documents.finish(doc_id, template.hash, data, jsonl, text_fp, Listing.of(data))
         self.written.add(doc_id)
 
 
@@ -426,6 +382,12 @@ def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None
                 writers.remove_document(out, previous)
     for source in plan.removed:
         state.documents.forget_source(source)
+
+
+def _run_row(outcome: Outcome, started: str, clock: float, totals: Totals) -> RunStats:
+    """This run's row of the history, kept in the outcome too."""
+    outcome.stats = _stats(started, clock, outcome.plan, totals, outcome)
+    return outcome.stats
 
 
 def _stats(started: str, clock: float, plan: Plan, totals: Totals, outcome: Outcome) -> RunStats:

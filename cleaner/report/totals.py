@@ -106,6 +106,24 @@ class Totals:
         if record["encoding"]:
             self.encodings[record["encoding"]] += 1
 
+    def remove(self, record: dict) -> None:
+        """Count one record out, in place (what add counted in); a count that reaches 0 goes, as if
+        the record had never been added."""
+        self.files -= 1
+        _take(self.statuses, record["status"])
+        self.bytes_in -= record["bytes_in"]
+        self.bytes_out -= record["bytes_out"]
+        self.chars_in -= record.get("chars_in", 0)
+        self.chars_out -= record.get("chars_out", 0)
+        self.kept_lines -= record["kept_lines"]
+        self.removed_lines -= record["removed_lines"]
+        for reason, n in record["removed_by_reason"].items():
+            _take(self.removed_by_reason, reason, n)
+        if record["status"] == Status.KEPT.value and record["language"]:
+            _take(self.languages, record["language"])
+        if record["encoding"]:
+            _take(self.encodings, record["encoding"])
+
     def __add__(self, other: Totals) -> Totals:
         return Totals(
             files=self.files + other.files,
@@ -151,3 +169,10 @@ class Totals:
         for status in Status:
             out["statuses"].setdefault(status.value, 0)
         return out
+
+
+def _take(counter: Counter[str], key: str, n: int = 1) -> None:
+    """Take n off a count, dropping the key at 0 (Totals.remove)."""
+    counter[key] -= n
+    if counter[key] <= 0:
+        del counter[key]

@@ -21,7 +21,7 @@ from cleaner.batch.state.store import Store
 from cleaner.corpus import templates
 from cleaner.corpus.dedup import Fingerprint
 from cleaner.document import Document
-from cleaner.report.html.index import Entry
+from cleaner.report.html.index import Entry, Listing
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,15 +127,15 @@ class Documents:
         record: dict,
         jsonl: str | None,
         fingerprint: Fingerprint | None,
-        shown: tuple[str, str] | None = None,
+        listing: Listing | None = None,
     ) -> None:
         """Pass two: record a document's outputs, written with template set `applied` (already in
-        place); `shown`: its row in the report's lists and its page, rendered from `record`."""
+        place); `listing`: what the report's lists show of it, rendered from `record`."""
         fp = fingerprint
-        row, page = shown if shown is not None else (None, None)
+        row, page, listed = (listing.row, listing.page, listing.listed) if listing is not None else (None, None, None)
         self.db.execute(
             "UPDATE documents SET applied = ?, record = ?, jsonl = ?, text_length = ?, text_hash = ?, minhash = ?,"
-            " row = ?, page = ? WHERE id = ?",
+            " row = ?, page = ?, listed = ? WHERE id = ?",
             (
                 applied,
                 json.dumps(record, ensure_ascii=False, sort_keys=True),
@@ -145,6 +145,7 @@ class Documents:
                 fp.signature if fp else None,
                 row,
                 page,
+                listed,
                 doc_id,
             ),
         )
@@ -182,25 +183,45 @@ class Documents:
 
     def entries(self) -> Iterator[Entry]:
         """Every finished document as the reports take it, in id order, streamed: its record's JSON
-        (parsed only if asked for), its row and page as rendered when it was written (a duplicate's
-        row is rendered by the reports: it shows as dropped)."""
-        for record, duplicate_of, row, page in self.db.execute(
-            "SELECT record, duplicate_of, row, page FROM documents WHERE record IS NOT NULL ORDER BY id"
+        (parsed only if asked for) and its listing as rendered when it was written (a duplicate's
+        is rendered by the reports: it shows as dropped)."""
+        for record, duplicate_of, row, page, listed in self.db.execute(
+            "SELECT record, duplicate_of, row, page, listed FROM documents WHERE record IS NOT NULL ORDER BY id"
         ):
-            if duplicate_of is None:
-                yield Entry(record, row, page)
-                continue
-            data = json.loads(record)
-            data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
-            yield Entry.of(data, page=page)
+            if duplicate_of is not None:
+                yield Entry.of(_shown(record, duplicate_of))
+            elif row is not None and page is not None and listed is not None:
+                yield Entry(record, Listing(row, page, listed))
+            else:
+                yield Entry(record)
+
+    def changes(self, limit: int) -> list[tuple[dict | None, dict | None]] | None:
+        """How the report records changed since the last reports were written: each changed
+        document's record then and now (None where it had none), as the reports take it; None if
+        more than `limit` changed."""
+        rows = self.db.execute(
+            "SELECT t.record, t.duplicate_of, d.record, d.duplicate_of FROM touched t"
+            " LEFT JOIN documents d ON d.id = t.id ORDER BY t.id LIMIT ?",
+            (limit + 1,),
+        ).fetchall()
+        if len(rows) > limit:
+            return None
+        return [(_shown_or_none(then, then_dup), _shown_or_none(now, now_dup)) for then, then_dup, now, now_dup in rows]
+
+    def fill_listings(self) -> None:
+        """Render the listing of every record stored without one (by a version before `listed`)."""
+        for doc_id, record in self.db.execute(
+            "SELECT id, record FROM documents WHERE record IS NOT NULL AND listed IS NULL"
+        ).fetchall():
+            listing = Listing.of(json.loads(record))
+            self.db.execute(
+                "UPDATE documents SET row = ?, page = ?, listed = ? WHERE id = ?",
+                (listing.row, listing.page, listing.listed, doc_id),
+            )
 
     def pages(self) -> Iterator[tuple[str, str | None]]:
         """Every finished document's id and report page (None if not rendered with its record), in id order."""
         yield from self.db.execute("SELECT id, page FROM documents WHERE record IS NOT NULL ORDER BY id")
-
-    def records_changed(self) -> int:
-        """How many times a report record was written, changed or removed (schema.py's triggers count)."""
-        return int(self.db.execute("SELECT n FROM records_changed").fetchone()[0])
 
     def reports_reuse(self) -> tuple[str, str] | None:
         """What the last reports written left for reuse: its key and its JSON (report.write.Reuse)."""
@@ -208,9 +229,11 @@ class Documents:
         return (row[0], row[1]) if row else None
 
     def keep_reports_reuse(self, key: str, reuse: str) -> None:
-        """Remember what the reports just written leave for reuse, and commit (they are in place)."""
+        """Remember what the reports just written leave for reuse, and commit (they are in place):
+        the records changed before them are in them."""
         self.db.execute("DELETE FROM reports")
         self.db.execute("INSERT INTO reports VALUES (?, ?)", (key, reuse))
+        self.db.execute("DELETE FROM touched")
         self.store.commit()
 
     def record_ids(self) -> Iterator[str]:
@@ -226,6 +249,19 @@ class Documents:
             " AND id >= ? AND (? IS NULL OR id <= ?) ORDER BY id",
             (first, last, last),
         )
+
+
+def _shown_or_none(record: str | None, duplicate_of: str | None) -> dict | None:
+    """_shown of a record that may be missing (None)."""
+    return _shown(record, duplicate_of) if record is not None else None
+
+
+def _shown(record: str, duplicate_of: str | None) -> dict:
+    """A stored report record as the reports take it (a duplicate shows as dropped)."""
+    data = json.loads(record)
+    if duplicate_of is not None:
+        data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
+    return data
 
 
 #: Folders whose listing _Listing keeps at once: outputs come in id order, so mostly folder by folder.

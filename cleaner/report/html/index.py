@@ -47,20 +47,35 @@ FACETS = (("status", "Status"), ("language", "Language"), ("site", "Site"), ("re
 HEADERS = ("Document", "Title", "Status", "Language", "Site", "Kept", "Characters", "Lines removed", "Reasons")
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the lists show of a document, rendered once from its record (the state keeps it): its
+    row, its page, and its id, title and filter values as JSON."""
+
+    row: str
+    page: str
+    listed: str
+
+    @classmethod
+    def of(cls, record: dict) -> Listing:
+        """A record's listing."""
+        listed = json.dumps([record["id"], record.get("title") or "", _values(record)], ensure_ascii=False)
+        return cls(row_html(record), doc_page(record["id"]), listed)
+
+
 @dataclass(slots=True)
 class Entry:
-    """One document as the reports take it: its record's JSON as report.json holds it, and its row in
-    the lists and its page when the state already rendered them (None: rendered here)."""
+    """One document as the reports take it: its record's JSON as report.json holds it, and its
+    listing when the state already rendered it (None: rendered here from the record)."""
 
     text: str
-    row: str | None = None
-    page: str | None = None
+    listing: Listing | None = None
     parsed: dict | None = field(default=None, repr=False)  # the record, once read
 
     @classmethod
-    def of(cls, record: dict, row: str | None = None, page: str | None = None) -> Entry:
+    def of(cls, record: dict, listing: Listing | None = None) -> Entry:
         """The entry of a record given as a dict."""
-        return cls(json.dumps(record, ensure_ascii=False), row, page, record)
+        return cls(json.dumps(record, ensure_ascii=False), listing, record)
 
     @property
     def record(self) -> dict:
@@ -87,13 +102,23 @@ class Lists:
             lists.add(Entry.of(record))
         return lists
 
+    @classmethod
+    def of_entries(cls, entries: Iterable[Entry]) -> Lists:
+        """Gather the rows of all entries, in their (id) order."""
+        lists = cls()
+        for entry in entries:
+            lists.add(entry)
+        return lists
+
     def add(self, entry: Entry) -> None:
-        """One document's row, filed under each of its filter values."""
-        n, record = len(self.rows), entry.record
-        self.rows.append(entry.row if entry.row is not None else row_html(record))
-        page = entry.page if entry.page is not None else doc_page(record["id"])
-        self.search.append((record["id"], record.get("title") or "", page))
-        for kind, value in _values(record):
+        """One document's row, filed under each of its filter values (from its listing: the record
+        is read only if it has none)."""
+        listing = entry.listing or Listing.of(entry.record)
+        doc_id, title, values = json.loads(listing.listed)
+        n = len(self.rows)
+        self.rows.append(listing.row)
+        self.search.append((doc_id, title, listing.page))
+        for kind, value in values:
             self.members.setdefault((kind, value), []).append(n)
 
     def counts(self, kind: str) -> list[tuple[str, int]]:
