@@ -26,6 +26,7 @@ from pathlib import Path
 
 from cleaner.batch.state import Plan, RunStats
 from cleaner.document import Block, BlockKind, Decoding, Document, Origin, Reason, Removal, Status
+from cleaner.report.html.index import Entry
 from cleaner.report.html.pages import write_document_page
 from cleaner.report.totals import Record
 from cleaner.report.write import write_reports
@@ -93,7 +94,7 @@ def write_synthetic_report(out: Path, documents: int, seed: int = 0) -> dict[str
         records.append(record)
     pages = time.perf_counter() - clock
     history = [RunStats("2026-12-01T00:00:00+00:00", 60.0, documents, 0, 0, 0, 13, 1, 1, False, 10, 7)]
-    write_reports(out, {}, lambda: iter(records), Plan(), {}, history)
+    write_reports(out, {}, lambda: (Entry.of(r) for r in records), Plan(), {}, history)
     rest = time.perf_counter() - clock - pages
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     cpu = time.process_time() - cpu

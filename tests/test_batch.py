@@ -29,6 +29,7 @@ from conftest import (
     tmp_leftovers,
 )
 
+from cleaner.batch import reporting
 from cleaner.batch.state import DB_NAME, STATE_DIR, LockedError, State
 from cleaner.cli import progress
 from cleaner.cli.main import main
@@ -67,11 +68,11 @@ def tree(make_tree) -> Path:
 # --- the pool: determinism, timeouts, dead workers ----------------------------------------------
 
 
-def shuffled_walk(seed: int) -> Callable[[Path], Iterator[Path]]:
+def shuffled_walk(seed: int) -> Callable[..., Iterator[object]]:
     real = discover._walk
 
-    def walk(root: Path) -> Iterator[Path]:
-        files = list(real(root))
+    def walk(*args: object) -> Iterator[object]:
+        files = list(real(*args))
         random.Random(seed).shuffle(files)
         yield from files
 
@@ -271,6 +272,68 @@ def test_a_page_deleted_by_hand_is_written_again_and_no_other(tree, tmp_path):
     assert gone.read_bytes() == text
     after = page_times(out)
     assert {name for name in after if after[name] != before[name]} == {gone.name}
+
+
+def reports_but_runs(out: Path) -> dict[str, bytes]:
+    """Every report file, without what carries the runs (the history, this run's counts, the
+    times) or names OUTPUT (the settings): what a run must leave the same as a run from scratch
+    on the same inputs."""
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    for key in ("history", "run", "settings"):
+        data.pop(key)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    html = re.sub(r'<div class="charts" id="history-charts">.*?</div>', "", html, flags=re.S)
+    html = re.sub(r"<tr><td>This run:.*?</tr>", "", html)
+    html = re.sub(r"<h2>Run history</h2>.*?<h2>", "<h2>", html, flags=re.S)
+    return {**report_pages(out), "report.json": json.dumps(data).encode(), "report.html": html.encode()}
+
+
+def from_scratch(inp: Path, out: Path) -> dict[str, bytes]:
+    """reports_but_runs of a first run on inp, written where `out` is (the same settings), out left as it was."""
+    kept = out.with_name(out.name + "-kept")
+    out.rename(kept)
+    try:
+        run_batch(inp, out)
+        return reports_but_runs(out)
+    finally:
+        shutil.rmtree(out)
+        kept.rename(out)
+
+
+def test_reports_after_any_sequence_of_runs_equal_a_first_runs(tree, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    lists = {p.name: p.stat().st_mtime_ns for p in (out / "report-pages").rglob("*") if p.is_file()}
+    with monkeypatch.context() as m:  # nothing changed: the lists are not gathered, nor written again
+        m.setattr(reporting, "_gathered", lambda *args: pytest.fail("the lists were gathered again"))
+        second = run_batch(tree, out)
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "report-pages").rglob("*") if p.is_file()} == lists
+    assert len(second.report["history"]) == 2 and second.report["run"]["unchanged"] == 14
+    assert reports_but_runs(out) == from_scratch(tree, out)
+    (tree / "news" / "03.txt").write_text(article("Article three, corrected"), encoding="utf-8")
+    (tree / "de.txt").unlink()
+    (tree / "news" / "new.txt").write_text(article("A new article about the bridge"), encoding="utf-8")
+    with monkeypatch.context() as m:  # three records changed: the summary is worked out from them
+        m.setattr(reporting, "gather", lambda entries: pytest.fail("every record was read"))
+        third = run_batch(tree, out)
+    assert "de.txt" not in {d["id"] for d in third.documents} and "news/new.txt" in {d["id"] for d in third.documents}
+    assert b"de.txt" not in (out / "report-pages" / "search.js").read_bytes()
+    assert reports_but_runs(out) == from_scratch(tree, out)
+    run_batch(tree, out)  # and a run with no change after that one
+    assert reports_but_runs(out) == from_scratch(tree, out)
+
+
+def test_reports_are_written_whole_again_when_a_file_they_reuse_was_touched(tree, tmp_path):
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    expected = reports_but_runs(out)
+    (out / "report-pages" / "search.js").unlink()
+    run_batch(tree, out)
+    assert reports_but_runs(out) == expected
+    report = out / "report.json"
+    report.write_bytes(report.read_bytes().replace(b'"documents": [', b'"documents": [ '))  # edited by hand
+    run_batch(tree, out)
+    assert reports_but_runs(out) == expected
 
 
 def test_progress_is_plain_log_lines_when_not_a_terminal(tree, tmp_path, capsys, monkeypatch):

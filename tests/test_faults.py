@@ -8,8 +8,10 @@ profiles loaded, so that a run starts in milliseconds and 20 random kills fit in
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import time
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTICLE_PARAGRAPHS, output_files, tmpfs
-from test_batch import check_after_crash, integrity, stored, wait_for_lock, without_tmp
+from test_batch import check_after_crash, integrity, reports_but_runs, stored, wait_for_lock, without_tmp
 
 from cleaner.batch.state import DB_NAME, STATE_DIR
 from cleaner.cli.main import EXIT_OUTPUT, EXIT_STATE, main
@@ -93,7 +95,15 @@ def reference(corpus, tmp_path_factory) -> tuple[dict[str, bytes], float]:
     return output_files(out), time.monotonic() - started
 
 
-def test_sigkill_at_random_points_of_both_passes_then_resume(corpus, reference, tmp_path):
+@pytest.fixture(scope="module")
+def reference_reports(corpus, tmp_path_factory) -> tuple[dict[str, bytes], Path]:
+    """An uninterrupted run's reports (but for what carries the runs), and its OUTPUT."""
+    out = tmp_path_factory.mktemp("reference-reports") / "out"
+    assert run_to_end(run_args(corpus, out)) == 1
+    return reports_but_runs(out), out
+
+
+def test_sigkill_at_random_points_of_both_passes_then_resume(corpus, reference, reference_reports, tmp_path):
     expected, seconds = reference
     deadline = time.monotonic() + 120  # the loop is bounded: a hang fails the test, never CI
     kills = 0
@@ -110,9 +120,32 @@ def test_sigkill_at_random_points_of_both_passes_then_resume(corpus, reference, 
             wait_for_lock(out)
         assert run_to_end(run_args(corpus, out)) in (0, 1), f"seed {seed}"  # 0: nothing was left to clean
         assert without_tmp(output_files(out)) == expected, f"seed {seed}"
+        assert reports_but_runs(out) == reference_reports[0], f"seed {seed}"  # the reports healed too
         assert integrity(out) == "ok"
         assert time.monotonic() < deadline, f"20 kills took too long (at seed {seed})"
     assert kills >= len(SEEDS) // 2  # most kills landed while a run was going on
+
+
+def test_sigkill_at_random_points_of_runs_with_nothing_to_clean_leaves_the_reports_whole(
+    corpus, reference_reports, tmp_path
+):
+    expected, done = reference_reports
+    out = tmp_path / "out"
+    shutil.copytree(done, out)  # cleaned: each run now only plans and writes what carries the run
+    started = time.monotonic()
+    assert run_to_end(run_args(corpus, out)) == 0  # nothing to clean, so nothing failed in this run
+    seconds = time.monotonic() - started
+    deadline = time.monotonic() + 120
+    for seed in SEEDS:
+        pid = fork_run(run_args(corpus, out))
+        time.sleep(random.Random(seed).uniform(0, seconds))  # planning, report.json, report.html, the state
+        os.killpg(pid, signal.SIGKILL)
+        wait_exit(pid)
+        json.loads((out / "report.json").read_text(encoding="utf-8"))  # whole, never half-written
+        wait_for_lock(out)
+        assert run_to_end(run_args(corpus, out)) == 0, f"seed {seed}"
+        assert reports_but_runs(out) == expected, f"seed {seed}"
+        assert time.monotonic() < deadline, f"20 kills took too long (at seed {seed})"
 
 
 def test_sigterm_to_the_process_group_stops_the_run_and_the_next_run_completes(corpus, reference, tmp_path):

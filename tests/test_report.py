@@ -15,10 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import clean
-from cleaner.batch.state import Plan
-from cleaner.report.html.home import Summary
+from cleaner.batch.state import Plan, RunStats
+from cleaner.report.html.home import MAX_LISTED, TOP_N, Summary
+from cleaner.report.html.index import Entry
 from cleaner.report.totals import Record, Totals
-from cleaner.report.write import write_reports
+from cleaner.report.write import Reuse, write_reports
 
 TEXT = (
     "Council approves new footbridge\n\n" + "\n\n".join(ARTICLE_PARAGRAPHS) + "\n\nBack to top\n\nShare this article\n"
@@ -294,3 +295,83 @@ def test_report_json_keys(report_tree, tmp_path):
     assert data["run"] == {"new": 5, "changed": 0, "unchanged": 0, "removed": 0}
     assert len(data["history"]) == 1 and data["history"][0]["new"] == 5
     assert data["settings"]["input"] == str(report_tree) and data["settings"]["format"] == "both"
+
+
+def reused_files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every report file with its bytes and modification time."""
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_reports_for_the_same_key_reuse_the_records_part_and_write_only_the_head(tmp_path):
+    recs = [  # as the state gives them: JSON, read back
+        json.loads(
+            json.dumps(asdict(record(id=f"d{n}.txt", chars_in=100, chars_out=10 * n, removed_by_reason={"rule:x": n})))
+        )
+        for n in range(7)
+    ]
+    entries = lambda: (Entry.of(r) for r in recs)  # noqa: E731
+    first = write_reports(tmp_path, {}, entries, Plan(), {}, [], key="k")
+    before = reused_files(tmp_path)
+    again = write_reports(
+        tmp_path, {}, lambda: pytest.fail("the records were read"), Plan(), {}, [], key="k", reuse=first
+    )
+    after = reused_files(tmp_path)
+    assert {k: v[0] for k, v in after.items()} == {k: v[0] for k, v in before.items()}  # the same bytes
+    assert {k for k in after if after[k][1] != before[k][1]} == {"report.json", "report.html"}  # only they written
+    assert again.summary == first.summary and again.front == first.front
+    back = Reuse.of_json("k", again.as_json())
+    assert back == again and back.holds(tmp_path, "k") and not back.holds(tmp_path, "another key")
+    history = [RunStats("2026-12-01T00:00:00", 1.0, 0, 0, 7, 0, 0, 1, 1, False)]
+    write_reports(tmp_path, {}, lambda: pytest.fail("the records were read"), Plan(), {}, history, key="k", reuse=back)
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["documents"] == recs and len(data["history"]) == 1  # the head is new, the records as they were
+    assert not back.holds(tmp_path, "k")  # report.json was written again since: its reuse is the new one's
+
+
+def test_a_reuse_that_cannot_be_read_or_whose_files_changed_is_not_used(tmp_path):
+    assert Reuse.of_json("k", "not json") is None and Reuse.of_json("k", '{"summary": {}}') is None
+    reuse = write_reports(tmp_path, {}, lambda: iter([Entry.of(asdict(record()))]), Plan(), {}, [], key="k")
+    assert reuse.holds(tmp_path, "k")
+    next((tmp_path / "report-pages" / "list").iterdir()).unlink()
+    assert not reuse.holds(tmp_path, "k")
+    rebuilt = write_reports(
+        tmp_path, {}, lambda: iter([Entry.of(asdict(record()))]), Plan(), {}, [], key="k", reuse=reuse
+    )
+    assert rebuilt.holds(tmp_path, "k") and rebuilt.pages == reuse.pages  # written whole again
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from(["kept", "dropped", "failed"]), st.integers(0, 9)), max_size=60
+    ),
+    st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["kept", "dropped", "failed", None]), st.integers(0, 9))),
+)
+def test_a_summary_updated_by_changes_is_the_summary_of_the_records_after_them(rows, edits):
+    def make(n: int, status: str, kept: int) -> dict:
+        rec = record(id=f"{n:03}.txt", status=status, chars_in=10, chars_out=kept if status == "kept" else 0)
+        return json.loads(json.dumps(asdict(rec) | {"removed_by_reason": {f"r{kept % 3}": 1 + kept % 2}}))
+
+    before = {f"{n:03}.txt": make(n, s, k) for n, s, k in rows}
+    after = dict(before)
+    changes = []
+    for n, status, kept in edits:
+        doc_id = f"{n:03}.txt"
+        now = make(n, status, kept) if status is not None else None  # None: the document is gone
+        changes.append((after.get(doc_id), now))
+        if now is None:
+            after.pop(doc_id, None)
+        else:
+            after[doc_id] = now
+    old = Summary.of(before[k] for k in sorted(before))
+    new, expected = old.updated(changes), Summary.of(after[k] for k in sorted(after))
+    if new is None:  # too many listed records changed: only possible when a list was cut
+        assert len(old.most_lost) < sum(old.kept_shares) or len(old.not_kept) < old.totals.files
+        return
+    assert new.totals.as_dict() == expected.totals.as_dict() and new.kept_shares == expected.kept_shares
+    assert new.most_lost[:TOP_N] == expected.most_lost[:TOP_N]
+    assert new.not_kept[:MAX_LISTED] == expected.not_kept[:MAX_LISTED]

@@ -7,6 +7,7 @@ from state_helpers import document, save_whole, saved
 
 from cleaner.batch.state import INCOMPLETE, RecordError, Seen, State
 from cleaner.corpus.dedup import Fingerprint
+from cleaner.report.html.index import Listing
 
 
 def test_a_stored_document_survives_close_and_reopen(tmp_path):
@@ -67,3 +68,58 @@ def test_missing_outputs_are_kept_documents_whose_text_file_is_gone(tmp_path):
             save_whole(state, name, [saved(document(name, "A line"))])
             state.documents.finish(name, "set", {"id": name, "output": output}, None, None)
         assert list(state.documents.missing_outputs(out)) == ["b"]  # c has none (dropped)
+
+
+def test_changes_hold_each_changed_record_as_it_was_at_the_last_reports_and_now(tmp_path):
+    with State(tmp_path) as state:
+        for name in ("a", "b", "c"):
+            save_whole(state, name, [saved(document(name, "A line"))])
+            state.documents.finish(name, "set", {"id": name, "status": "kept"}, None, None)
+        assert len(state.documents.changes(10)) == 3  # new: none before
+        assert state.documents.changes(2) is None  # more than the limit
+        state.documents.keep_reports_reuse("k", "{}")  # reports written: nothing changed since
+        assert state.documents.changes(10) == []
+        state.documents.finish("a", "set", {"id": "a", "status": "kept"}, None, None)  # the same record
+        state.documents.rewrite_all()
+        state.db.execute("UPDATE documents SET fingerprint = 'other'")
+        assert state.documents.changes(10) == []
+        state.documents.finish("a", "set", {"id": "a", "status": "dropped"}, None, None)
+        state.documents.finish("a", "set", {"id": "a", "status": "failed"}, None, None)  # the first 'then' stays
+        state.duplicates.replace({"b": "c"})
+        state.documents.forget_source("c")
+        save_whole(state, "d", [saved(document("d", "A line"))])  # cleaned, not written: no record yet
+    with State(tmp_path) as state:  # kept with the state
+        assert state.documents.changes(10) == [
+            ({"id": "a", "status": "kept"}, {"id": "a", "status": "failed"}),
+            (
+                {"id": "b", "status": "kept"},
+                {"id": "b", "status": "dropped", "reason": "duplicate-of:c", "output": None, "bytes_out": 0},
+            ),
+            ({"id": "c", "status": "kept"}, None),
+        ]
+
+
+def test_what_the_reports_leave_for_reuse_is_kept_until_replaced(tmp_path):
+    with State(tmp_path) as state:
+        assert state.documents.reports_reuse() is None
+        state.documents.keep_reports_reuse("k1", "{}")
+        state.documents.keep_reports_reuse("k2", '{"a": 1}')
+    with State(tmp_path) as state:
+        assert state.documents.reports_reuse() == ("k2", '{"a": 1}')
+
+
+def test_entries_carry_the_rendered_row_and_page_and_a_duplicate_shows_as_dropped(tmp_path):
+    with State(tmp_path) as state:
+        for name in ("a", "b"):
+            save_whole(state, name, [saved(document(name, "A line"))])
+            record = {"id": name, "status": "kept", "output": f"{name}.txt", "bytes_out": 7}
+            state.documents.finish(name, "set", record, None, None, Listing(f"<tr>{name}", f"page-{name}", "[]"))
+        state.duplicates.replace({"b": "a"})
+        a, b = state.documents.entries()
+        assert (a.text, a.listing) == (
+            '{"bytes_out": 7, "id": "a", "output": "a.txt", "status": "kept"}',
+            Listing("<tr>a", "page-a", "[]"),
+        )
+        assert b.listing is None  # rendered as dropped by the reports
+        assert b.record == {"id": "b", "status": "dropped", "output": None, "bytes_out": 0, "reason": "duplicate-of:a"}
+        assert list(state.documents.pages()) == [("a", "page-a"), ("b", "page-b")]

@@ -42,3 +42,17 @@ def test_duplicates_are_replaced_and_shown_as_dropped(tmp_path):
         }
         assert records["c"]["status"] == "kept"
         assert [row[0] for row in state.output_rows()] == ["a", "c"]  # the writers leave duplicates out
+
+
+def test_clusters_stored_again_unchanged_change_no_report_record(tmp_path):
+    with State(tmp_path) as state:
+        for name in ("a", "b", "c"):
+            save_whole(state, name, [saved(document(name, "A line"))])
+            state.documents.finish(name, "set", {"id": name, "status": "kept"}, None, None)
+        state.duplicates.replace({"b": "a", "c": "a"})
+        state.documents.keep_reports_reuse("k", "{}")
+        state.duplicates.replace({"b": "a", "c": "a"})  # the next run finds the same clusters
+        assert state.documents.changes(10) == []
+        state.duplicates.replace({"b": "a"})
+        assert [now["id"] for _, now in state.documents.changes(10)] == ["c"]
+        assert state.duplicates.clusters() == {"a": ["b"]}

@@ -182,7 +182,7 @@ def test_outputs_do_not_depend_on_file_order_or_workers(sites, tmp_path, monkeyp
     for name, workers, seed in (("one", 1, None), ("two", 2, 3), ("shuffled", 1, 7)):
         if seed is not None:
             real = discover._walk
-            monkeypatch.setattr(discover, "_walk", lambda root, real=real, seed=seed: shuffled(real(root), seed))
+            monkeypatch.setattr(discover, "_walk", lambda *args, real=real, seed=seed: shuffled(real(*args), seed))
         out = tmp_path / name
         run_batch(sites, out, templates="on", workers=workers, format="both")
         monkeypatch.undo()

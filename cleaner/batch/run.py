@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import logging
 import signal
@@ -25,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import identity
-from cleaner.batch.config import as_record
+from cleaner.batch import collector
 from cleaner.batch.engines import engine
 from cleaner.batch.engines.base import RUN_FAILURES, Cleaned, Stop
+from cleaner.batch.reporting import report_run
 from cleaner.batch.settings import ConfigError, Settings
 from cleaner.batch.state import RETRY_ALWAYS, Plan, RecordError, RunStats, Saved, Seen, SiteTemplate, State, encode
 from cleaner.corpus import dedup, templates
@@ -40,10 +42,9 @@ from cleaner.io.discover import Input, discover, output_paths, page_output
 from cleaner.io.readers import is_container
 from cleaner.io.writers import OutputRecord, WriterOptions, txt
 from cleaner.io.writers.jsonl import jsonl_record
-from cleaner.report.html.home import Summary
+from cleaner.report.html.index import Listing
 from cleaner.report.html.pages import missing_document_pages, write_document_page
 from cleaner.report.totals import Record, Totals
-from cleaner.report.write import write_reports
 from cleaner.rules.ruleset import RuleSet
 
 LOG = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def plan_run(
     targets: dict[str, str | None] = {i.id: None for i in inputs}
     targets.update(output_paths(inputs))
     plan = state.planner.plan(
-        ((i.id, i.path, targets[i.id], i.seen) for i in inputs),
+        ((i.id, i.file, targets[i.id], i.seen) for i in inputs),
         fingerprint(settings, ruleset),
         settings.full,
         limits(settings),
@@ -129,14 +130,17 @@ def run(
     out = settings.output_dir
     check_folders(settings.input_dir, out)
     with State(out, rebuild=settings.rebuild_state) as state:
-        plan, inputs, targets, skipped = plan_run(settings, ruleset, state)
+        with collector.paused():
+            plan, inputs, targets, skipped = plan_run(settings, ruleset, state)
         outcome = Outcome(plan)
         sweep_temp_files(out)
         _clear_stale_outputs(state, plan, targets, out)
         if writers.documents_switched(state.meta("format"), settings.formats):
             # the .txt tree written or removed from the stored records: nothing is cleaned again
             state.documents.rewrite_all()
-        todo = [task for i in inputs if i.id in plan.todo for task in i.split(_size(i.path))]
+        planned = plan.todo  # a set made once: the property makes one per use (100,000 on a first run)
+        # split by the size discovery read (0 if it could not: cleaning says why)
+        todo = [task for i in inputs if i.id in planned for task in i.split((i.seen or (0, 0))[0])]
         if on_start is not None:
             on_start(len(todo))
         recorder = _Recorder(state, settings, ruleset, targets, outcome, on_done)
@@ -155,24 +159,15 @@ def run(
         writers.write_all(out, state, settings.formats, WriterOptions(settings.index_name))
         if not stop.requested:
             state.set_meta("format", settings.format)
-        summary = Summary.of(state.documents.records())
-        outcome.totals = summary.totals
-        outcome.stats = _stats(started, clock, plan, summary.totals, outcome)
-        state.add_run(outcome.stats)
-        state.set_meta("settings", as_record(settings))
-        write_reports(
-            out,
-            as_record(settings),
-            state.documents.records,
-            plan,
-            skipped,
-            state.history(),
-            state.duplicates.clusters(),
-            list(state.templates.site_templates()),
-            summary=summary,
-            pages_of=lambda site, line, limit: state.templates.pages_with_line(site, templates.line_key(line), limit),
-            site_skips=ruleset.site_skips(state.documents.rule_hosts()),
-        )
+        with collector.paused():
+            outcome.totals = report_run(
+                state,
+                settings,
+                plan,
+                skipped,
+                functools.partial(_run_row, outcome, started, clock),
+                ruleset.site_skips(state.documents.rule_hosts()),
+            )
     return outcome
 
 
@@ -292,7 +287,7 @@ class _Recorder:
         out = self.settings.output_dir
         for doc_id in self.state.documents.missing_outputs(out):
             self.write(doc_id)
-        for doc_id in missing_document_pages(self.state.documents.record_ids(), out):
+        for doc_id in missing_document_pages(self.state.documents.pages(), out):
             self.write_page(doc_id)
 
     def write_page(self, doc_id: str, duplicate_of: str | None = None) -> None:
@@ -333,8 +328,10 @@ class _Recorder:
         # Stored whatever the formats: the corpus formats are rendered from it (writers.write_all).
         jsonl = json.dumps(fields, ensure_ascii=False) if fields is not None else None
         # its page in the report: written here, so a run writes pages only for what it changed
-        write_document_page(self.settings.output_dir, self.settings.input_dir, doc, asdict(record))
-        self.state.documents.finish(doc_id, template.hash, asdict(record), jsonl, text_fp)
+        data = asdict(record)
+        write_document_page(self.settings.output_dir, self.settings.input_dir, doc, data)
+        # rendered once: the lists take it from the state
+        self.state.documents.finish(doc_id, template.hash, data, jsonl, text_fp, Listing.of(data))
         self.written.add(doc_id)
 
 
@@ -354,14 +351,6 @@ def _apply_dedup(state: State, settings: Settings, out: Path) -> tuple[dict[str,
         if output:
             writers.remove_document(out, output)
     return duplicates, {d for d in before.keys() | duplicates.keys() if before.get(d) != duplicates.get(d)}
-
-
-def _size(path: Path) -> int:
-    """A file's size in bytes, 0 if it cannot be read (cleaning it will say why)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _site(doc: Document) -> str:
@@ -398,6 +387,12 @@ def _clear_stale_outputs(state: State, plan: Plan, targets: dict[str, str | None
                 writers.remove_document(out, previous)
     for source in plan.removed:
         state.documents.forget_source(source)
+
+
+def _run_row(outcome: Outcome, started: str, clock: float, totals: Totals) -> RunStats:
+    """This run's row of the history, kept in the outcome too."""
+    outcome.stats = _stats(started, clock, outcome.plan, totals, outcome)
+    return outcome.stats
 
 
 def _stats(started: str, clock: float, plan: Plan, totals: Totals, outcome: Outcome) -> RunStats:

@@ -24,12 +24,17 @@ CONTAINER_PART_BYTES = 64 * 1024 * 1024
 class Input:
     """One input file (or one part of a large container): where it is and its id (relative POSIX path)."""
 
-    path: Path
+    file: str | os.PathLike[str]  # where it is: a string from discover (a Path per file cost more than a stat)
     id: str
     part: int = 0  # a container cleaned in `parts` tasks: this task cleans its pages n with n % parts == part
     parts: int = 1
     #: (size, mtime_ns) as discover found them, so that planning stats no file twice (None: stat it then).
     seen: tuple[int, int] | None = field(default=None, compare=False)
+
+    @property
+    def path(self) -> Path:
+        """Where the file is, as a Path (made when asked: only the files to clean need one)."""
+        return Path(self.file)
 
     def split(self, size: int) -> list[Input]:
         """The tasks for this input: a container of `size` bytes is cleaned in several parts, so that
@@ -37,7 +42,7 @@ class Input:
         if not is_container(self.id):
             return [self]
         parts = max(1, -(-size // CONTAINER_PART_BYTES))
-        return [Input(self.path, self.id, n, parts, self.seen) for n in range(parts)]
+        return [Input(self.file, self.id, n, parts, self.seen) for n in range(parts)]
 
     @property
     def task_id(self) -> str:
@@ -58,20 +63,15 @@ def discover(
     skipped: Counter[str] = Counter()
     bounds = _Bounds.of(root, output_dir, follow_symlinks)
     ids: set[str] = set()
-    start = len(os.path.join(os.fspath(root), ""))
-    # Strings, not Paths, until an input is found: pathlib's parsing cost more than the rest of a
-    # no-op run's planning (100,000 files). Sorted by parts, as Paths sort.
-    for path in sorted(map(os.fspath, _walk(root)), key=lambda p: p.split(os.sep)):
-        parts = tuple(path[start:].split(os.sep))
-        why, stat = _skip_reason(path, parts, bounds)
+    # Strings and directory entries, not Paths: pathlib's parsing cost more than the rest of a
+    # no-op run's planning (100,000 files). Sorted by names, as Paths sort, whatever the walk's
+    # order (the walk's own order is that already: the sort only checks it).
+    for found in sorted(_walk(os.fspath(root), bounds), key=_names):
+        why, stat = _skip_reason(found, bounds)
         if why == OWN_OUTPUT:
             continue  # our own output folder inside the input folder
-        doc_id, name = _escaped("/".join(parts)), parts[-1]
-        if why is None and not (
-            _extension(name) in SUPPORTED_EXTENSIONS
-            or is_container(name)
-            or (auto and _extension(name) == EXTENSIONLESS)
-        ):
+        doc_id, name = _escaped(found.rel), found.entry.name
+        if why is None and not _supported(name, auto):
             why = f"unsupported type {_escaped(_extension(name)) or '(none)'}"
         if why is None and doc_id in ids:  # 'caf\xe9.txt' in INPUT beside a file named caf<0xe9>.txt
             why = "its escaped name is another input's name"
@@ -80,8 +80,18 @@ def discover(
         else:
             ids.add(doc_id)
             seen = (stat.st_size, stat.st_mtime_ns) if stat is not None else None
-            inputs.append(Input(Path(path), doc_id, seen=seen))
+            inputs.append(Input(found.entry.path, doc_id, seen=seen))
     return inputs, skipped
+
+
+#: The extensions of page files, as a set (asked once per input file).
+SUPPORTED = frozenset(SUPPORTED_EXTENSIONS)
+
+
+def _supported(name: str, auto: bool) -> bool:
+    """True if a file name is of a type the cleaner reads (an extensionless one only when sniffing)."""
+    extension = _extension(name)
+    return extension in SUPPORTED or is_container(name) or (auto and extension == EXTENSIONLESS)
 
 
 #: _skip_reason's answer for a path inside our own output folder (not counted: it is ours).
@@ -110,15 +120,25 @@ class _Bounds:
 
     root: str  # INPUT, resolved
     out: str  # OUTPUT, resolved
-    out_parts: tuple[str, ...] | None  # OUTPUT relative to INPUT, when it lies inside it
+    out_rel: str | None  # OUTPUT relative to INPUT ('/'-separated), when it lies inside it
     follow_symlinks: bool
 
     @classmethod
     def of(cls, root: Path, output_dir: Path, follow_symlinks: bool) -> _Bounds:
         """The bounds of a walk of root whose outputs go to output_dir."""
         inside, out = root.resolve(), output_dir.resolve()
-        parts = out.relative_to(inside).parts if out.is_relative_to(inside) and out != inside else None
-        return cls(str(inside), str(out), parts, follow_symlinks)
+        rel = "/".join(out.relative_to(inside).parts) if out.is_relative_to(inside) and out != inside else None
+        return cls(str(inside), str(out), rel, follow_symlinks)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A file (or a link, or a special file) the walk found below INPUT."""
+
+    entry: os.DirEntry[str]  # its directory entry: its path, name and (cached) lstat
+    rel: str  # its path relative to INPUT, '/'-separated, not escaped yet
+    top: str  # the first name of rel
+    hidden: bool  # its name, or a folder's it lies in, begins with a dot
 
 
 def _within(path: str, folder: str) -> bool:
@@ -126,16 +146,15 @@ def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _skip_reason(path: str, parts: tuple[str, ...], bounds: _Bounds) -> tuple[str | None, os.stat_result | None]:
+def _skip_reason(found: _Found, bounds: _Bounds) -> tuple[str | None, os.stat_result | None]:
     """Why a path found below INPUT is not an input (None: it may be one, by its type), and the
     file's stat when it is a regular file (None: cleaning it records why it cannot be read)."""
-    if any(part.startswith(".") for part in parts):
+    if found.hidden:
         return "hidden", None
-    if bounds.out_parts is not None and parts[: len(bounds.out_parts)] == bounds.out_parts:
-        return OWN_OUTPUT, None  # the walk follows no folder link, so this is where OUTPUT lies
     try:
-        stat = os.lstat(path)
+        stat = found.entry.stat(follow_symlinks=False)  # the walk's entry: one lstat, no path parsing
         if stat_module.S_ISLNK(stat.st_mode):
+            path = found.entry.path
             resolved = os.path.realpath(path)
             if _within(resolved, bounds.out):
                 return OWN_OUTPUT, None
@@ -151,21 +170,54 @@ def _skip_reason(path: str, parts: tuple[str, ...], bounds: _Bounds) -> tuple[st
             return f"not a regular file ({kind})", None
     if not stat_module.S_ISREG(stat.st_mode):
         return "not a regular file", None
-    if parts[0] in OUTPUT_NAMES and (len(parts) > 1 or is_container(parts[-1])):
-        return f"named like an output of the cleaner ({parts[0]})", None
+    if found.top in OUTPUT_NAMES and ("/" in found.rel or is_container(found.entry.name)):
+        return f"named like an output of the cleaner ({found.top})", None
     return None, stat
 
 
-def _walk(root: Path) -> Iterator[str]:
-    """Every file below root, and every symlinked folder (never followed)."""
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in files:
-            yield os.path.join(folder, name)
-        for name in dirs:
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                yield path
+def _walk(root: str, bounds: _Bounds) -> Iterator[_Found]:
+    """Every file below root, and every symlinked folder (never followed), in path order (by
+    names, folder by folder, as sorted Paths go); our own output folder is not entered (unless
+    hidden: its files count as hidden). A stack, not recursion: a deep tree cannot overflow it."""
+    stack = [(_entries(root), "", "", False)]
+    while stack:
+        entries, prefix, top, hidden = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        rel, hidden_here = prefix + entry.name, hidden or entry.name.startswith(".")
+        if not _is_folder(entry):
+            yield _Found(entry, rel, top or entry.name, hidden_here)
+        elif hidden_here or rel != bounds.out_rel:
+            stack.append((_entries(entry.path), rel + "/", top or entry.name, hidden_here))
+
+
+def _entries(folder: str) -> Iterator[os.DirEntry[str]]:
+    """A folder's entries sorted by name (none if it cannot be read, as os.walk skips it)."""
+    try:
+        with os.scandir(folder) as entries:
+            return iter(sorted(entries, key=_name))
+    except OSError:
+        return iter(())
+
+
+def _names(found: _Found) -> list[str]:
+    """A found path's names (the order of inputs)."""
+    return found.rel.split("/")
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    """An entry's name (the sort key of a folder's entries)."""
+    return entry.name
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """True for a real folder, not a link to one (whose type comes with the entry: no stat)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def escaped_id(rel: PurePath) -> str:
@@ -176,13 +228,19 @@ def escaped_id(rel: PurePath) -> str:
 
 def _escaped(posix: str) -> str:
     """escaped_id of a path already in POSIX form."""
+    if posix.isascii():  # most names: no surrogate to escape, and no copy
+        return posix
     return posix.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _extension(name: str) -> str:
-    """The lower-case extension that decides the type, looking through a final .gz."""
+    """The lower-case extension that decides the type, looking through a final .gz (what
+    os.path.splitext gives of a name, by string methods: it is asked once per input file)."""
     name = name.lower().removesuffix(".gz")
-    return os.path.splitext(name)[1]
+    dot = name.rfind(".")
+    if dot <= 0 or (name[0] == "." and not name[:dot].strip(".")):  # '.txt', '..txt': no extension
+        return ""
+    return name[dot:]
 
 
 def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
@@ -205,7 +263,9 @@ def output_paths(inputs: Iterable[Input]) -> dict[str, str]:
         used.add(path)
     fitted = {id_: fit_path(path) for id_, path in paths.items()}
     pages = [page_output(i.id, 0) for i in inputs if is_container(i.id)]
-    folders = {folder for path in [*fitted.values(), *pages] for folder in _folders(path)}
+    folders: set[str] = set()
+    for path in [*fitted.values(), *pages]:
+        _add_folders(path, folders)
     taken = set(fitted.values()) | folders
     for id_ in sorted(i for i, path in fitted.items() if path in folders):
         n = 1
@@ -231,6 +291,8 @@ NAME_HASH_CHARS = 16
 def fit_path(rel: str) -> str:
     """An output path whose every name fits the file system: a name over MAX_NAME_BYTES becomes
     its start, '~' and a hash of it ('long...~1f2e3d4c5b6a7988.txt'); the report shows the result."""
+    if len(rel) <= MAX_NAME_BYTES // 4:  # four bytes a character at most: no name can be too long
+        return rel
     return "/".join(_fit_name(name) for name in rel.split("/"))
 
 
@@ -244,11 +306,12 @@ def _fit_name(name: str) -> str:
     return f"{start}~{hashlib.sha256(encoded).hexdigest()[:NAME_HASH_CHARS]}{suffix}"
 
 
-def _folders(path: str) -> Iterator[str]:
-    """The folders a relative POSIX path needs: 'a/b/c.txt' -> 'a/b', 'a'."""
+def _add_folders(path: str, folders: set[str]) -> None:
+    """Add the folders a relative POSIX path needs ('a/b/c.txt': 'a/b', 'a'); a folder already
+    there has its own parents there too (one set lookup per file, mostly)."""
     end = path.rfind("/")
-    while end > 0:
-        yield path[:end]
+    while end > 0 and (folder := path[:end]) not in folders:
+        folders.add(folder)
         end = path.rfind("/", 0, end)
 
 

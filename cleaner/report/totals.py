@@ -106,6 +106,24 @@ class Totals:
         if record["encoding"]:
             self.encodings[record["encoding"]] += 1
 
+    def remove(self, record: dict) -> None:
+        """Count one record out, in place (what add counted in); a count that reaches 0 goes, as if
+        the record had never been added."""
+        self.files -= 1
+        _take(self.statuses, record["status"])
+        self.bytes_in -= record["bytes_in"]
+        self.bytes_out -= record["bytes_out"]
+        self.chars_in -= record.get("chars_in", 0)
+        self.chars_out -= record.get("chars_out", 0)
+        self.kept_lines -= record["kept_lines"]
+        self.removed_lines -= record["removed_lines"]
+        for reason, n in record["removed_by_reason"].items():
+            _take(self.removed_by_reason, reason, n)
+        if record["status"] == Status.KEPT.value and record["language"]:
+            _take(self.languages, record["language"])
+        if record["encoding"]:
+            _take(self.encodings, record["encoding"])
+
     def __add__(self, other: Totals) -> Totals:
         return Totals(
             files=self.files + other.files,
@@ -121,6 +139,25 @@ class Totals:
             encodings=self.encodings + other.encodings,
         )
 
+    def as_raw(self) -> dict:
+        """Every field as JSON data, as it is (of_raw gives this Totals back; as_dict is for reports)."""
+        return {name: dict(value) if isinstance(value, Counter) else value for name, value in self._fields()}
+
+    @classmethod
+    def of_raw(cls, data: dict) -> Totals:
+        """The Totals as_raw gave (a KeyError or TypeError if data is not that)."""
+        totals = cls()
+        for name, value in totals._fields():
+            if isinstance(value, Counter):
+                setattr(totals, name, Counter({str(k): int(n) for k, n in data[name].items()}))
+            else:
+                setattr(totals, name, int(data[name]))
+        return totals
+
+    def _fields(self) -> list[tuple[str, object]]:
+        """Each field's name and value."""
+        return [(name, getattr(self, name)) for name in self.__dataclass_fields__]
+
     def as_dict(self) -> dict:
         """A JSON-ready dict, counters sorted for byte-identical reports."""
         out: dict = {}
@@ -132,3 +169,10 @@ class Totals:
         for status in Status:
             out["statuses"].setdefault(status.value, 0)
         return out
+
+
+def _take(counter: Counter[str], key: str, n: int = 1) -> None:
+    """Take n off a count, dropping the key at 0 (Totals.remove)."""
+    counter[key] -= n
+    if counter[key] <= 0:
+        del counter[key]

@@ -5,14 +5,17 @@ Also the run types the batch hands them: its plan, its history rows and the site
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from cleaner.identity import __version__
 from cleaner.io.atomic import atomic_writer, write_atomic
-from cleaner.report.html.home import Summary, render_html
-from cleaner.report.html.index import Lists, PagesOf, write_lists, write_site_pages
+from cleaner.report.html.home import Front, Summary, render_html
+from cleaner.report.html.index import SEARCH_INDEX, Entry, Lists, PagesOf, write_lists, write_site_pages
+from cleaner.report.html.layout import LIST_DIR, PAGES_DIR, SCRIPT_FILE, SITE_DIR, STYLE_FILE
 from cleaner.report.html.pages import sweep_document_pages
 from cleaner.rules.formats.ftr import Skips
 
@@ -61,29 +64,126 @@ class RunStats:
     chars_out: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """What the reports written for one set of records leave to a later run with the same records
+    (the same `key`): the summary, the front page's part of the lists, where report.json's document
+    part begins, and what to check before using them (report.json's size, mtime and inode, the
+    number of list and site pages there are)."""
+
+    key: str
+    summary: Summary
+    front: Front
+    json_at: int
+    json_stat: tuple[int, int, int]
+    pages: int
+
+    def as_json(self) -> str:
+        """The JSON the state keeps (of_json reads it back)."""
+        data = {"summary": self.summary.as_dict(), "front": self.front.as_dict(), "json_at": self.json_at}
+        data |= {"json_stat": list(self.json_stat), "pages": self.pages}
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def of_json(cls, key: str, text: str) -> Reuse | None:
+        """What as_json gave, under its key; None if it cannot be read (the reports are then written whole)."""
+        try:
+            data = json.loads(text)
+            size, mtime_ns, inode = (int(n) for n in data["json_stat"])
+            summary, front = Summary.of_dict(data["summary"]), Front.of_dict(data["front"])
+            return cls(key, summary, front, int(data["json_at"]), (size, mtime_ns, inode), int(data["pages"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def holds(self, folder: Path, key: str) -> bool:
+        """True if these are the reports in folder, written for `key`, and still whole there."""
+        return self.key == key and _json_stat(folder) == self.json_stat and _pages(folder) == self.pages
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """What the reports show of every record: the summary and the lists, gathered in one pass."""
+
+    summary: Summary
+    lists: Lists
+
+
+def gather(entries: Iterable[Entry]) -> Gathered:
+    """The Summary and the Lists of the entries, in one pass over them."""
+    lists = Lists()
+
+    def records() -> Iterator[dict]:
+        for entry in entries:
+            lists.add(entry)
+            yield entry.record
+
+    return Gathered(Summary.of(records()), lists)
+
+
 def write_reports(
     folder: Path,
     settings: dict,
-    records: Callable[[], Iterable[dict]],
+    entries: Callable[[], Iterable[Entry]],
     plan: Plan,
     skipped: dict[str, int],
     history: list[RunStats],
     duplicates: dict[str, list[str]] | None = None,
     site_templates: list[SiteTemplate] | None = None,
-    summary: Summary | None = None,
+    gathered: Gathered | None = None,
     pages_of: PagesOf | None = None,
+    key: str = "",
+    reuse: Reuse | None = None,
     site_skips: Skips | None = None,
-) -> Summary:
+) -> Reuse:
     """Write report.json, report.html and its lists and site pages, atomically, streaming the
     records from the state; remove the pages of documents that are gone (document pages
-    themselves are written in pass two, report_pages.write_document_page).
+    themselves are written in pass two, report_pages.write_document_page). Returns what a later
+    run with the same records (the same `key`) may reuse.
 
-    Pass the records' Summary when the caller already has it, to spare a pass over them;
+    Pass what gather() gave when the caller already has it, to spare a pass over the entries;
     pages_of gives the documents that carry a template line (State.pages_with_line); site_skips,
-    what the Full-Text RSS site files of the corpus's hosts could not use.
+    what the Full-Text RSS site files of the corpus's hosts could not use. With a
+    `reuse` that holds for this folder and key, only what carries the run (report.json's head
+    and report.html) is written again: the records' part of report.json is copied from the file.
     """
-    summary = summary or Summary.of(records())
-    head = {
+    templates = site_templates or []
+    if reuse is not None and reuse.holds(folder, key):
+        summary, front, pages = reuse.summary, reuse.front, reuse.pages
+        head = _head(settings, plan, summary, skipped, site_skips, history, duplicates, templates)
+        json_at = _write_json(folder / "report.json", head, entries, reuse)
+    else:
+        gathered = gathered or gather(entries())
+        summary, reuse = gathered.summary, None
+        head = _head(settings, plan, summary, skipped, site_skips, history, duplicates, templates)
+        json_at = _write_json(folder / "report.json", head, entries, None)
+        front, pages = _write_lists(folder, gathered.lists, templates, pages_of or _no_pages)
+    write_atomic(folder / "report.html", render_html(head, summary, front).encode("utf-8"))
+    return Reuse(key, summary, front, json_at, _json_stat(folder), pages)
+
+
+def _write_lists(
+    folder: Path, lists: Lists, site_templates: list[SiteTemplate], pages_of: PagesOf
+) -> tuple[Front, int]:
+    """Write the lists and the site pages, remove the pages of documents that are gone; the front
+    page's part of the lists and the number of list and site pages."""
+    pages = write_lists(folder, lists)
+    pages += write_site_pages(folder, [(t.site, t.documents, t.lines) for t in site_templates], pages_of)
+    sweep_document_pages(folder, {page for _, _, page in lists.search})
+    return Front.of(lists), pages
+
+
+def _head(
+    settings: dict,
+    plan: Plan,
+    summary: Summary,
+    skipped: dict[str, int],
+    site_skips: Skips | None,
+    history: list[RunStats],
+    duplicates: dict[str, list[str]] | None,
+    site_templates: list[SiteTemplate],
+) -> dict:
+    """Everything in report.json before the records."""
+    return {
         "cleaner_version": __version__,
         "settings": settings,
         "run": {
@@ -99,20 +199,55 @@ def write_reports(
         "duplicates": duplicates or {},
         "templates": {
             t.site: {"documents": t.documents, "lines": [{"text": text, "documents": n} for n, text in t.lines]}
-            for t in site_templates or []
+            for t in site_templates
         },
     }
-    with atomic_writer(folder / "report.json") as f:
-        f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2].encode() + b',\n "documents": [')
-        for n, record in enumerate(records()):
-            f.write((",\n  " if n else "\n  ").encode() + json.dumps(record, ensure_ascii=False).encode())
-        f.write(b"\n ]\n}\n")
-    lists = Lists.of(records())
-    write_lists(folder, lists)
-    write_site_pages(folder, [(t.site, t.documents, t.lines) for t in site_templates or []], pages_of or _no_pages)
-    sweep_document_pages(folder, {page for _, _, page in lists.search})
-    write_atomic(folder / "report.html", render_html(head, summary, lists).encode("utf-8"))
-    return summary
+
+
+def _write_json(path: Path, head: dict, entries: Callable[[], Iterable[Entry]], reuse: Reuse | None) -> int:
+    """Write report.json: the head, then the records (their JSON as the entries hold it, streamed,
+    or copied from the file `reuse` holds); where the records' part begins."""
+    start = json.dumps(head, ensure_ascii=False, indent=1)[:-2].encode() + b',\n "documents": ['
+    with atomic_writer(path) as f:
+        f.write(start)
+        if reuse is not None:
+            with open(path, "rb") as before:
+                before.seek(reuse.json_at)
+                shutil.copyfileobj(before, f, COPY_CHUNK)
+        else:
+            for n, entry in enumerate(entries()):
+                f.write((",\n  " if n else "\n  ").encode() + entry.text.encode())
+            f.write(b"\n ]\n}\n")
+    return len(start)
+
+
+#: Bytes copied at a time from the last report.json (its records' part, tens of MB at 100,000 documents).
+COPY_CHUNK = 1 << 20
+
+
+def _json_stat(folder: Path) -> tuple[int, int, int]:
+    """report.json's size, mtime and inode (a file written again, by a run or by hand, differs); zeros if absent."""
+    try:
+        st = os.stat(folder / "report.json")
+    except OSError:
+        return 0, 0, 0
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _pages(folder: Path) -> int:
+    """The number of list and site pages in folder, -1 if a file the lists share is missing."""
+    if not all((folder / name).is_file() for name in (SEARCH_INDEX, STYLE_FILE, SCRIPT_FILE)):
+        return -1
+    return sum(_count_pages(folder / PAGES_DIR / sub) for sub in (LIST_DIR, SITE_DIR))
+
+
+def _count_pages(folder: Path) -> int:
+    """The .html files in a folder (0 if there is none)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sum(1 for entry in entries if entry.name.endswith(".html"))
+    except OSError:
+        return 0
 
 
 def _site_skips(skips: Skips) -> dict:

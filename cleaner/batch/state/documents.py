@@ -21,6 +21,7 @@ from cleaner.batch.state.store import Store
 from cleaner.corpus import templates
 from cleaner.corpus.dedup import Fingerprint
 from cleaner.document import Document
+from cleaner.report.html.index import Entry, Listing
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +121,21 @@ class Documents:
             raise
 
     def finish(
-        self, doc_id: str, applied: str, record: dict, jsonl: str | None, fingerprint: Fingerprint | None
+        self,
+        doc_id: str,
+        applied: str,
+        record: dict,
+        jsonl: str | None,
+        fingerprint: Fingerprint | None,
+        listing: Listing | None = None,
     ) -> None:
-        """Pass two: record a document's outputs, written with template set `applied` (already in place)."""
+        """Pass two: record a document's outputs, written with template set `applied` (already in
+        place); `listing`: what the report's lists show of it, rendered from `record`."""
         fp = fingerprint
+        row, page, listed = (listing.row, listing.page, listing.listed) if listing is not None else (None, None, None)
         self.db.execute(
-            "UPDATE documents SET applied = ?, record = ?, jsonl = ?, text_length = ?, text_hash = ?, minhash = ?"
-            " WHERE id = ?",
+            "UPDATE documents SET applied = ?, record = ?, jsonl = ?, text_length = ?, text_hash = ?, minhash = ?,"
+            " row = ?, page = ?, listed = ? WHERE id = ?",
             (
                 applied,
                 json.dumps(record, ensure_ascii=False, sort_keys=True),
@@ -134,6 +143,9 @@ class Documents:
                 fp.length if fp else None,
                 fp.text_hash if fp else None,
                 fp.signature if fp else None,
+                row,
+                page,
+                listed,
                 doc_id,
             ),
         )
@@ -160,20 +172,69 @@ class Documents:
             "SELECT id, json_extract(record, '$.output') FROM documents WHERE duplicate_of IS NULL"
             " AND record IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
         )
-        folder = os.path.join(out, "")
+        listing = _Listing(os.fspath(out))
         for doc_id, output in self.store.paged(query):
-            if output and not os.path.isfile(folder + output):
+            if output and not listing.has(output):
                 yield doc_id
 
     def records(self) -> Iterator[dict]:
         """Every finished document's report record, in id order, streamed (a duplicate shows as dropped)."""
-        for record, duplicate_of in self.db.execute(
-            "SELECT record, duplicate_of FROM documents WHERE record IS NOT NULL ORDER BY id"
+        return (entry.record for entry in self.entries())
+
+    def entries(self) -> Iterator[Entry]:
+        """Every finished document as the reports take it, in id order, streamed: its record's JSON
+        (parsed only if asked for) and its listing as rendered when it was written (a duplicate's
+        is rendered by the reports: it shows as dropped)."""
+        for record, duplicate_of, row, page, listed in self.db.execute(
+            "SELECT record, duplicate_of, row, page, listed FROM documents WHERE record IS NOT NULL ORDER BY id"
         ):
-            data = json.loads(record)
             if duplicate_of is not None:
-                data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
-            yield data
+                yield Entry.of(_shown(record, duplicate_of))
+            elif row is not None and page is not None and listed is not None:
+                yield Entry(record, Listing(row, page, listed))
+            else:
+                yield Entry(record)
+
+    def changes(self, limit: int) -> list[tuple[dict | None, dict | None]] | None:
+        """How the report records changed since the last reports were written: each changed
+        document's record then and now (None where it had none), as the reports take it; None if
+        more than `limit` changed."""
+        rows = self.db.execute(
+            "SELECT t.record, t.duplicate_of, d.record, d.duplicate_of FROM touched t"
+            " LEFT JOIN documents d ON d.id = t.id ORDER BY t.id LIMIT ?",
+            (limit + 1,),
+        ).fetchall()
+        if len(rows) > limit:
+            return None
+        return [(_shown_or_none(then, then_dup), _shown_or_none(now, now_dup)) for then, then_dup, now, now_dup in rows]
+
+    def fill_listings(self) -> None:
+        """Render the listing of every record stored without one (by a version before `listed`)."""
+        for doc_id, record in self.db.execute(
+            "SELECT id, record FROM documents WHERE record IS NOT NULL AND listed IS NULL"
+        ).fetchall():
+            listing = Listing.of(json.loads(record))
+            self.db.execute(
+                "UPDATE documents SET row = ?, page = ?, listed = ? WHERE id = ?",
+                (listing.row, listing.page, listing.listed, doc_id),
+            )
+
+    def pages(self) -> Iterator[tuple[str, str | None]]:
+        """Every finished document's id and report page (None if not rendered with its record), in id order."""
+        yield from self.db.execute("SELECT id, page FROM documents WHERE record IS NOT NULL ORDER BY id")
+
+    def reports_reuse(self) -> tuple[str, str] | None:
+        """What the last reports written left for reuse: its key and its JSON (report.write.Reuse)."""
+        row = self.db.execute("SELECT key, reuse FROM reports").fetchone()
+        return (row[0], row[1]) if row else None
+
+    def keep_reports_reuse(self, key: str, reuse: str) -> None:
+        """Remember what the reports just written leave for reuse, and commit (they are in place):
+        the records changed before them are in them."""
+        self.db.execute("DELETE FROM reports")
+        self.db.execute("INSERT INTO reports VALUES (?, ?)", (key, reuse))
+        self.db.execute("DELETE FROM touched")
+        self.store.commit()
 
     def record_ids(self) -> Iterator[str]:
         """The id of every finished document, in id order, streamed."""
@@ -195,3 +256,48 @@ class Documents:
             "SELECT DISTINCT rule_host FROM documents WHERE rule_host IS NOT NULL ORDER BY rule_host"
         )
         return [host for (host,) in rows]
+
+
+def _shown_or_none(record: str | None, duplicate_of: str | None) -> dict | None:
+    """_shown of a record that may be missing (None)."""
+    return _shown(record, duplicate_of) if record is not None else None
+
+
+def _shown(record: str, duplicate_of: str | None) -> dict:
+    """A stored report record as the reports take it (a duplicate shows as dropped)."""
+    data = json.loads(record)
+    if duplicate_of is not None:
+        data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
+    return data
+
+
+#: Folders whose listing _Listing keeps at once: outputs come in id order, so mostly folder by folder.
+LISTED_FOLDERS = 64
+
+
+class _Listing:
+    """Which files a folder tree holds, a folder's listing at a time (one scandir per folder, not a
+    stat per file: a no-op run checks every output)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = os.path.join(root, "")
+        self.folders: dict[str, frozenset[str]] = {}
+
+    def has(self, rel: str) -> bool:
+        """True if the relative POSIX path is a file (or a link to one) in the tree."""
+        folder, _, name = rel.rpartition("/")
+        names = self.folders.get(folder)
+        if names is None:
+            if len(self.folders) >= LISTED_FOLDERS:
+                self.folders.clear()
+            names = self.folders[folder] = self._files(self.root + folder)
+        return name in names
+
+    @staticmethod
+    def _files(folder: str) -> frozenset[str]:
+        """The names of the files in a folder (none if it is not there)."""
+        try:
+            with os.scandir(folder) as entries:
+                return frozenset(e.name for e in entries if e.is_file())
+        except OSError:
+            return frozenset()

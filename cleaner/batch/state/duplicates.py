@@ -23,10 +23,15 @@ class Duplicates:
             yield doc_id, Fingerprint(length, text_hash, signature)
 
     def replace(self, duplicates: dict[str, str]) -> None:
-        """Store which documents duplicate which (replacing what was stored)."""
-        self.db.execute("UPDATE documents SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL")
+        """Store which documents duplicate which (replacing what was stored). Only the rows that
+        change are written: each is a change of a report record (schema.py's records_changed)."""
+        before = dict(self.db.execute("SELECT id, duplicate_of FROM documents WHERE duplicate_of IS NOT NULL"))
         self.db.executemany(
-            "UPDATE documents SET duplicate_of = ? WHERE id = ?", [(k, d) for d, k in duplicates.items()]
+            "UPDATE documents SET duplicate_of = NULL WHERE id = ?", [(d,) for d in before if d not in duplicates]
+        )
+        self.db.executemany(
+            "UPDATE documents SET duplicate_of = ? WHERE id = ?",
+            [(k, d) for d, k in duplicates.items() if before.get(d) != k],
         )
         self.store.commit()
 

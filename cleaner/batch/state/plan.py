@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from cleaner.batch.state.records import VERSION
 from cleaner.batch.state.schema import INCOMPLETE, RETRY_ALWAYS
@@ -14,6 +14,12 @@ from cleaner.report.write import Plan
 
 #: A file's (size, mtime_ns).
 Stat = tuple[int, int]
+
+#: What the state knows of an input file, as a plain tuple: Seen's fields in Seen's order.
+Known = tuple[int, int, str, str, str | None]
+
+#: Where an input file is: a string from discovery (a Path per file cost more than its stat).
+Where = str | os.PathLike[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,11 @@ class Planner:
         """Every input file the state knows, by its id (a container's output is None). A file counts
         as incomplete (it is cleaned again) if a document of it is stored in another record version,
         failed by the run (RETRY_ALWAYS), or failed by a limit other than the run's `limits`."""
+        return {source: Seen(*row) for source, row in self._known(limits).items()}
+
+    def _known(self, limits: str) -> dict[str, Known]:
+        """seen()'s (size, mtime_ns, sha256, fingerprint, output) rows as plain tuples, in one query
+        (a Seen per file cost more than the query at 100,000 files)."""
         rows = self.db.execute(  # rows of one file agree, unless a run stopped half-way through it
             "SELECT source, MAX(size), MAX(mtime_ns), MAX(sha256),"
             " CASE WHEN MIN(fingerprint) = MAX(fingerprint) AND MIN(version) = ? AND MAX(version) = ?"
@@ -44,11 +55,11 @@ class Planner:
             " MAX(CASE WHEN id = source THEN output END) FROM documents GROUP BY source",
             (VERSION, VERSION, RETRY_ALWAYS, limits, INCOMPLETE),
         )
-        return {r[0]: Seen(*r[1:]) for r in rows}
+        return {row[0]: row[1:] for row in rows}
 
     def plan(
         self,
-        inputs: Iterable[tuple[str, Path, str | None, Stat | None]],
+        inputs: Iterable[tuple[str, Where, str | None, Stat | None]],
         fingerprint: str,
         full: bool,
         limits: str = "",
@@ -57,7 +68,7 @@ class Planner:
         """Sort input files (id, path, planned output, (size, mtime_ns) if already read, else None)
         into new, changed and unchanged; find removed ones. `outdated` sources count as changed
         (their site configs changed, see outdated())."""
-        known = self.seen(limits)
+        known = self._known(limits)
         plan = Plan()
         current = set()
         for doc_id, path, output, stat in inputs:
@@ -67,9 +78,9 @@ class Planner:
                 plan.new.append(doc_id)
             elif (
                 full
+                or before[3] != fingerprint
+                or before[4] != output
                 or doc_id in outdated
-                or before.fingerprint != fingerprint
-                or before.output != output
                 or _content_changed(path, before, stat)
             ):
                 plan.changed.append(doc_id)
@@ -109,19 +120,19 @@ class Planner:
         return [(doc_id, output) for doc_id, output in rows.fetchall() if doc_id not in ids]
 
 
-def _stat(path: Path) -> Stat:
+def _stat(path: Where) -> Stat:
     """A file's (size, mtime_ns)."""
-    stat = path.stat()
+    stat = os.stat(path)
     return stat.st_size, stat.st_mtime_ns
 
 
-def _content_changed(path: Path, before: Seen, stat: Stat | None) -> bool:
+def _content_changed(path: Where, before: Known, stat: Stat | None) -> bool:
     """Size and mtime first (cheap; from discovery's stat when given); when they differ, the hash
-    decides (a touch is no change)."""
+    decides (a touch is no change). `before`: the state's (size, mtime_ns, sha256, ...) of it."""
     try:
         size, mtime_ns = stat if stat is not None else _stat(path)
-        if size == before.size and mtime_ns == before.mtime_ns:
+        if size == before[0] and mtime_ns == before[1]:
             return False
-        return size != before.size or not before.sha256 or file_hash(path) != before.sha256
+        return size != before[0] or not before[2] or file_hash(path) != before[2]
     except OSError:
         return True  # unreadable now (a broken link, permissions): clean it again to record why

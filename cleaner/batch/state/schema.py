@@ -7,10 +7,14 @@ import sqlite3
 #: Bumped when the tables or the stored records change: an older database's document tables are
 #: rebuilt (its documents cleaned again), its run history is kept.
 #: 6: `cleaned` holds records.py's versioned record (`version` is records.VERSION).
-SCHEMA_VERSION = 6
+#: 7: `row` and `page`, a document's row in the report's lists and its page, rendered once.
+SCHEMA_VERSION = 7
 
 #: Columns added to the runs table after it first shipped (its rows are kept across upgrades).
 RUN_COLUMNS_ADDED = ("chars_in", "chars_out")
+
+#: Columns added to the documents table since this schema version first shipped (TEXT, NULL until filled).
+DOCUMENT_COLUMNS_ADDED = ("listed",)
 
 #: The fingerprint of documents stored while the rest of their input file is still being cleaned.
 INCOMPLETE = "incomplete"
@@ -35,6 +39,20 @@ RETRY_ALWAYS = "always"
 #: looked up for and what that gave (RuleSet.site_key: the covering file and its digest, '' for
 #: none): a run cleans a source again when the lookup gives another key now, so a changed site
 #: file re-cleans that site's pages only.
+#:
+#: `row` and `page` are the document's row in the report's lists and its page's path, rendered
+#: from `record` when it is written (a run that rebuilds the lists does not render 100,000 rows);
+#: `listed`, its title and filter values (JSON), so that the lists are gathered without reading
+#: every record (added in place to a database of this version without it: filled when the lists
+#: are next gathered from every record).
+#:
+#: `touched` holds each document whose report record changed since the last reports were written
+#: (its record written, changed or removed, its duplicate_of set or cleared), with its record as
+#: it was then (NULL: it had none), by triggers in the transaction of the change, so that no code
+#: path can miss one; it is emptied in the transaction that stores what those reports leave for
+#: reuse (`reports`, report.write.Reuse, under the site templates and code they were written
+#: for). A run with no row in it rewrites only what carries the run; one with a few works the
+#: summary out from their records before and now (Summary.updated).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
@@ -56,7 +74,10 @@ CREATE TABLE IF NOT EXISTS documents (
     minhash BLOB,
     duplicate_of TEXT,
     rule_host TEXT,
-    rule_key TEXT
+    rule_key TEXT,
+    row TEXT,
+    page TEXT,
+    listed TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
 CREATE INDEX IF NOT EXISTS documents_site ON documents (site);
@@ -87,6 +108,15 @@ CREATE TABLE IF NOT EXISTS runs (
     chars_out INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS touched (id TEXT PRIMARY KEY, record TEXT, duplicate_of TEXT);
+CREATE TRIGGER IF NOT EXISTS touched_added AFTER INSERT ON documents WHEN NEW.record IS NOT NULL
+BEGIN INSERT OR IGNORE INTO touched VALUES (NEW.id, NULL, NULL); END;
+CREATE TRIGGER IF NOT EXISTS touched_updated AFTER UPDATE OF record, duplicate_of ON documents
+WHEN OLD.record IS NOT NEW.record OR OLD.duplicate_of IS NOT NEW.duplicate_of
+BEGIN INSERT OR IGNORE INTO touched VALUES (OLD.id, OLD.record, OLD.duplicate_of); END;
+CREATE TRIGGER IF NOT EXISTS touched_removed AFTER DELETE ON documents WHEN OLD.record IS NOT NULL
+BEGIN INSERT OR IGNORE INTO touched VALUES (OLD.id, OLD.record, OLD.duplicate_of); END;
+CREATE TABLE IF NOT EXISTS reports (key TEXT NOT NULL, reuse TEXT NOT NULL);
 """
 
 
@@ -95,10 +125,17 @@ def migrate(db: sqlite3.Connection) -> None:
     version are dropped (their documents are cleaned again), the run history gains new columns."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version != SCHEMA_VERSION:
-        db.executescript("DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS lines; DROP TABLE IF EXISTS sites;")
+        db.executescript(
+            "DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS lines; DROP TABLE IF EXISTS sites;"
+            " DROP TABLE IF EXISTS reports; DROP TABLE IF EXISTS touched;"  # those documents' reports: not reused
+        )
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
     for name in RUN_COLUMNS_ADDED if columns else ():  # an older history gains them, with 0
         if name not in columns:
             db.execute(f"ALTER TABLE runs ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0")
+    columns = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+    for name in DOCUMENT_COLUMNS_ADDED if columns else ():
+        if name not in columns:
+            db.execute(f"ALTER TABLE documents ADD COLUMN {name} TEXT")
     db.executescript(SCHEMA)

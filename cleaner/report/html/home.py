@@ -7,8 +7,9 @@ JavaScript; the only script filters and searches the documents (report_index.SCR
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from cleaner.document import Status
 from cleaner.report.html.charts import SHARE_BINS, bar_chart, column_chart, share_bin, share_histogram
@@ -22,26 +23,56 @@ TOP_N = 15
 MAX_LISTED = 200
 #: How many template lines per site the front page shows (all are on the site's page).
 TEMPLATE_EXAMPLES = 5
+#: How many times more of the files that lost the most, and of the failed and dropped ones, a
+#: Summary keeps than report.html shows: a run that changes a few records works the lists out from
+#: them (Summary.updated) while enough of them are left unchanged.
+RESERVE = 2
 #: How many past runs the HTML report shows.
 HISTORY_ROWS = 30
 HERE = "report.html"
 
 
-def render_html(head: dict, summary: Summary, lists: Lists | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class Front:
+    """What the front page shows of the document lists: its first page of them (with the filters)
+    and each reason's number of documents. Kept with the Summary for runs whose records are the
+    same (report.write.Reuse): the lists are not gathered again for them."""
+
+    documents: str  # the documents section's HTML
+    reason_documents: dict[str, int]
+
+    @classmethod
+    def of(cls, lists: Lists) -> Front:
+        """The front page's part of the lists."""
+        total = len(lists.rows)
+        pages = [list_page("all", "", n + 1) for n in range(max(1, -(-total // ROWS_PER_PAGE)))]
+        section = documents_section(lists, list(range(min(total, ROWS_PER_PAGE))), HERE, pages, 0, total)
+        reasons = {value: len(rows) for (kind, value), rows in lists.members.items() if kind == "reason"}
+        return cls(section, reasons)
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict (of_dict reads it back)."""
+        return asdict(self)
+
+    @classmethod
+    def of_dict(cls, data: dict) -> Front:
+        """What as_dict gave (a KeyError or TypeError if it is not that)."""
+        return cls(str(data["documents"]), {str(k): int(v) for k, v in data["reason_documents"].items()})
+
+
+def render_html(head: dict, summary: Summary, front: Front | None = None) -> str:
     """The human-readable report's front page."""
-    lists = lists or Lists()
+    front = front or Front.of(Lists())
     t = head["totals"]
     top_reasons = list(t["removed_by_reason"].items())[:TOP_N]
-    total = len(lists.rows)
-    pages = [list_page("all", "", n + 1) for n in range(max(1, -(-total // ROWS_PER_PAGE)))]
     parts = [
         "<h1>cleaner report</h1>",
         '<p class="meta">The same data, for programs: <a href="report.json">report.json</a>.</p>',
         _charts(head, summary, top_reasons),
         "<h2>Documents</h2>",
-        documents_section(lists, list(range(min(total, ROWS_PER_PAGE))), HERE, pages, 0, total),
+        front.documents,
         "<h2>Top removal reasons</h2>",
-        _reasons(top_reasons, lists),
+        _reasons(top_reasons, front),
         "<h2>Languages and kept shares</h2>",
         _glance_tables(head, summary),
         "<h2>Files that lost the most</h2>",
@@ -142,11 +173,9 @@ def _linked_table(headers: list[str], rows: Sequence[Sequence[str]]) -> str:
     return f"<table>{head}{body}</table>"
 
 
-def _reasons(top: list[tuple[str, int]], lists: Lists) -> str:
+def _reasons(top: list[tuple[str, int]], front: Front) -> str:
     """The most frequent removal reasons, each linking to the documents where it fired."""
-    rows = [
-        (_link(list_page("reason", r), r), f"{n:,}", f"{len(lists.members.get(('reason', r), [])):,}") for r, n in top
-    ]
+    rows = [(_link(list_page("reason", r), r), f"{n:,}", f"{front.reason_documents.get(r, 0):,}") for r, n in top]
     return _linked_table(["Reason", "Lines removed", "Documents"], rows)
 
 
@@ -176,7 +205,7 @@ def _most_lost(summary: Summary) -> str:
             share(d["chars_out"], d["chars_in"]),
             f"{d['removed_lines']:,}",
         )
-        for d in summary.most_lost
+        for d in summary.most_lost[:TOP_N]
     ]
     return _linked_table(["File", "Characters judged", "Characters kept", "Kept", "Lines removed"], rows)
 
@@ -185,8 +214,9 @@ def _not_kept(summary: Summary, statuses: dict) -> str:
     """The failed and dropped files (the first MAX_LISTED)."""
     if not summary.not_kept:
         return "<p>None.</p>"
-    more = statuses.get("failed", 0) + statuses.get("dropped", 0) - len(summary.not_kept)
-    rows = [(_link(doc_page(d["id"]), d["id"]), esc(d["status"]), esc(d["reason"])) for d in summary.not_kept]
+    shown = summary.not_kept[:MAX_LISTED]
+    more = statuses.get("failed", 0) + statuses.get("dropped", 0) - len(shown)
+    rows = [(_link(doc_page(d["id"]), d["id"]), esc(d["status"]), esc(d["reason"])) for d in shown]
     return _linked_table(["File", "Status", "Reason"], rows) + (
         f"<p>… and {more:,} more in report.json.</p>" if more > 0 else ""
     )
@@ -244,27 +274,89 @@ class Summary:
     """What the reports show of all records, gathered in one streaming pass."""
 
     totals: Totals = field(default_factory=Totals)
-    most_lost: list[dict] = field(default_factory=list)  # kept files with the smallest out/in ratio
-    not_kept: list[dict] = field(default_factory=list)  # failed and dropped files, the first MAX_LISTED
+    most_lost: list[dict] = field(default_factory=list)  # kept files with the smallest out/in ratio (RESERVE * TOP_N)
+    not_kept: list[dict] = field(default_factory=list)  # failed and dropped files, the first RESERVE * MAX_LISTED
     kept_shares: list[int] = field(default_factory=lambda: [0] * SHARE_BINS)  # kept documents per tenth kept
 
     @classmethod
     def of(cls, records: Iterable[dict]) -> Summary:
-        """Totals and top lists over records, holding only TOP_N and MAX_LISTED of them."""
+        """Totals and top lists over records, holding only RESERVE times TOP_N and MAX_LISTED of them."""
         summary = cls()
         lost: list[dict] = []
         for record in records:
             summary.totals.add(record)
             if record["status"] != Status.KEPT.value:
-                if len(summary.not_kept) < MAX_LISTED:
+                if len(summary.not_kept) < RESERVE * MAX_LISTED:
                     summary.not_kept.append(record)
             elif record.get("chars_in"):
                 summary.kept_shares[share_bin(record["chars_out"], record["chars_in"])] += 1
                 lost.append(record)
-                if len(lost) > 4 * TOP_N:  # trim now and then: memory stays bounded
-                    lost = sorted(lost, key=_loss)[:TOP_N]
-        summary.most_lost = sorted(lost, key=_loss)[:TOP_N]
+                if len(lost) > 4 * RESERVE * TOP_N:  # trim now and then: memory stays bounded
+                    lost = sorted(lost, key=_loss)[: RESERVE * TOP_N]
+        summary.most_lost = sorted(lost, key=_loss)[: RESERVE * TOP_N]
         return summary
+
+    def updated(self, changes: Iterable[tuple[dict | None, dict | None]]) -> Summary | None:
+        """This summary after some records changed (each change: the record before and after, None
+        where there is none), as Summary.of would give it over the records now; None if that cannot
+        be told from this summary: a list of it was cut, and too many of its records changed."""
+        totals, shares = Totals.of_raw(self.totals.as_raw()), list(self.kept_shares)
+        lost_whole = len(self.most_lost) == sum(self.kept_shares)  # every kept file with text is listed
+        not_kept_whole = len(self.not_kept) == self.totals.files - self.totals.statuses[Status.KEPT.value]
+        now: dict[str, dict | None] = {}  # each changed document's record after all changes
+        for before, after in changes:
+            for record, sign in ((before, -1), (after, 1)):
+                if record is None:
+                    continue
+                now[record["id"]] = after
+                (totals.add if sign > 0 else totals.remove)(record)
+                if record["status"] == Status.KEPT.value and record.get("chars_in"):
+                    shares[share_bin(record["chars_out"], record["chars_in"])] += sign
+        records = [record for record in now.values() if record is not None]
+        not_kept = [record for record in records if record["status"] != Status.KEPT.value]
+        lost = [record for record in records if record["status"] == Status.KEPT.value and record.get("chars_in")]
+        touched = set(now)
+        most_lost = _merged(self.most_lost, touched, lost, _loss, lost_whole, TOP_N)
+        first_not_kept = _merged(self.not_kept, touched, not_kept, _by_id, not_kept_whole, MAX_LISTED)
+        if most_lost is None or first_not_kept is None:
+            return None
+        return Summary(totals, most_lost, first_not_kept, shares)
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict (of_dict reads it back)."""
+        return {
+            "totals": self.totals.as_raw(),
+            "most_lost": self.most_lost,
+            "not_kept": self.not_kept,
+            "kept_shares": self.kept_shares,
+        }
+
+    @classmethod
+    def of_dict(cls, data: dict) -> Summary:
+        """What as_dict gave (a KeyError, TypeError or ValueError if it is not that)."""
+        shares = [int(n) for n in data["kept_shares"]]
+        if len(shares) != SHARE_BINS:
+            raise ValueError(f"{len(shares)} kept-share bins, not {SHARE_BINS}")
+        return cls(Totals.of_raw(data["totals"]), list(data["most_lost"]), list(data["not_kept"]), shares)
+
+
+def _merged(
+    listed: list[dict], touched: set[str], added: list[dict], key: Callable[[dict], Any], whole: bool, shown: int
+) -> list[dict] | None:
+    """A summary's list after changes: its unchanged entries and the changed records that belong in
+    it, in order. Whole, it had every record that belongs: the changed ones added, it is whole
+    again (up to its RESERVE). Cut, every record it lacked comes after its last: as many as it has
+    unchanged entries are certain; None if that is fewer than report.html shows."""
+    kept = [record for record in listed if record["id"] not in touched]
+    merged = sorted(kept + added, key=key)
+    if whole:
+        return merged[: RESERVE * shown]
+    return merged[: len(kept)] if len(kept) >= shown else None
+
+
+def _by_id(record: dict) -> str:
+    """Sort key: the id (the order of the records)."""
+    return record["id"]
 
 
 def _loss(record: dict) -> tuple[float, str]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.io.atomic import write_atomic
+from cleaner.io.atomic import write_if_changed
 from cleaner.report.html.layout import (
     CSS,
     LIST_DIR,
@@ -47,6 +47,44 @@ FACETS = (("status", "Status"), ("language", "Language"), ("site", "Site"), ("re
 HEADERS = ("Document", "Title", "Status", "Language", "Site", "Kept", "Characters", "Lines removed", "Reasons")
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the lists show of a document, rendered once from its record (the state keeps it): its
+    row, its page, and its id, title and filter values as JSON."""
+
+    row: str
+    page: str
+    listed: str
+
+    @classmethod
+    def of(cls, record: dict) -> Listing:
+        """A record's listing."""
+        listed = json.dumps([record["id"], record.get("title") or "", _values(record)], ensure_ascii=False)
+        return cls(row_html(record), doc_page(record["id"]), listed)
+
+
+@dataclass(slots=True)
+class Entry:
+    """One document as the reports take it: its record's JSON as report.json holds it, and its
+    listing when the state already rendered it (None: rendered here from the record)."""
+
+    text: str
+    listing: Listing | None = None
+    parsed: dict | None = field(default=None, repr=False)  # the record, once read
+
+    @classmethod
+    def of(cls, record: dict, listing: Listing | None = None) -> Entry:
+        """The entry of a record given as a dict."""
+        return cls(json.dumps(record, ensure_ascii=False), listing, record)
+
+    @property
+    def record(self) -> dict:
+        """The record, read from its JSON the first time it is asked for."""
+        if self.parsed is None:
+            self.parsed = json.loads(self.text)
+        return self.parsed
+
+
 @dataclass(slots=True)
 class Lists:
     """Every document's row, and which rows each filter value selects (row numbers, id order)."""
@@ -61,15 +99,26 @@ class Lists:
         """Gather the rows of all records, in the records' (id) order."""
         lists = cls()
         for record in records:
-            lists.add(record)
+            lists.add(Entry.of(record))
         return lists
 
-    def add(self, record: dict) -> None:
-        """One document's row, filed under each of its filter values."""
+    @classmethod
+    def of_entries(cls, entries: Iterable[Entry]) -> Lists:
+        """Gather the rows of all entries, in their (id) order."""
+        lists = cls()
+        for entry in entries:
+            lists.add(entry)
+        return lists
+
+    def add(self, entry: Entry) -> None:
+        """One document's row, filed under each of its filter values (from its listing: the record
+        is read only if it has none)."""
+        listing = entry.listing or Listing.of(entry.record)
+        doc_id, title, values = json.loads(listing.listed)
         n = len(self.rows)
-        self.rows.append(_row(record))
-        self.search.append((record["id"], record.get("title") or "", doc_page(record["id"])))
-        for kind, value in _values(record):
+        self.rows.append(listing.row)
+        self.search.append((doc_id, title, listing.page))
+        for kind, value in values:
             self.members.setdefault((kind, value), []).append(n)
 
     def counts(self, kind: str) -> list[tuple[str, int]]:
@@ -86,8 +135,9 @@ def _values(record: dict) -> list[tuple[str, str]]:
     return values
 
 
-def _row(record: dict) -> str:
-    """A document's table row (its filter values in data attributes for the script)."""
+def row_html(record: dict) -> str:
+    """A document's table row (its filter values in data attributes for the script), without its
+    closing </tr> (documents_section adds it, with the link made relative to the page)."""
     doc_id, title = record["id"], record.get("title") or ""
     status = record["status"] + (f": {record['reason']}" if record.get("reason") else "")
     reasons = record["removed_by_reason"]
@@ -109,17 +159,20 @@ def _row(record: dict) -> str:
     return f"<tr{attrs}><td>{link}</td><td>{esc(title)}</td>" + "".join(f"<td>{esc(c)}</td>" for c in cells)
 
 
-def write_lists(out: Path, lists: Lists) -> None:
-    """Write every list page and the search index; remove list pages no value has any more."""
+def write_lists(out: Path, lists: Lists) -> int:
+    """Write every list page and the search index; remove list pages no value has any more. The
+    number of list pages."""
     written = {"all": _write_list(out, lists, "all", "", list(range(len(lists.rows))))}
     for (kind, value), rows in sorted(lists.members.items()):
         written[f"{kind}:{value}"] = _write_list(out, lists, kind, value, rows)
     # ASCII, and no "<" at all: the index stays data even if someone pastes it into a page
     index = json.dumps(lists.search, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-    write_atomic(out / SEARCH_INDEX, f"window.cleanerIndex={index};\n".encode(), durable=False)
-    write_atomic(out / STYLE_FILE, CSS.encode(), durable=False)
-    write_atomic(out / SCRIPT_FILE, SCRIPT.encode(), durable=False)
-    _sweep(out / PAGES_DIR / LIST_DIR, {Path(p).name for pages in written.values() for p in pages})
+    write_if_changed(out / SEARCH_INDEX, f"window.cleanerIndex={index};\n".encode())
+    write_if_changed(out / STYLE_FILE, CSS.encode())
+    write_if_changed(out / SCRIPT_FILE, SCRIPT.encode())
+    names = {Path(p).name for pages in written.values() for p in pages}
+    _sweep(out / PAGES_DIR / LIST_DIR, names)
+    return len(names)
 
 
 def _write_list(out: Path, lists: Lists, kind: str, value: str, rows: list[int]) -> list[str]:
@@ -131,7 +184,7 @@ def _write_list(out: Path, lists: Lists, kind: str, value: str, rows: list[int])
         chunk = rows[n * ROWS_PER_PAGE : (n + 1) * ROWS_PER_PAGE]
         anchor = reason_anchor(value) if kind == "reason" else ""
         body = f"<h1>{esc(title)}</h1>\n" + documents_section(lists, chunk, here, names, n, len(rows), anchor)
-        write_atomic(out / here, page(f"{title} · cleaner report", body, here, SCRIPT).encode("utf-8"), durable=False)
+        write_if_changed(out / here, page(f"{title} · cleaner report", body, here, SCRIPT).encode("utf-8"))
     return names
 
 
@@ -195,8 +248,9 @@ def _filters_html(lists: Lists, here: str) -> str:
     )
 
 
-def write_site_pages(out: Path, sites: Iterable[tuple[str, int, list[tuple[int, str]]]], pages_of: PagesOf) -> None:
-    """A page per site with template lines: each line, how many pages carry it, links to them."""
+def write_site_pages(out: Path, sites: Iterable[tuple[str, int, list[tuple[int, str]]]], pages_of: PagesOf) -> int:
+    """A page per site with template lines: each line, how many pages carry it, links to them. The
+    number of site pages."""
     written = set()
     for site, documents, lines in sites:
         here = site_page(site)
@@ -211,9 +265,10 @@ def write_site_pages(out: Path, sites: Iterable[tuple[str, int, list[tuple[int, 
             f"enough of them is removed from every page as <code>template</code>.</p>"
             f"<table><tr><th>Line</th><th>Pages</th><th>Pages carrying it</th></tr>{''.join(rows)}</table>"
         )
-        write_atomic(out / here, page(f"{site} templates · cleaner report", body, here).encode("utf-8"), durable=False)
+        write_if_changed(out / here, page(f"{site} templates · cleaner report", body, here).encode("utf-8"))
         written.add(Path(here).name)
     _sweep(out / PAGES_DIR / SITE_DIR, written)
+    return len(written)
 
 
 #: (site, template line, limit) -> the first documents that carry it (State.pages_with_line by key).

@@ -48,10 +48,10 @@ def document_pages(out: Path) -> set[str]:
     return found
 
 
-def missing_document_pages(ids: Iterable[str], out: Path) -> list[str]:
-    """The documents among `ids` whose page is not in OUTPUT."""
+def missing_document_pages(pages: Iterable[tuple[str, str | None]], out: Path) -> list[str]:
+    """The documents among `pages` (id, its page, None to work it out) whose page is not in OUTPUT."""
     there = document_pages(out)
-    return [doc_id for doc_id in ids if doc_page(doc_id) not in there]
+    return [doc_id for doc_id, page in pages if (page or doc_page(doc_id)) not in there]
 
 
 def sweep_document_pages(out: Path, current: set[str]) -> int:
