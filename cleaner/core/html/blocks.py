@@ -130,8 +130,7 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
     body = root.find("body")
     start = body if body is not None and not _text_after(body, root) else root
     top = _Frame(Region(str(start.tag)), True, frozenset(), (), False, False, False)
-    stack: list[_Frame] = [top]
-    block_frames: list[_Frame] = [top]  # the block-level frames of the stack
+    stack, block_frames = [top], [top]  # the frames of the open elements; of the block-level ones
     parts: list[str] = []
     linked = [0]
     blocks: list[HtmlBlock] = []
@@ -149,10 +148,7 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
         parts.clear()
         if text:
             blocks.append(_block(text, linked[0], stack, block_frames))
-            region = stack[-1].region  # its ancestors get it when it ends (_close)
-            region.chars += len(text)
-            region.linked += min(linked[0], len(text))
-            region.blocks += 1
+            _count(stack[-1].region, len(text), min(linked[0], len(text)))  # its ancestors: at _close
         linked[0] = 0
 
     walker = etree.iterwalk(start, events=("start", "end"))
@@ -224,6 +220,13 @@ def class_groups(classes: str | None, ident: str | None) -> frozenset[str]:
         return frozenset()
     words = f"{classes or ''} {ident or ''}".lower()
     return frozenset(name for name, rx in CLASS_GROUPS.items() if rx.search(words))
+
+
+def _count(region: Region, chars: int, linked: int) -> None:
+    """A block of text cut inside the element: its measures are the element's."""
+    region.chars += chars
+    region.linked += linked
+    region.blocks += 1
 
 
 def _close(region: Region, parent: Region) -> None:
