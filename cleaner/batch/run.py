@@ -166,7 +166,7 @@ def run(
                 plan,
                 skipped,
                 functools.partial(_run_row, outcome, started, clock),
-                ruleset.site_skips(state.documents.rule_hosts()),
+                ruleset.site_skips(state.documents.rule_hosts),
             )
     return outcome
 

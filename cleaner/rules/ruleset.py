@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,12 +121,13 @@ class RuleSet:
                 return folder, name
         return None
 
-    def site_skips(self, hosts: Iterable[str]) -> Skips:
-        """What the site files covering these hosts could not use, each file once, in path order
-        (parsed here if this process has not yet, which logs their skips)."""
+    def site_skips(self, hosts: Callable[[], Iterable[str]]) -> Skips:
+        """What the site files covering the hosts could not use, each file once, in path order
+        (parsed here if this process has not yet, which logs their skips). `hosts` is asked only
+        when there are site files: it reads every stored document, which a no-op run would pay."""
         files: dict[str, Skipped] = {}
         lines: dict[str, list[Skipped]] = {}
-        for folder, name in filter(None, map(self._covering, hosts)):
+        for folder, name in filter(None, map(self._covering, hosts() if self.ftr else ())):
             site, path = folder.site(name), str(folder.names[name])
             if site is None:
                 files[path] = folder.unreadable[name]
