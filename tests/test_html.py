@@ -253,6 +253,36 @@ def test_the_lede_thresholds_come_from_the_caller():
     assert with_lede(BODY, _outline(), frozenset(), Thresholds(lede_body_lines=0)) == BODY
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["article-lead"],
+        ["nav", "Teaser box"],
+        ["x_summary_y", "main"],
+        ["leader", "misleading", "intros"],  # the word inside a longer one is no lede class
+        ["lead\nmore"],
+        [],
+    ],
+)
+def test_the_page_wide_lede_screen_finds_a_lede_class_exactly_when_one_value_has_it(values):
+    from cleaner.core.html.extract import LEDE_CLASS_RE, LEDE_ON_PAGE_RE
+
+    joined = "".join(v + "\0" for v in values)
+    assert bool(LEDE_ON_PAGE_RE.search(joined)) == any(LEDE_CLASS_RE.search(v) for v in values)
+
+
+def test_a_page_without_a_lede_class_skips_the_outline(monkeypatch):
+    from cleaner.core.html import extract
+
+    calls = []
+    monkeypatch.setattr(extract, "page_outline", lambda *a: calls.append(a) or extract.NO_OUTLINE)
+    plain = f"<html><body><h1>Bridge</h1><p>{LEDE}</p><p>{BODY}</p></body></html>"
+    extract.main_text(parse(plain), None)
+    assert calls == []
+    extract.main_text(parse(plain.replace("<p>", '<p class="standfirst">', 1)), None)
+    assert len(calls) == 1
+
+
 # --- the extraction: fast mode, standard mode where fast found little ----------------------------
 
 

@@ -21,7 +21,7 @@ SPACED_GROUP = '[class^="related"], [class*=" related"], .share'
 )
 def test_a_selector_group_runs_only_the_selectors_the_page_can_match(page, expected):
     tree = parse(f"<html><body>{page}</body></html>")
-    class_ids = "\0".join(selectors.CLASS_ID_VALUES(tree))
+    class_ids = selectors.class_id_text(tree)
     whole = [e.tag for e in CSSSelector(SPACED_GROUP)(tree)]
     selector = selectors.selector_for(SPACED_GROUP, class_ids)
     screened = [e.tag for e in selector(tree)] if selector is not None else []

@@ -24,7 +24,7 @@ from trafilatura.utils import HTML_PARSER, load_html
 from cleaner.core import language
 from cleaner.core.html import features
 from cleaner.core.html.blocks import HtmlBlock, segment_tree
-from cleaner.core.html.selectors import drop_elements
+from cleaner.core.html.selectors import class_id_text, drop_elements
 from cleaner.core.text import SENTENCE_END, squeeze
 from cleaner.core.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from cleaner.document import BlockScore, Document, LineHint, Removal
@@ -56,9 +56,11 @@ ITEM_MARKER = "- "
 #: drops it as a header box, though it is the article's first paragraph. Its length bounds, and how
 #: it is anchored to the body, are in Thresholds (lede_*); a run of teaser titles is not one, as it
 #: ends without a sentence mark.
-LEDE_CLASS_RE = re.compile(
-    r"(?i)(?:^|[\s_-])(?:lead|teaser|intro|summary|standfirst|excerpt|chapo|abstract)(?=$|[\s_-])"
-)
+LEDE_WORDS = r"(?:lead|teaser|intro|summary|standfirst|excerpt|chapo|abstract)"
+LEDE_CLASS_RE = re.compile(rf"(?i)(?:^|[\s_-]){LEDE_WORDS}(?=$|[\s_-])")
+#: The same words in the page's class and id values joined by NULs (`class_id_text`): one search
+#: that tells the half of pages with no lede class to skip the outline (3 ms a page).
+LEDE_ON_PAGE_RE = re.compile(rf"(?i)(?:^|[\s_\0-]){LEDE_WORDS}(?=$|[\s_\0-])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,7 @@ class Prepared:
     rule_host: str | None
     metadata: ftr_apply.Metadata  # what the site config found (title, date, author), if any
     removed_elements: list[Removal]
+    class_ids: str = ""  # the page's class and id values (`class_id_text`), before the selectors
 
 
 #: What scores a page's blocks from their feature rows: the block model's `verdicts`, passed in by
@@ -116,7 +119,7 @@ def extract(
     The hints say, by line number, what the page's structure says of each line.
     """
     page = prepare(html, ruleset, url)
-    found = main_text(page.tree, page.url, thresholds)
+    found = main_text(page.tree, page.url, thresholds, page.class_ids)
     return Extraction(
         found.text,
         page.metadata.title or found.title,
@@ -157,8 +160,9 @@ def prepare(html: str, ruleset: RuleSet, url: str | None = None) -> Prepared:
         if site.replacements:  # raw-text substitutions come before parsing
             tree = parse(ftr_apply.substitute(site, html))
         removed, found = ftr_apply.apply(site, tree)
-    removed += drop_elements(tree, ruleset.for_document(canonical, html).of("drop_selectors"))
-    return Prepared(tree, canonical, host, found, removed)
+    class_ids = class_id_text(tree)
+    removed += drop_elements(tree, ruleset.for_document(canonical, html).of("drop_selectors"), class_ids)
+    return Prepared(tree, canonical, host, found, removed, class_ids)
 
 
 def extract_blocks(html: str, ruleset: RuleSet, score: Scorer, comments: bool, url: str | None = None) -> Extraction:
@@ -210,10 +214,17 @@ def canonical_url(tree: HtmlElement) -> str | None:
     return None
 
 
-def main_text(tree: HtmlElement, url: str | None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Extraction:
-    """Run trafilatura for the main text and metadata; an empty page gives empty text."""
+def main_text(
+    tree: HtmlElement, url: str | None, thresholds: Thresholds = DEFAULT_THRESHOLDS, class_ids: str | None = None
+) -> Extraction:
+    """Run trafilatura for the main text and metadata; an empty page gives empty text.
+
+    `class_ids`, the page's `class_id_text` if the caller has it, spares the outline on pages
+    without a lede class.
+    """
     anchors = anchor_texts(tree)
-    outline = page_outline(tree, thresholds)
+    on_page = LEDE_ON_PAGE_RE.search(class_id_text(tree) if class_ids is None else class_ids)
+    outline = page_outline(tree, thresholds) if on_page else NO_OUTLINE
     title, found_url, date = page_metadata(tree, url)
     result = _trafilatura(tree, url, thresholds.standard_below_chars)
     if result is None:
@@ -277,6 +288,9 @@ class Outline:
     paragraphs: list[tuple[int, HtmlElement]]
     ledes: list[tuple[int, str]]
 
+
+#: The outline of a page with no lede class: nothing for with_lede to place.
+NO_OUTLINE = Outline(-1, [], [])
 
 #: The elements an outline reads, in document order: their index there orders them as the page does.
 OUTLINE_XPATH = etree.XPath("//h1 | //p | //*[@class]")

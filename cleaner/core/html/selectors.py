@@ -24,8 +24,15 @@ PROTECTED_TAGS = frozenset({"html", "body", "main", "article", "h1"})
 REMOVED_ELEMENT_PREVIEW = 120
 
 
-#: Every class and id value on the page: one cheap pass that tells which selector rules may match.
-CLASS_ID_VALUES = XPath("//@class | //@id", smart_strings=False)  # plain strings: half the cost
+#: Every class and id value on the page: one cheap pass that tells which selector rules may match
+#: (and whether a lede class is on the page). Plain strings: half the cost.
+CLASS_ID_VALUES = XPath("//@class | //@id", smart_strings=False)
+
+
+def class_id_text(tree: HtmlElement) -> str:
+    """The page's class and id values, each closed by a NUL: what the cheap passes over names search."""
+    return "".join(value + "\0" for value in CLASS_ID_VALUES(tree))
+
 
 #: The attribute selectors whose value must appear, as it is, in the attribute (cssselect's operators).
 SUBSTRING_OPERATORS = frozenset({"=", "~=", "|=", "^=", "$=", "*="})
@@ -85,10 +92,12 @@ def _union(css: str, mask: tuple[bool, ...]) -> XPath:
     return XPath(" | ".join(translator.selector_to_xpath(s) for s in kept))
 
 
-def drop_elements(tree: HtmlElement, rules: tuple[Rule, ...]) -> list[Removal]:
-    """Remove the elements that CSS-selector rules name from the tree; return what went."""
+def drop_elements(tree: HtmlElement, rules: tuple[Rule, ...], class_ids: str) -> list[Removal]:
+    """Remove the elements that CSS-selector rules name from the tree; return what went.
+
+    `class_ids` is the page's `class_id_text`, which tells the selectors that cannot match.
+    """
     page_chars = 0  # counted at the first match: most pages match no rule
-    class_ids = "\0".join(CLASS_ID_VALUES(tree)) if rules else ""
     removed: list[Removal] = []
     for rule in rules:
         css = rule.css or "*"
