@@ -36,6 +36,10 @@ from cleaner.cli.main import main
 from cleaner.core import pipeline
 from cleaner.io import discover
 from cleaner.io.writers.jsonl import JSONL_NAME
+from cleaner.report import write
+from cleaner.report.html import home
+from cleaner.report.html import index as report_index
+from cleaner.report.html import paging as report_paging
 
 #: How many bench files the crash tests clean: enough for a run of a few seconds with two workers.
 BENCH_FILES = 100
@@ -318,6 +322,29 @@ def test_reports_after_any_sequence_of_runs_equal_a_first_runs(tree, tmp_path, m
         third = run_batch(tree, out)
     assert "de.txt" not in {d["id"] for d in third.documents} and "news/new.txt" in {d["id"] for d in third.documents}
     assert b"de.txt" not in (out / "report-pages" / "search.js").read_bytes()
+    assert reports_but_runs(out) == from_scratch(tree, out)
+    run_batch(tree, out)  # and a run with no change after that one
+    assert reports_but_runs(out) == from_scratch(tree, out)
+
+
+def test_a_record_changed_in_place_patches_only_the_report_pages_it_is_on(tree, tmp_path, monkeypatch):
+    for module in (report_index, report_paging, home):
+        monkeypatch.setattr(module, "ROWS_PER_PAGE", 3)  # several pages to every list
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    lists = {p: p.stat().st_mtime_ns for p in (out / "report-pages" / "list").iterdir()}
+    # the same title, language, site and reasons: every list keeps its members and page breaks
+    more = "The council will publish the final plans for the footbridge in the spring, after a last hearing."
+    (tree / "news" / "05.txt").write_text(article("Article number 5 about the bridge", *ARTICLE_PARAGRAPHS, more))
+    with monkeypatch.context() as m:
+        m.setattr(reporting, "_gathered", lambda *args: pytest.fail("the lists were gathered again"))
+        m.setattr(write, "gather", lambda entries: pytest.fail("every record was read"))
+        changed = run_batch(tree, out)
+    assert changed.report["run"]["changed"] == 1
+    assert more in (out / "news" / "05.txt").read_text(encoding="utf-8")
+    rewritten = {p for p, mtime in lists.items() if p.stat().st_mtime_ns != mtime}
+    assert rewritten and all("news/05.txt" in p.read_text(encoding="utf-8") for p in rewritten)
+    assert len(rewritten) < len(lists) / 2
     assert reports_but_runs(out) == from_scratch(tree, out)
     run_batch(tree, out)  # and a run with no change after that one
     assert reports_but_runs(out) == from_scratch(tree, out)

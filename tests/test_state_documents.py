@@ -89,7 +89,8 @@ def test_changes_hold_each_changed_record_as_it_was_at_the_last_reports_and_now(
         state.documents.forget_source("c")
         save_whole(state, "d", [saved(document("d", "A line"))])  # cleaned, not written: no record yet
     with State(tmp_path) as state:  # kept with the state
-        assert state.documents.changes(10) == [
+        changes = state.documents.changes(10)
+        assert [(then and then.record, now and now.record) for then, now in changes] == [
             ({"id": "a", "status": "kept"}, {"id": "a", "status": "failed"}),
             (
                 {"id": "b", "status": "kept"},
@@ -97,6 +98,7 @@ def test_changes_hold_each_changed_record_as_it_was_at_the_last_reports_and_now(
             ),
             ({"id": "c", "status": "kept"}, None),
         ]
+        assert changes[0][0].text == '{"id": "a", "status": "kept"}'  # as report.json holds it
 
 
 def test_what_the_reports_leave_for_reuse_is_kept_until_replaced(tmp_path):

@@ -181,24 +181,24 @@ class Documents:
         """Every finished document's report record, in id order, streamed (a duplicate shows as dropped)."""
         return (entry.record for entry in self.entries())
 
-    def entries(self) -> Iterator[Entry]:
-        """Every finished document as the reports take it, in id order, streamed: its record's JSON
-        (parsed only if asked for) and its listing as rendered when it was written (a duplicate's
-        is rendered by the reports: it shows as dropped)."""
+    def entries(self, first: str = "", after: str | None = None) -> Iterator[Entry]:
+        """Every finished document as the reports take it (those with first <= id < after, if
+        given), in id order, streamed: its record's JSON (parsed only if asked for) and its listing
+        as rendered when it was written (a duplicate's is rendered by the reports: it shows as dropped)."""
         for record, duplicate_of, row, page, listed in self.db.execute(
-            "SELECT record, duplicate_of, row, page, listed FROM documents WHERE record IS NOT NULL ORDER BY id"
+            "SELECT record, duplicate_of, row, page, listed FROM documents WHERE record IS NOT NULL"
+            " AND id >= ? AND (? IS NULL OR id < ?) ORDER BY id",
+            (first, after, after),
         ):
-            if duplicate_of is not None:
-                yield Entry.of(_shown(record, duplicate_of))
-            elif row is not None and page is not None and listed is not None:
+            if duplicate_of is None and row is not None and page is not None and listed is not None:
                 yield Entry(record, Listing(row, page, listed))
             else:
-                yield Entry(record)
+                yield _entry(record, duplicate_of)
 
-    def changes(self, limit: int) -> list[tuple[dict | None, dict | None]] | None:
+    def changes(self, limit: int) -> list[tuple[Entry | None, Entry | None]] | None:
         """How the report records changed since the last reports were written: each changed
-        document's record then and now (None where it had none), as the reports take it; None if
-        more than `limit` changed."""
+        document's entry then and now (None where it had no record), as the reports take it (its
+        record's JSON as report.json holds it); None if more than `limit` changed."""
         rows = self.db.execute(
             "SELECT t.record, t.duplicate_of, d.record, d.duplicate_of FROM touched t"
             " LEFT JOIN documents d ON d.id = t.id ORDER BY t.id LIMIT ?",
@@ -206,7 +206,7 @@ class Documents:
         ).fetchall()
         if len(rows) > limit:
             return None
-        return [(_shown_or_none(then, then_dup), _shown_or_none(now, now_dup)) for then, then_dup, now, now_dup in rows]
+        return [(_entry_or_none(then, then_dup), _entry_or_none(now, now_dup)) for then, then_dup, now, now_dup in rows]
 
     def fill_listings(self) -> None:
         """Render the listing of every record stored without one (by a version before `listed`)."""
@@ -258,9 +258,15 @@ class Documents:
         return [host for (host,) in rows]
 
 
-def _shown_or_none(record: str | None, duplicate_of: str | None) -> dict | None:
-    """_shown of a record that may be missing (None)."""
-    return _shown(record, duplicate_of) if record is not None else None
+def _entry_or_none(record: str | None, duplicate_of: str | None) -> Entry | None:
+    """_entry of a record that may be missing (None)."""
+    return _entry(record, duplicate_of) if record is not None else None
+
+
+def _entry(record: str, duplicate_of: str | None) -> Entry:
+    """A stored report record as the reports take it, without its listing (a duplicate's is
+    rendered from its record as shown: dropped)."""
+    return Entry(record) if duplicate_of is None else Entry.of(_shown(record, duplicate_of))
 
 
 def _shown(record: str, duplicate_of: str | None) -> dict:
