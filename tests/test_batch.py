@@ -336,14 +336,16 @@ def test_a_record_changed_in_place_patches_only_the_report_pages_it_is_on(tree, 
     # the same title, language, site and reasons: every list keeps its members and page breaks
     more = "The council will publish the final plans for the footbridge in the spring, after a last hearing."
     (tree / "news" / "05.txt").write_text(article("Article number 5 about the bridge", *ARTICLE_PARAGRAPHS, more))
+    (tree / "news" / "06.txt").write_text(article("Article number 6 about the bridge, retitled"))  # a new title
     with monkeypatch.context() as m:
         m.setattr(reporting, "_gathered", lambda *args: pytest.fail("the lists were gathered again"))
         m.setattr(write, "gather", lambda entries: pytest.fail("every record was read"))
         changed = run_batch(tree, out)
-    assert changed.report["run"]["changed"] == 1
+    assert changed.report["run"]["changed"] == 2
     assert more in (out / "news" / "05.txt").read_text(encoding="utf-8")
+    assert b"retitled" in (out / "report-pages" / "search.js").read_bytes()
     rewritten = {p for p, mtime in lists.items() if p.stat().st_mtime_ns != mtime}
-    assert rewritten and all("news/05.txt" in p.read_text(encoding="utf-8") for p in rewritten)
+    assert rewritten and all(re.search("news/0[56].txt", p.read_text(encoding="utf-8")) for p in rewritten)
     assert len(rewritten) < len(lists) / 2
     assert reports_but_runs(out) == from_scratch(tree, out)
     run_batch(tree, out)  # and a run with no change after that one

@@ -8,8 +8,16 @@ from test_report_index import records
 from cleaner.report.html import home, paging
 from cleaner.report.html import index as report_index
 from cleaner.report.html.home import Front
-from cleaner.report.html.index import Entry, Lists, write_lists
-from cleaner.report.html.paging import ALL, Paging, page_rows, rewrite_pages, touched_pages
+from cleaner.report.html.index import SEARCH_INDEX, Entry, Lists, write_lists
+from cleaner.report.html.paging import (
+    ALL,
+    Paging,
+    filed_alike,
+    page_rows,
+    patch_search_index,
+    rewrite_pages,
+    touched_pages,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +74,19 @@ def test_a_changed_row_touches_the_pages_it_is_on_in_each_of_its_lists():
         (("site", "s1"), 0),
         (("reason", "rule:default/share"), 1),  # s0/000 s0/006 | s1/003
     }
+
+
+def test_a_new_title_is_replaced_in_the_search_index_and_a_lost_entry_rebuilds_it(tmp_path):
+    entries = in_order(5)
+    write_lists(tmp_path, Lists.of_entries(entries))
+    then = entries[1]
+    now = Entry.of({**then.record, "title": 'A "new" <title>'})
+    entries[1] = now
+    expected = tmp_path / "expected"
+    write_lists(expected, Lists.of_entries(entries))
+    patch_search_index(tmp_path, [(then, now)], between(entries))
+    assert (tmp_path / SEARCH_INDEX).read_bytes() == (expected / SEARCH_INDEX).read_bytes()
+    (tmp_path / SEARCH_INDEX).write_text("window.cleanerIndex=[];\n")  # the entry is not there: written whole
+    patch_search_index(tmp_path, [(then, now)], between(entries))
+    assert (tmp_path / SEARCH_INDEX).read_bytes() == (expected / SEARCH_INDEX).read_bytes()
+    assert filed_alike(then, now) and not filed_alike(then, Entry.of({**then.record, "language": "fr"}))

@@ -19,7 +19,6 @@ from cleaner.report.html.home import Front, Summary, render_html
 from cleaner.report.html.index import (
     SEARCH_INDEX,
     Entry,
-    Listing,
     Lists,
     PagesOf,
     site_page_html,
@@ -28,7 +27,16 @@ from cleaner.report.html.index import (
 )
 from cleaner.report.html.layout import LIST_DIR, PAGES_DIR, SCRIPT_FILE, SITE_DIR, STYLE_FILE, site_page
 from cleaner.report.html.pages import sweep_document_pages
-from cleaner.report.html.paging import ALL, Between, Paging, page_rows, rewrite_pages, touched_pages
+from cleaner.report.html.paging import (
+    ALL,
+    Between,
+    Paging,
+    filed_alike,
+    page_rows,
+    patch_search_index,
+    rewrite_pages,
+    touched_pages,
+)
 from cleaner.rules.formats.ftr import Skips
 
 
@@ -125,8 +133,8 @@ class Gathered:
 @dataclass(frozen=True, slots=True)
 class Patch:
     """Records changed in place since the last reports (each one's entry then and now: the same
-    document under the same filter values, id and title, so every list keeps its members and page
-    breaks) and the summary after them: the reports are then patched, not written whole."""
+    document under the same filter values, so every list keeps its members and page breaks; its
+    title may change) and the summary after them: the reports are then patched, not written whole."""
 
     summary: Summary
     changes: list[tuple[Entry, Entry]]
@@ -137,15 +145,10 @@ class Patch:
         """The patch of these changes to reports with summary `last`; None if one added or removed
         a record or changed what its row is filed under, or the summary cannot be worked out."""
         in_place = [(then, now) for then, now in changes if then is not None and now is not None]
-        if len(in_place) != len(changes) or any(_listed(then) != _listed(now) for then, now in in_place):
+        if len(in_place) != len(changes) or not all(filed_alike(then, now) for then, now in in_place):
             return None
         summary = last.updated([(then.record, now.record) for then, now in in_place])
         return cls(summary, in_place, between) if summary is not None else None
-
-
-def _listed(entry: Entry) -> str:
-    """An entry's id, title and filter values (as its listing holds them)."""
-    return (entry.listing or Listing.of(entry.record)).listed
 
 
 def gather(entries: Iterable[Entry]) -> Gathered:
@@ -227,6 +230,7 @@ def _patch_lists(
     paging = reuse.paging
     pages = touched_pages(paging, [now for _, now in patch.changes])
     rewrite_pages(folder, paging, pages, patch.between)
+    patch_search_index(folder, patch.changes, patch.between)
     sites = {now.record.get("site") for _, now in patch.changes}
     for t in site_templates:
         if t.site in sites:

@@ -165,14 +165,23 @@ def write_lists(out: Path, lists: Lists) -> int:
     written = {"all": _write_list(out, lists, "all", "", list(range(len(lists.rows))))}
     for (kind, value), rows in sorted(lists.members.items()):
         written[f"{kind}:{value}"] = _write_list(out, lists, kind, value, rows)
-    # ASCII, and no "<" at all: the index stays data even if someone pastes it into a page
-    index = json.dumps(lists.search, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-    write_if_changed(out / SEARCH_INDEX, f"window.cleanerIndex={index};\n".encode())
+    write_search_index(out, lists.search)
     write_if_changed(out / STYLE_FILE, CSS.encode())
     write_if_changed(out / SCRIPT_FILE, SCRIPT.encode())
     names = {Path(p).name for pages in written.values() for p in pages}
     _sweep(out / PAGES_DIR / LIST_DIR, names)
     return len(names)
+
+
+def write_search_index(out: Path, search: list[tuple[str, str, str]]) -> None:
+    """Write the search index of every document's id, title and page."""
+    write_if_changed(out / SEARCH_INDEX, f"window.cleanerIndex={search_json(search)};\n".encode())
+
+
+def search_json(value: object) -> str:
+    """The search index's JSON of a value (the index, or one of its entries: a part of the index's JSON).
+    ASCII, and no "<" at all: the index stays data even if someone pastes it into a page."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def _write_list(out: Path, lists: Lists, kind: str, value: str, rows: list[int]) -> list[str]:

@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.io.atomic import write_if_changed
-from cleaner.report.html.index import ROWS_PER_PAGE, Entry, Listing, Lists, filters_html, list_page_html, page_names
+from cleaner.report.html.index import (
+    ROWS_PER_PAGE,
+    SEARCH_INDEX,
+    Entry,
+    Listing,
+    Lists,
+    filters_html,
+    list_page_html,
+    page_names,
+    search_json,
+    write_search_index,
+)
+from cleaner.report.html.layout import doc_page
 
 #: The list of every document.
 ALL = ("all", "")
@@ -65,8 +77,19 @@ class Paging:
 
 def values(entry: Entry) -> list[tuple[str, str]]:
     """The filter values an entry's row is listed under."""
-    listing = entry.listing or Listing.of(entry.record)
-    return [(kind, value) for kind, value in json.loads(listing.listed)[2]]
+    return [(kind, value) for kind, value in _listed(entry)[2]]
+
+
+def filed_alike(then: Entry, now: Entry) -> bool:
+    """True if two entries of a document are filed under the same filter values (the lists keep
+    their members, counts and page breaks; the title may differ)."""
+    before, after = _listed(then), _listed(now)
+    return before[0] == after[0] and before[2] == after[2]
+
+
+def _listed(entry: Entry) -> list:
+    """An entry's id, title and filter values (as its listing holds them)."""
+    return json.loads((entry.listing or Listing.of(entry.record)).listed)
 
 
 def touched_pages(paging: Paging, changed: Iterable[Entry]) -> set[tuple[tuple[str, str], int]]:
@@ -100,3 +123,32 @@ def rewrite_pages(out: Path, paging: Paging, pages: Iterable[tuple[tuple[str, st
         rows = page_rows(paging, (kind, value), number, between)
         html = list_page_html(kind, value, number, names, rows, filters[depth], paging.lists[(kind, value)][0])
         write_if_changed(out / names[number], html)
+
+
+def patch_search_index(out: Path, changes: Iterable[tuple[Entry, Entry]], between: Between) -> None:
+    """Replace the search index's entries of the documents whose title changed; the whole index is
+    written again from the state if one of them is not found in it."""
+    path, data = out / SEARCH_INDEX, b""
+    for then, now in changes:
+        old, new = _searched(then), _searched(now)
+        if old == new:
+            continue
+        data = data or path.read_bytes()
+        at = data.find(old)
+        if at < 0 or data[at - 1 : at] not in (b"[", b","):  # an entry of the index, not part of a title
+            write_search_index(out, [_search_entry(entry) for entry in between("", None)])
+            return
+        data = data[:at] + new + data[at + len(old) :]
+    if data:
+        write_if_changed(path, data)
+
+
+def _searched(entry: Entry) -> bytes:
+    """An entry's part of the search index's JSON."""
+    return search_json(list(_search_entry(entry))).encode()
+
+
+def _search_entry(entry: Entry) -> tuple[str, str, str]:
+    """An entry's id, title and page, as the search index holds them."""
+    doc_id, title, _ = _listed(entry)
+    return doc_id, title, doc_page(doc_id)
