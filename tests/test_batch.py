@@ -31,6 +31,7 @@ from conftest import (
 
 from cleaner.batch import reporting
 from cleaner.batch.state import DB_NAME, STATE_DIR, LockedError, State
+from cleaner.batch.state import outputs as state_outputs
 from cleaner.cli import progress
 from cleaner.cli.main import main
 from cleaner.core import pipeline
@@ -276,6 +277,23 @@ def test_a_page_deleted_by_hand_is_written_again_and_no_other(tree, tmp_path):
     assert gone.read_bytes() == text
     after = page_times(out)
     assert {name for name in after if after[name] != before[name]} == {gone.name}
+
+
+def test_a_no_op_lists_only_output_itself_and_a_file_deleted_later_is_found(tree, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    run_batch(tree, out)
+    real, listed = state_outputs._files, []
+    monkeypatch.setattr(state_outputs, "_files", lambda folder: listed.append(folder) or real(folder))
+    run_batch(tree, out)  # nothing changed: the folders found whole last time are not listed again
+    assert [Path(folder) for folder in listed] == [out]  # where the reports are written, each run
+    output, page = out / "news" / "02.txt", sorted((out / "report-pages" / "doc").rglob("*.html"))[5]
+    texts = output.read_bytes(), page.read_bytes()
+    output.unlink()
+    page.unlink()
+    run_batch(tree, out)
+    assert (output.read_bytes(), page.read_bytes()) == texts
+    assert len(set(listed)) > 2  # the folders the files were deleted from were listed
 
 
 def reports_but_runs(out: Path) -> dict[str, bytes]:

@@ -67,7 +67,7 @@ def test_missing_outputs_are_kept_documents_whose_text_file_is_gone(tmp_path):
         for name, output in (("a", "a.txt"), ("b", "b.txt"), ("c", None)):
             save_whole(state, name, [saved(document(name, "A line"))])
             state.documents.finish(name, "set", {"id": name, "output": output}, None, None)
-        assert list(state.documents.missing_outputs(out)) == ["b"]  # c has none (dropped)
+        assert list(state.documents.missing_outputs(state.documents.presence(out))) == ["b"]  # c has none (dropped)
 
 
 def test_changes_hold_each_changed_record_as_it_was_at_the_last_reports_and_now(tmp_path):

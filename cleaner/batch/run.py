@@ -43,7 +43,8 @@ from cleaner.io.readers import is_container
 from cleaner.io.writers import OutputRecord, WriterOptions, txt
 from cleaner.io.writers.jsonl import jsonl_record
 from cleaner.report.html.index import Listing
-from cleaner.report.html.pages import missing_document_pages, write_document_page
+from cleaner.report.html.layout import doc_page
+from cleaner.report.html.pages import write_document_page
 from cleaner.report.totals import Record, Totals
 from cleaner.rules.ruleset import RuleSet
 
@@ -284,11 +285,12 @@ class _Recorder:
     def catch_up(self) -> None:
         """Write what is missing from OUTPUT although its document is up to date: outputs of
         documents no longer duplicates or deleted by hand, report pages deleted or lost."""
-        out = self.settings.output_dir
-        for doc_id in self.state.documents.missing_outputs(out):
+        presence = self.state.documents.presence(self.settings.output_dir)
+        for doc_id in self.state.documents.missing_outputs(presence):
             self.write(doc_id)
-        for doc_id in missing_document_pages(self.state.documents.pages(), out):
+        for doc_id in [d for d, page in self.state.documents.pages() if presence.missing(d, page or doc_page(d))]:
             self.write_page(doc_id)
+        self.state.documents.keep_presence(presence)
 
     def write_page(self, doc_id: str, duplicate_of: str | None = None) -> None:
         """Write a document's report page again (deleted by hand, lost with a crash, or a duplicate's)."""

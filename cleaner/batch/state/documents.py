@@ -8,11 +8,11 @@ never claims an output that is not there; at worst a file is cleaned again, with
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleaner.batch.state.outputs import Presence
 from cleaner.batch.state.plan import Seen
 from cleaner.batch.state.records import VERSION as RECORD_VERSION
 from cleaner.batch.state.records import RecordError, decode
@@ -22,6 +22,9 @@ from cleaner.corpus import templates
 from cleaner.corpus.dedup import Fingerprint
 from cleaner.document import Document
 from cleaner.report.html.index import Entry, Listing
+
+#: The meta key of the folders the last check of the outputs found whole (Presence.whole_folders).
+WHOLE_FOLDERS = "whole_folders"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,17 +168,26 @@ class Documents:
         for (doc_id,) in self.store.paged(query):
             yield doc_id
 
-    def missing_outputs(self, out: Path) -> Iterator[str]:
-        """Kept, non-duplicate documents whose text output is not in `out` (to be written again)."""
+    def missing_outputs(self, presence: Presence) -> Iterator[str]:
+        """Kept, non-duplicate documents whose text output `presence` does not find (to be written again)."""
         query = (  # the output read by SQLite and checked as a string: a Path and a JSON parse per
             # document were most of this on a no-op run
             "SELECT id, json_extract(record, '$.output') FROM documents WHERE duplicate_of IS NULL"
             " AND record IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
         )
-        listing = _Listing(os.fspath(out))
         for doc_id, output in self.store.paged(query):
-            if output and not listing.has(output):
+            if output and presence.missing(doc_id, output):
                 yield doc_id
+
+    def presence(self, out: Path) -> Presence:
+        """A check of which outputs are in OUTPUT, trusting the folders the last one found whole
+        (Presence) unless a document in them was touched since the last reports."""
+        touched = frozenset(doc_id for (doc_id,) in self.db.execute("SELECT id FROM touched"))
+        return Presence.of(out, self.store.meta(WHOLE_FOLDERS), touched)
+
+    def keep_presence(self, presence: Presence) -> None:
+        """Remember the folders a check found whole, for the next one."""
+        self.store.set_meta(WHOLE_FOLDERS, presence.whole_folders())
 
     def records(self) -> Iterator[dict]:
         """Every finished document's report record, in id order, streamed (a duplicate shows as dropped)."""
@@ -275,35 +287,3 @@ def _shown(record: str, duplicate_of: str | None) -> dict:
     if duplicate_of is not None:
         data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
     return data
-
-
-#: Folders whose listing _Listing keeps at once: outputs come in id order, so mostly folder by folder.
-LISTED_FOLDERS = 64
-
-
-class _Listing:
-    """Which files a folder tree holds, a folder's listing at a time (one scandir per folder, not a
-    stat per file: a no-op run checks every output)."""
-
-    def __init__(self, root: str) -> None:
-        self.root = os.path.join(root, "")
-        self.folders: dict[str, frozenset[str]] = {}
-
-    def has(self, rel: str) -> bool:
-        """True if the relative POSIX path is a file (or a link to one) in the tree."""
-        folder, _, name = rel.rpartition("/")
-        names = self.folders.get(folder)
-        if names is None:
-            if len(self.folders) >= LISTED_FOLDERS:
-                self.folders.clear()
-            names = self.folders[folder] = self._files(self.root + folder)
-        return name in names
-
-    @staticmethod
-    def _files(folder: str) -> frozenset[str]:
-        """The names of the files in a folder (none if it is not there)."""
-        try:
-            with os.scandir(folder) as entries:
-                return frozenset(e.name for e in entries if e.is_file())
-        except OSError:
-            return frozenset()
