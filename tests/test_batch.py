@@ -370,6 +370,25 @@ def test_a_record_changed_in_place_patches_only_the_report_pages_it_is_on(tree, 
     assert reports_but_runs(out) == from_scratch(tree, out)
 
 
+def test_a_record_not_found_in_report_json_writes_the_reports_whole(tree, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    report, st = out / "report.json", (out / "report.json").stat()
+    data = report.read_bytes()
+    at = data.index(b'"id": "news/05.txt"')
+    with open(report, "r+b") as f:  # edited in place, its size and time kept: the reuse still holds
+        f.seek(at + len(b'"id": "news/0'))
+        f.write(b"9")
+    os.utime(report, ns=(st.st_atime_ns, st.st_mtime_ns))
+    more = "The council will publish the final plans for the footbridge in the spring, after a last hearing."
+    (tree / "news" / "05.txt").write_text(article("Article number 5 about the bridge", *ARTICLE_PARAGRAPHS, more))
+    wrote = []
+    monkeypatch.setattr(write, "gather", lambda entries, real=write.gather: wrote.append(1) or real(entries))
+    run_batch(tree, out)
+    assert wrote  # written whole
+    assert reports_but_runs(out) == from_scratch(tree, out)
+
+
 def test_reports_are_written_whole_again_when_a_file_they_reuse_was_touched(tree, tmp_path):
     out = tmp_path / "out"
     run_batch(tree, out)
