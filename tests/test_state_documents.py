@@ -124,4 +124,9 @@ def test_entries_carry_the_rendered_row_and_page_and_a_duplicate_shows_as_droppe
         )
         assert b.listing is None  # rendered as dropped by the reports
         assert b.record == {"id": "b", "status": "dropped", "output": None, "bytes_out": 0, "reason": "duplicate-of:a"}
-        assert list(state.documents.pages()) == [("a", "page-a"), ("b", "page-b")]
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / "page-b").write_text("b")
+        assert state.documents.missing_pages(state.documents.presence(out)) == ["a"]  # by its stored page
+        assert [e.record["id"] for e in state.documents.entries("b")] == ["b"]
+        assert [e.record["id"] for e in state.documents.entries("", "b")] == ["a"]

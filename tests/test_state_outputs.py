@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -32,6 +33,10 @@ def test_a_folder_with_a_file_missing_is_not_whole(tree):
 
 def test_a_folder_unchanged_since_it_was_whole_is_not_listed_again(tree, monkeypatch):
     whole = check(tree, None)[0].whole_folders()
+    assert json.loads(Presence.of(tree, whole, frozenset()).trusted_json()) == [
+        "",
+        "a/",
+    ]  # as the state's queries name them
     listed = []
     real = outputs._files
     monkeypatch.setattr(outputs, "_files", lambda folder: listed.append(folder) or real(folder))

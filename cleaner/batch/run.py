@@ -43,7 +43,6 @@ from cleaner.io.readers import is_container
 from cleaner.io.writers import OutputRecord, WriterOptions, txt
 from cleaner.io.writers.jsonl import jsonl_record
 from cleaner.report.html.index import Listing
-from cleaner.report.html.layout import doc_page
 from cleaner.report.html.pages import write_document_page
 from cleaner.report.totals import Record, Totals
 from cleaner.rules.ruleset import RuleSet
@@ -288,7 +287,7 @@ class _Recorder:
         presence = self.state.documents.presence(self.settings.output_dir)
         for doc_id in self.state.documents.missing_outputs(presence):
             self.write(doc_id)
-        for doc_id in [d for d, page in self.state.documents.pages() if presence.missing(d, page or doc_page(d))]:
+        for doc_id in self.state.documents.missing_pages(presence):
             self.write_page(doc_id)
         self.state.documents.keep_presence(presence)
 

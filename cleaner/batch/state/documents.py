@@ -22,6 +22,13 @@ from cleaner.corpus import templates
 from cleaner.corpus.dedup import Fingerprint
 from cleaner.document import Document
 from cleaner.report.html.index import Entry, Listing
+from cleaner.report.html.layout import doc_page
+
+#: A path's folder ('a/b/' of 'a/b/c.txt', '' at the top) is not among those a Presence trusts (the
+#: query's first parameter, as its trusted_json), or its document was touched since the last reports.
+_UNTRUSTED = (
+    "(rtrim({0}, replace({0}, '/', '')) NOT IN (SELECT value FROM json_each(?)) OR id IN (SELECT id FROM touched))"
+)
 
 #: The meta key of the folders the last check of the outputs found whole (Presence.whole_folders).
 WHOLE_FOLDERS = "whole_folders"
@@ -171,13 +178,23 @@ class Documents:
     def missing_outputs(self, presence: Presence) -> Iterator[str]:
         """Kept, non-duplicate documents whose text output `presence` does not find (to be written again)."""
         query = (  # the output read by SQLite and checked as a string: a Path and a JSON parse per
-            # document were most of this on a no-op run
-            "SELECT id, json_extract(record, '$.output') FROM documents WHERE duplicate_of IS NULL"
-            " AND record IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
+            # document were most of this on a no-op run; no row of a folder `presence` trusts
+            f"SELECT id, o FROM (SELECT id, json_extract(record, '$.output') AS o FROM documents"
+            f" WHERE duplicate_of IS NULL AND record IS NOT NULL) WHERE o IS NOT NULL AND {_UNTRUSTED.format('o')}"
+            " AND id > ? ORDER BY id LIMIT ?"
         )
-        for doc_id, output in self.store.paged(query):
-            if output and presence.missing(doc_id, output):
+        for doc_id, output in self.store.paged(query, (presence.trusted_json(),)):
+            if presence.missing(doc_id, output):
                 yield doc_id
+
+    def missing_pages(self, presence: Presence) -> list[str]:
+        """Finished documents whose report page `presence` does not find (to be written again)."""
+        query = (  # a page stored without its record's listing (an older version) is looked for in any case
+            f"SELECT id, page FROM documents WHERE record IS NOT NULL AND (page IS NULL OR {_UNTRUSTED.format('page')})"
+            " AND id > ? ORDER BY id LIMIT ?"
+        )
+        rows = self.store.paged(query, (presence.trusted_json(),))
+        return [doc_id for doc_id, page in rows if presence.missing(doc_id, page or doc_page(doc_id))]
 
     def presence(self, out: Path) -> Presence:
         """A check of which outputs are in OUTPUT, trusting the folders the last one found whole
@@ -230,10 +247,6 @@ class Documents:
                 "UPDATE documents SET row = ?, page = ?, listed = ? WHERE id = ?",
                 (listing.row, listing.page, listing.listed, doc_id),
             )
-
-    def pages(self) -> Iterator[tuple[str, str | None]]:
-        """Every finished document's id and report page (None if not rendered with its record), in id order."""
-        yield from self.db.execute("SELECT id, page FROM documents WHERE record IS NOT NULL ORDER BY id")
 
     def reports_reuse(self) -> tuple[str, str] | None:
         """What the last reports written left for reuse: its key and its JSON (report.write.Reuse)."""

@@ -13,12 +13,14 @@ folders written to.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from dataclasses import dataclass, field
 
-#: Folders whose listing Presence keeps at once: outputs come in id order, so mostly folder by folder.
-LISTED_FOLDERS = 64
+#: Folders whose listing Presence keeps at once: outputs come in id order, so mostly folder by
+#: folder, but the report's document pages lie in 256 folders by a hash: all of them are needed at once.
+LISTED_FOLDERS = 512
 
 #: A folder's (st_mtime_ns, st_ino), or None if it is not there.
 FolderStat = tuple[int, int] | None
@@ -44,6 +46,18 @@ class Presence:
         if isinstance(verified, dict):
             known = {k: (v[0], v[1]) for k, v in verified.items() if isinstance(v, list) and len(v) == 2}
         return cls(os.path.join(os.fspath(out), ""), known, touched)
+
+    def trusted_json(self) -> str:
+        """The folders whose files are all still there, as far as their stat tells ('a/b/', '' for
+        the top), as a JSON list: what the state's queries leave out (their documents untouched).
+        Each verified folder is looked at now (one stat)."""
+        for folder in self.verified:
+            if folder not in self.stats:
+                self.stats[folder] = _stat(self.root + folder)
+        trusted = [
+            f + "/" if f else "" for f, st in self.stats.items() if st is not None and self.verified.get(f) == st
+        ]
+        return json.dumps(sorted(trusted), ensure_ascii=False)
 
     def missing(self, doc_id: str, rel: str) -> bool:
         """True if document doc_id's file at the relative POSIX path `rel` is not in the tree."""
