@@ -89,7 +89,7 @@ class Reuse:
     """What the reports written for one set of records leave to a later run with the same records
     (the same `key`): the summary, the front page's part of the lists, where report.json's document
     part begins, and what to check before using them (report.json's size, mtime and inode, the
-    number of list and site pages there are)."""
+    number of list and site pages there are), and the lists' paging (a patch renders a few of their pages)."""
 
     key: str
     summary: Summary
