@@ -31,11 +31,16 @@ from conftest import (
 
 from cleaner.batch import reporting
 from cleaner.batch.state import DB_NAME, STATE_DIR, LockedError, State
+from cleaner.batch.state import outputs as state_outputs
 from cleaner.cli import progress
 from cleaner.cli.main import main
 from cleaner.core import pipeline
 from cleaner.io import discover
 from cleaner.io.writers.jsonl import JSONL_NAME
+from cleaner.report import write
+from cleaner.report.html import home
+from cleaner.report.html import index as report_index
+from cleaner.report.html import paging as report_paging
 
 #: How many bench files the crash tests clean: enough for a run of a few seconds with two workers.
 BENCH_FILES = 100
@@ -274,6 +279,23 @@ def test_a_page_deleted_by_hand_is_written_again_and_no_other(tree, tmp_path):
     assert {name for name in after if after[name] != before[name]} == {gone.name}
 
 
+def test_a_no_op_lists_only_output_itself_and_a_file_deleted_later_is_found(tree, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    run_batch(tree, out)
+    real, listed = state_outputs._files, []
+    monkeypatch.setattr(state_outputs, "_files", lambda folder: listed.append(folder) or real(folder))
+    run_batch(tree, out)  # nothing changed: the folders found whole last time are not listed again
+    assert [Path(folder) for folder in listed] == [out]  # where the reports are written, each run
+    output, page = out / "news" / "02.txt", sorted((out / "report-pages" / "doc").rglob("*.html"))[5]
+    texts = output.read_bytes(), page.read_bytes()
+    output.unlink()
+    page.unlink()
+    run_batch(tree, out)
+    assert (output.read_bytes(), page.read_bytes()) == texts
+    assert len(set(listed)) > 2  # the folders the files were deleted from were listed
+
+
 def reports_but_runs(out: Path) -> dict[str, bytes]:
     """Every report file, without what carries the runs (the history, this run's counts, the
     times) or names OUTPUT (the settings): what a run must leave the same as a run from scratch
@@ -320,6 +342,50 @@ def test_reports_after_any_sequence_of_runs_equal_a_first_runs(tree, tmp_path, m
     assert b"de.txt" not in (out / "report-pages" / "search.js").read_bytes()
     assert reports_but_runs(out) == from_scratch(tree, out)
     run_batch(tree, out)  # and a run with no change after that one
+    assert reports_but_runs(out) == from_scratch(tree, out)
+
+
+def test_a_record_changed_in_place_patches_only_the_report_pages_it_is_on(tree, tmp_path, monkeypatch):
+    for module in (report_index, report_paging, home):
+        monkeypatch.setattr(module, "ROWS_PER_PAGE", 3)  # several pages to every list
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    lists = {p: p.stat().st_mtime_ns for p in (out / "report-pages" / "list").iterdir()}
+    # the same title, language, site and reasons: every list keeps its members and page breaks
+    more = "The council will publish the final plans for the footbridge in the spring, after a last hearing."
+    (tree / "news" / "05.txt").write_text(article("Article number 5 about the bridge", *ARTICLE_PARAGRAPHS, more))
+    (tree / "news" / "06.txt").write_text(article("Article number 6 about the bridge, retitled"))  # a new title
+    with monkeypatch.context() as m:
+        m.setattr(reporting, "_gathered", lambda *args: pytest.fail("the lists were gathered again"))
+        m.setattr(write, "gather", lambda entries: pytest.fail("every record was read"))
+        changed = run_batch(tree, out)
+    assert changed.report["run"]["changed"] == 2
+    assert more in (out / "news" / "05.txt").read_text(encoding="utf-8")
+    assert b"retitled" in (out / "report-pages" / "search.js").read_bytes()
+    rewritten = {p for p, mtime in lists.items() if p.stat().st_mtime_ns != mtime}
+    assert rewritten and all(re.search("news/0[56].txt", p.read_text(encoding="utf-8")) for p in rewritten)
+    assert len(rewritten) < len(lists) / 2
+    assert reports_but_runs(out) == from_scratch(tree, out)
+    run_batch(tree, out)  # and a run with no change after that one
+    assert reports_but_runs(out) == from_scratch(tree, out)
+
+
+def test_a_record_not_found_in_report_json_writes_the_reports_whole(tree, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run_batch(tree, out)
+    report, st = out / "report.json", (out / "report.json").stat()
+    data = report.read_bytes()
+    at = data.index(b'"id": "news/05.txt"')
+    with open(report, "r+b") as f:  # edited in place, its size and time kept: the reuse still holds
+        f.seek(at + len(b'"id": "news/0'))
+        f.write(b"9")
+    os.utime(report, ns=(st.st_atime_ns, st.st_mtime_ns))
+    more = "The council will publish the final plans for the footbridge in the spring, after a last hearing."
+    (tree / "news" / "05.txt").write_text(article("Article number 5 about the bridge", *ARTICLE_PARAGRAPHS, more))
+    wrote = []
+    monkeypatch.setattr(write, "gather", lambda entries, real=write.gather: wrote.append(1) or real(entries))
+    run_batch(tree, out)
+    assert wrote  # written whole
     assert reports_but_runs(out) == from_scratch(tree, out)
 
 

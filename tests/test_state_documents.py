@@ -67,7 +67,7 @@ def test_missing_outputs_are_kept_documents_whose_text_file_is_gone(tmp_path):
         for name, output in (("a", "a.txt"), ("b", "b.txt"), ("c", None)):
             save_whole(state, name, [saved(document(name, "A line"))])
             state.documents.finish(name, "set", {"id": name, "output": output}, None, None)
-        assert list(state.documents.missing_outputs(out)) == ["b"]  # c has none (dropped)
+        assert list(state.documents.missing_outputs(state.documents.presence(out))) == ["b"]  # c has none (dropped)
 
 
 def test_changes_hold_each_changed_record_as_it_was_at_the_last_reports_and_now(tmp_path):
@@ -89,7 +89,8 @@ def test_changes_hold_each_changed_record_as_it_was_at_the_last_reports_and_now(
         state.documents.forget_source("c")
         save_whole(state, "d", [saved(document("d", "A line"))])  # cleaned, not written: no record yet
     with State(tmp_path) as state:  # kept with the state
-        assert state.documents.changes(10) == [
+        changes = state.documents.changes(10)
+        assert [(then and then.record, now and now.record) for then, now in changes] == [
             ({"id": "a", "status": "kept"}, {"id": "a", "status": "failed"}),
             (
                 {"id": "b", "status": "kept"},
@@ -97,6 +98,7 @@ def test_changes_hold_each_changed_record_as_it_was_at_the_last_reports_and_now(
             ),
             ({"id": "c", "status": "kept"}, None),
         ]
+        assert changes[0][0].text == '{"id": "a", "status": "kept"}'  # as report.json holds it
 
 
 def test_what_the_reports_leave_for_reuse_is_kept_until_replaced(tmp_path):
@@ -122,4 +124,9 @@ def test_entries_carry_the_rendered_row_and_page_and_a_duplicate_shows_as_droppe
         )
         assert b.listing is None  # rendered as dropped by the reports
         assert b.record == {"id": "b", "status": "dropped", "output": None, "bytes_out": 0, "reason": "duplicate-of:a"}
-        assert list(state.documents.pages()) == [("a", "page-a"), ("b", "page-b")]
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / "page-b").write_text("b")
+        assert state.documents.missing_pages(state.documents.presence(out)) == ["a"]  # by its stored page
+        assert [e.record["id"] for e in state.documents.entries("b")] == ["b"]
+        assert [e.record["id"] for e in state.documents.entries("", "b")] == ["a"]

@@ -54,5 +54,5 @@ def test_clusters_stored_again_unchanged_change_no_report_record(tmp_path):
         state.duplicates.replace({"b": "a", "c": "a"})  # the next run finds the same clusters
         assert state.documents.changes(10) == []
         state.duplicates.replace({"b": "a"})
-        assert [now["id"] for _, now in state.documents.changes(10)] == ["c"]
+        assert [now.record["id"] for _, now in state.documents.changes(10)] == ["c"]
         assert state.duplicates.clusters() == {"a": ["b"]}

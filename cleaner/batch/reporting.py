@@ -13,9 +13,9 @@ from cleaner.batch.settings import Settings
 from cleaner.batch.state import Plan, RunStats, SiteTemplate, State
 from cleaner.corpus import templates
 from cleaner.report.html.home import Summary
-from cleaner.report.html.index import Lists
+from cleaner.report.html.index import Entry, Lists
 from cleaner.report.totals import Totals
-from cleaner.report.write import Gathered, Reuse, gather, write_reports
+from cleaner.report.write import Gathered, Patch, Reuse, gather, write_reports
 from cleaner.rules.formats.ftr import Skips
 
 #: Changed report records up to which the reports' summary is worked out from them and the last
@@ -40,9 +40,11 @@ def report_run(
     kept = state.documents.reports_reuse()
     reuse = Reuse.of_json(*kept) if kept is not None else None
     changes = state.documents.changes(MAX_CHANGES) if reuse is not None and reuse.holds(out, key) else None
-    gathered = None
+    gathered = patch = None
     if reuse is not None and changes == []:
         summary = reuse.summary  # no record changed: only what carries the run is written
+    elif reuse is not None and changes and (patch := Patch.of(reuse.summary, changes, state.documents.entries)):
+        summary = patch.summary  # changed in place: those records and the list pages they are on
     else:
         gathered = _gathered(state, reuse.summary if reuse is not None else None, changes)
         summary, reuse = gathered.summary, None
@@ -62,19 +64,27 @@ def report_run(
         key=key,
         reuse=reuse,
         site_skips=site_skips,
+        patch=patch,
     )
     state.documents.keep_reports_reuse(key, reuse.as_json())
     return summary.totals
 
 
-def _gathered(state: State, last: Summary | None, changes: list[tuple[dict | None, dict | None]] | None) -> Gathered:
+def _gathered(state: State, last: Summary | None, changes: list[tuple[Entry | None, Entry | None]] | None) -> Gathered:
     """The summary and the lists: the summary worked out from the last one and the changes when it
     can be, else gathered from every record; the lists from the listings the state keeps."""
-    summary = last.updated(changes) if last is not None and changes is not None else None
+    summary = None
+    if last is not None and changes is not None:
+        summary = last.updated([(_record(then), _record(now)) for then, now in changes])
     if summary is None:
         state.documents.fill_listings()
         return gather(state.documents.entries())
     return Gathered(summary, Lists.of_entries(state.documents.entries()))  # no record read
+
+
+def _record(entry: Entry | None) -> dict | None:
+    """An entry's record (None for none)."""
+    return entry.record if entry is not None else None
 
 
 def _key(site_templates: list[SiteTemplate]) -> str:

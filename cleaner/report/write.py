@@ -5,18 +5,38 @@ Also the run types the batch hands them: its plan, its history rows and the site
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import IO
 
 from cleaner.identity import __version__
-from cleaner.io.atomic import atomic_writer, write_atomic
+from cleaner.io.atomic import atomic_writer, write_atomic, write_if_changed
 from cleaner.report.html.home import Front, Summary, render_html
-from cleaner.report.html.index import SEARCH_INDEX, Entry, Lists, PagesOf, write_lists, write_site_pages
-from cleaner.report.html.layout import LIST_DIR, PAGES_DIR, SCRIPT_FILE, SITE_DIR, STYLE_FILE
+from cleaner.report.html.index import (
+    SEARCH_INDEX,
+    Entry,
+    Lists,
+    PagesOf,
+    site_page_html,
+    write_lists,
+    write_site_pages,
+)
+from cleaner.report.html.layout import LIST_DIR, PAGES_DIR, SCRIPT_FILE, SITE_DIR, STYLE_FILE, site_page
 from cleaner.report.html.pages import sweep_document_pages
+from cleaner.report.html.paging import (
+    ALL,
+    Between,
+    Paging,
+    filed_alike,
+    page_rows,
+    patch_search_index,
+    rewrite_pages,
+    touched_pages,
+)
 from cleaner.rules.formats.ftr import Skips
 
 
@@ -69,7 +89,7 @@ class Reuse:
     """What the reports written for one set of records leave to a later run with the same records
     (the same `key`): the summary, the front page's part of the lists, where report.json's document
     part begins, and what to check before using them (report.json's size, mtime and inode, the
-    number of list and site pages there are)."""
+    number of list and site pages there are), and the lists' paging (a patch renders a few of their pages)."""
 
     key: str
     summary: Summary
@@ -77,11 +97,12 @@ class Reuse:
     json_at: int
     json_stat: tuple[int, int, int]
     pages: int
+    paging: Paging
 
     def as_json(self) -> str:
         """The JSON the state keeps (of_json reads it back)."""
         data = {"summary": self.summary.as_dict(), "front": self.front.as_dict(), "json_at": self.json_at}
-        data |= {"json_stat": list(self.json_stat), "pages": self.pages}
+        data |= {"json_stat": list(self.json_stat), "pages": self.pages, "paging": self.paging.as_json()}
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -91,7 +112,8 @@ class Reuse:
             data = json.loads(text)
             size, mtime_ns, inode = (int(n) for n in data["json_stat"])
             summary, front = Summary.of_dict(data["summary"]), Front.of_dict(data["front"])
-            return cls(key, summary, front, int(data["json_at"]), (size, mtime_ns, inode), int(data["pages"]))
+            paging = Paging.of_json(data["paging"])
+            return cls(key, summary, front, int(data["json_at"]), (size, mtime_ns, inode), int(data["pages"]), paging)
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -106,6 +128,27 @@ class Gathered:
 
     summary: Summary
     lists: Lists
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """Records changed in place since the last reports (each one's entry then and now: the same
+    document under the same filter values, so every list keeps its members and page breaks; its
+    title may change) and the summary after them: the reports are then patched, not written whole."""
+
+    summary: Summary
+    changes: list[tuple[Entry, Entry]]
+    between: Between  # the state's entries over a range of ids (a list page's rows)
+
+    @classmethod
+    def of(cls, last: Summary, changes: list[tuple[Entry | None, Entry | None]], between: Between) -> Patch | None:
+        """The patch of these changes to reports with summary `last`; None if one added or removed
+        a record or changed what its row is filed under, or the summary cannot be worked out."""
+        in_place = [(then, now) for then, now in changes if then is not None and now is not None]
+        if len(in_place) != len(changes) or not all(filed_alike(then, now) for then, now in in_place):
+            return None
+        summary = last.updated([(then.record, now.record) for then, now in in_place])
+        return cls(summary, in_place, between) if summary is not None else None
 
 
 def gather(entries: Iterable[Entry]) -> Gathered:
@@ -134,6 +177,7 @@ def write_reports(
     key: str = "",
     reuse: Reuse | None = None,
     site_skips: Skips | None = None,
+    patch: Patch | None = None,
 ) -> Reuse:
     """Write report.json, report.html and its lists and site pages, atomically, streaming the
     records from the state; remove the pages of documents that are gone (document pages
@@ -144,32 +188,77 @@ def write_reports(
     pages_of gives the documents that carry a template line (State.pages_with_line); site_skips,
     what the Full-Text RSS site files of the corpus's hosts could not use. With a
     `reuse` that holds for this folder and key, only what carries the run (report.json's head
-    and report.html) is written again: the records' part of report.json is copied from the file.
+    and report.html) is written again: the records' part of report.json is copied from the file,
+    with a `patch`'s records replaced, and the list pages they are on rendered again.
     """
     templates = site_templates or []
-    if reuse is not None and reuse.holds(folder, key):
-        summary, front, pages = reuse.summary, reuse.front, reuse.pages
+    splices = _splices(folder, reuse, key, patch)
+    if reuse is not None and splices is not None:
+        summary = patch.summary if patch is not None else reuse.summary
         head = _head(settings, plan, summary, skipped, site_skips, history, duplicates, templates)
-        json_at = _write_json(folder / "report.json", head, entries, reuse)
+        front, pages, paging = reuse.front, reuse.pages, reuse.paging
+        if patch is not None:  # before report.json: a run killed in between patches them again
+            front = _patch_lists(folder, reuse, patch, templates, pages_of or _no_pages)
+        json_at = _write_json(folder / "report.json", head, entries, reuse, splices)
     else:
         gathered = gathered or gather(entries())
-        summary, reuse = gathered.summary, None
+        summary = gathered.summary
         head = _head(settings, plan, summary, skipped, site_skips, history, duplicates, templates)
         json_at = _write_json(folder / "report.json", head, entries, None)
-        front, pages = _write_lists(folder, gathered.lists, templates, pages_of or _no_pages)
+        front, pages, paging = _write_lists(folder, gathered.lists, templates, pages_of or _no_pages)
     write_atomic(folder / "report.html", render_html(head, summary, front).encode("utf-8"))
-    return Reuse(key, summary, front, json_at, _json_stat(folder), pages)
+    return Reuse(key, summary, front, json_at, _json_stat(folder), pages, paging)
 
 
 def _write_lists(
     folder: Path, lists: Lists, site_templates: list[SiteTemplate], pages_of: PagesOf
-) -> tuple[Front, int]:
+) -> tuple[Front, int, Paging]:
     """Write the lists and the site pages, remove the pages of documents that are gone; the front
-    page's part of the lists and the number of list and site pages."""
+    page's part of the lists, the number of list and site pages, and the lists' paging."""
     pages = write_lists(folder, lists)
     pages += write_site_pages(folder, [(t.site, t.documents, t.lines) for t in site_templates], pages_of)
     sweep_document_pages(folder, {page for _, _, page in lists.search})
-    return Front.of(lists), pages
+    paging = Paging.of(lists)
+    return Front.of_lists(lists, paging), pages, paging
+
+
+def _patch_lists(
+    folder: Path, reuse: Reuse, patch: Patch, site_templates: list[SiteTemplate], pages_of: PagesOf
+) -> Front:
+    """Render again the list pages the changed rows are on and their sites' template pages (which
+    list the documents carrying each line); the front page's part of the lists."""
+    paging = reuse.paging
+    pages = touched_pages(paging, [now for _, now in patch.changes])
+    rewrite_pages(folder, paging, pages, patch.between)
+    patch_search_index(folder, patch.changes, patch.between)
+    sites = {now.record.get("site") for _, now in patch.changes}
+    for t in site_templates:
+        if t.site in sites:
+            write_if_changed(folder / site_page(t.site), site_page_html(t.site, t.documents, t.lines, pages_of))
+    if (ALL, 0) not in pages:
+        return reuse.front
+    return Front.of(page_rows(paging, ALL, 0, patch.between), paging)
+
+
+def _splices(folder: Path, reuse: Reuse | None, key: str, patch: Patch | None) -> list[tuple[int, int, bytes]] | None:
+    """How the records' part of the last report.json becomes this run's, when `reuse` holds for
+    it: where each changed record's JSON lies in it and its JSON now (none without a patch).
+    None if the reports are to be written whole: no reuse, or a changed record is not found."""
+    if reuse is None or not reuse.holds(folder, key):
+        return None
+    spliced: list[tuple[int, int, bytes]] = []
+    if patch is None:
+        return spliced
+    with open(folder / "report.json", "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        at = reuse.json_at
+        for then, now in patch.changes:  # in id order, as the records are
+            old = b"\n  " + then.text.encode()
+            found = data.find(old, at)
+            at = found + len(old)
+            if found < 0 or data[at : at + 1] not in (b",", b"\n"):  # a whole record, not a prefix of one
+                return None
+            spliced.append((found + 3, at, now.text.encode()))
+    return spliced
 
 
 def _head(
@@ -204,21 +293,44 @@ def _head(
     }
 
 
-def _write_json(path: Path, head: dict, entries: Callable[[], Iterable[Entry]], reuse: Reuse | None) -> int:
+def _write_json(
+    path: Path,
+    head: dict,
+    entries: Callable[[], Iterable[Entry]],
+    reuse: Reuse | None,
+    splices: list[tuple[int, int, bytes]] | None = None,
+) -> int:
     """Write report.json: the head, then the records (their JSON as the entries hold it, streamed,
-    or copied from the file `reuse` holds); where the records' part begins."""
+    or copied from the file `reuse` holds, with `splices`' byte ranges replaced); where the
+    records' part begins."""
     start = json.dumps(head, ensure_ascii=False, indent=1)[:-2].encode() + b',\n "documents": ['
     with atomic_writer(path) as f:
         f.write(start)
         if reuse is not None:
             with open(path, "rb") as before:
-                before.seek(reuse.json_at)
+                at = reuse.json_at
+                for begin, end, text in splices or []:
+                    _copy(before, f, at, begin - at)
+                    f.write(text)
+                    at = end
+                before.seek(at)
                 shutil.copyfileobj(before, f, COPY_CHUNK)
         else:
             for n, entry in enumerate(entries()):
                 f.write((",\n  " if n else "\n  ").encode() + entry.text.encode())
             f.write(b"\n ]\n}\n")
     return len(start)
+
+
+def _copy(source: IO[bytes], target: IO[bytes], at: int, size: int) -> None:
+    """Copy `size` bytes of source from offset `at` to target."""
+    source.seek(at)
+    while size > 0:
+        chunk = source.read(min(size, COPY_CHUNK))
+        if not chunk:
+            raise OSError(f"{source.name} ended before its records did")
+        target.write(chunk)
+        size -= len(chunk)
 
 
 #: Bytes copied at a time from the last report.json (its records' part, tens of MB at 100,000 documents).

@@ -8,11 +8,11 @@ never claims an output that is not there; at worst a file is cleaned again, with
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleaner.batch.state.outputs import Presence
 from cleaner.batch.state.plan import Seen
 from cleaner.batch.state.records import VERSION as RECORD_VERSION
 from cleaner.batch.state.records import RecordError, decode
@@ -22,6 +22,21 @@ from cleaner.corpus import templates
 from cleaner.corpus.dedup import Fingerprint
 from cleaner.document import Document
 from cleaner.report.html.index import Entry, Listing
+from cleaner.report.html.layout import DOC_DIR, PAGES_DIR, doc_page
+
+#: A path's folder (SQL of it: 'a/b/' of 'a/b/c.txt', '' at the top) is not among those a Presence
+#: trusts (the query's first parameter, its trusted_json), or its document was touched since the last reports.
+_UNTRUSTED = "({0} NOT IN (SELECT value FROM json_each(?)) OR id IN (SELECT id FROM touched))"
+#: An output path's folder: all but its last name (rtrim drops every character but '/' from the right).
+_FOLDER = "rtrim({0}, replace({0}, '/', ''))"
+#: A report page's folder, one below report-pages/doc/ (layout.doc_page); rtrim's cost grows with the
+#: square of a path's length (0.9 s for 100,000 pages against 0.15 s so). A page elsewhere gets a
+#: folder no check trusts: it is looked for.
+_DOC_PREFIX = len(f"{PAGES_DIR}/{DOC_DIR}/")
+_PAGE_FOLDER = f"substr(page, 1, {_DOC_PREFIX} + instr(substr(page, {_DOC_PREFIX + 1}), '/'))"
+
+#: The meta key of the folders the last check of the outputs found whole (Presence.whole_folders).
+WHOLE_FOLDERS = "whole_folders"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,40 +180,61 @@ class Documents:
         for (doc_id,) in self.store.paged(query):
             yield doc_id
 
-    def missing_outputs(self, out: Path) -> Iterator[str]:
-        """Kept, non-duplicate documents whose text output is not in `out` (to be written again)."""
+    def missing_outputs(self, presence: Presence) -> Iterator[str]:
+        """Kept, non-duplicate documents whose text output `presence` does not find (to be written again)."""
         query = (  # the output read by SQLite and checked as a string: a Path and a JSON parse per
-            # document were most of this on a no-op run
-            "SELECT id, json_extract(record, '$.output') FROM documents WHERE duplicate_of IS NULL"
-            " AND record IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
+            # document were most of this on a no-op run; no row of a folder `presence` trusts
+            f"SELECT id, o FROM (SELECT id, json_extract(record, '$.output') AS o FROM documents"
+            " WHERE duplicate_of IS NULL AND record IS NOT NULL)"
+            f" WHERE o IS NOT NULL AND {_UNTRUSTED.format(_FOLDER.format('o'))}"
+            " AND id > ? ORDER BY id LIMIT ?"
         )
-        listing = _Listing(os.fspath(out))
-        for doc_id, output in self.store.paged(query):
-            if output and not listing.has(output):
+        for doc_id, output in self.store.paged(query, (presence.trusted_json(),)):
+            if presence.missing(doc_id, output):
                 yield doc_id
+
+    def missing_pages(self, presence: Presence) -> list[str]:
+        """Finished documents whose report page `presence` does not find (to be written again)."""
+        query = (  # a page stored without its record's listing (an older version) is looked for in any case
+            "SELECT id, page FROM documents WHERE record IS NOT NULL"
+            f" AND (page IS NULL OR {_UNTRUSTED.format(_PAGE_FOLDER)})"
+            " AND id > ? ORDER BY id LIMIT ?"
+        )
+        rows = self.store.paged(query, (presence.trusted_json(),))
+        return [doc_id for doc_id, page in rows if presence.missing(doc_id, page or doc_page(doc_id))]
+
+    def presence(self, out: Path) -> Presence:
+        """A check of which outputs are in OUTPUT, trusting the folders the last one found whole
+        (Presence) unless a document in them was touched since the last reports."""
+        touched = frozenset(doc_id for (doc_id,) in self.db.execute("SELECT id FROM touched"))
+        return Presence.of(out, self.store.meta(WHOLE_FOLDERS), touched)
+
+    def keep_presence(self, presence: Presence) -> None:
+        """Remember the folders a check found whole, for the next one."""
+        self.store.set_meta(WHOLE_FOLDERS, presence.whole_folders())
 
     def records(self) -> Iterator[dict]:
         """Every finished document's report record, in id order, streamed (a duplicate shows as dropped)."""
         return (entry.record for entry in self.entries())
 
-    def entries(self) -> Iterator[Entry]:
-        """Every finished document as the reports take it, in id order, streamed: its record's JSON
-        (parsed only if asked for) and its listing as rendered when it was written (a duplicate's
-        is rendered by the reports: it shows as dropped)."""
+    def entries(self, first: str = "", after: str | None = None) -> Iterator[Entry]:
+        """Every finished document as the reports take it (those with first <= id < after, if
+        given), in id order, streamed: its record's JSON (parsed only if asked for) and its listing
+        as rendered when it was written (a duplicate's is rendered by the reports: it shows as dropped)."""
         for record, duplicate_of, row, page, listed in self.db.execute(
-            "SELECT record, duplicate_of, row, page, listed FROM documents WHERE record IS NOT NULL ORDER BY id"
+            "SELECT record, duplicate_of, row, page, listed FROM documents WHERE record IS NOT NULL"
+            " AND id >= ? AND (? IS NULL OR id < ?) ORDER BY id",
+            (first, after, after),
         ):
-            if duplicate_of is not None:
-                yield Entry.of(_shown(record, duplicate_of))
-            elif row is not None and page is not None and listed is not None:
+            if duplicate_of is None and row is not None and page is not None and listed is not None:
                 yield Entry(record, Listing(row, page, listed))
             else:
-                yield Entry(record)
+                yield _entry(record, duplicate_of)
 
-    def changes(self, limit: int) -> list[tuple[dict | None, dict | None]] | None:
+    def changes(self, limit: int) -> list[tuple[Entry | None, Entry | None]] | None:
         """How the report records changed since the last reports were written: each changed
-        document's record then and now (None where it had none), as the reports take it; None if
-        more than `limit` changed."""
+        document's entry then and now (None where it had no record), as the reports take it (its
+        record's JSON as report.json holds it); None if more than `limit` changed."""
         rows = self.db.execute(
             "SELECT t.record, t.duplicate_of, d.record, d.duplicate_of FROM touched t"
             " LEFT JOIN documents d ON d.id = t.id ORDER BY t.id LIMIT ?",
@@ -206,7 +242,7 @@ class Documents:
         ).fetchall()
         if len(rows) > limit:
             return None
-        return [(_shown_or_none(then, then_dup), _shown_or_none(now, now_dup)) for then, then_dup, now, now_dup in rows]
+        return [(_entry_or_none(then, then_dup), _entry_or_none(now, now_dup)) for then, then_dup, now, now_dup in rows]
 
     def fill_listings(self) -> None:
         """Render the listing of every record stored without one (by a version before `listed`)."""
@@ -218,10 +254,6 @@ class Documents:
                 "UPDATE documents SET row = ?, page = ?, listed = ? WHERE id = ?",
                 (listing.row, listing.page, listing.listed, doc_id),
             )
-
-    def pages(self) -> Iterator[tuple[str, str | None]]:
-        """Every finished document's id and report page (None if not rendered with its record), in id order."""
-        yield from self.db.execute("SELECT id, page FROM documents WHERE record IS NOT NULL ORDER BY id")
 
     def reports_reuse(self) -> tuple[str, str] | None:
         """What the last reports written left for reuse: its key and its JSON (report.write.Reuse)."""
@@ -258,9 +290,15 @@ class Documents:
         return [host for (host,) in rows]
 
 
-def _shown_or_none(record: str | None, duplicate_of: str | None) -> dict | None:
-    """_shown of a record that may be missing (None)."""
-    return _shown(record, duplicate_of) if record is not None else None
+def _entry_or_none(record: str | None, duplicate_of: str | None) -> Entry | None:
+    """_entry of a record that may be missing (None)."""
+    return _entry(record, duplicate_of) if record is not None else None
+
+
+def _entry(record: str, duplicate_of: str | None) -> Entry:
+    """A stored report record as the reports take it, without its listing (a duplicate's is
+    rendered from its record as shown: dropped)."""
+    return Entry(record) if duplicate_of is None else Entry.of(_shown(record, duplicate_of))
 
 
 def _shown(record: str, duplicate_of: str | None) -> dict:
@@ -269,35 +307,3 @@ def _shown(record: str, duplicate_of: str | None) -> dict:
     if duplicate_of is not None:
         data.update(status="dropped", reason=f"duplicate-of:{duplicate_of}", output=None, bytes_out=0)
     return data
-
-
-#: Folders whose listing _Listing keeps at once: outputs come in id order, so mostly folder by folder.
-LISTED_FOLDERS = 64
-
-
-class _Listing:
-    """Which files a folder tree holds, a folder's listing at a time (one scandir per folder, not a
-    stat per file: a no-op run checks every output)."""
-
-    def __init__(self, root: str) -> None:
-        self.root = os.path.join(root, "")
-        self.folders: dict[str, frozenset[str]] = {}
-
-    def has(self, rel: str) -> bool:
-        """True if the relative POSIX path is a file (or a link to one) in the tree."""
-        folder, _, name = rel.rpartition("/")
-        names = self.folders.get(folder)
-        if names is None:
-            if len(self.folders) >= LISTED_FOLDERS:
-                self.folders.clear()
-            names = self.folders[folder] = self._files(self.root + folder)
-        return name in names
-
-    @staticmethod
-    def _files(folder: str) -> frozenset[str]:
-        """The names of the files in a folder (none if it is not there)."""
-        try:
-            with os.scandir(folder) as entries:
-                return frozenset(e.name for e in entries if e.is_file())
-        except OSError:
-            return frozenset()

@@ -53,6 +53,14 @@ RETRY_ALWAYS = "always"
 #: reuse (`reports`, report.write.Reuse, under the site templates and code they were written
 #: for). A run with no row in it rewrites only what carries the run; one with a few works the
 #: summary out from their records before and now (Summary.updated).
+#:
+#: The indexes from documents_known on cover what every run reads of every document, so that a
+#: nightly run reads none of the rows themselves (a row's later columns lie past its `cleaned`
+#: record, in overflow pages that a scan walks: 0.1 to 0.2 s per query at 10,000 documents, a
+#: fifth of that from an index): planning's query (documents_known), the check that every output
+#: and report page is still there (documents_pages, documents_written: the query must name the
+#: same expression), pass two's search for what is not written (documents_applied), the duplicates
+#: and the URL hosts' site configs (partial: as small as what they hold).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
@@ -81,6 +89,14 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
 CREATE INDEX IF NOT EXISTS documents_site ON documents (site);
+CREATE INDEX IF NOT EXISTS documents_known
+ON documents (source, size, mtime_ns, sha256, fingerprint, version, retry, id, output);
+CREATE INDEX IF NOT EXISTS documents_pages ON documents (id, page) WHERE record IS NOT NULL;
+CREATE INDEX IF NOT EXISTS documents_written ON documents (id, json_extract(record, '$.output'))
+WHERE duplicate_of IS NULL AND record IS NOT NULL;
+CREATE INDEX IF NOT EXISTS documents_applied ON documents (id, site, applied);
+CREATE INDEX IF NOT EXISTS documents_duplicates ON documents (duplicate_of, id) WHERE duplicate_of IS NOT NULL;
+CREATE INDEX IF NOT EXISTS documents_hosts ON documents (source, rule_host, rule_key) WHERE rule_host IS NOT NULL;
 CREATE TABLE IF NOT EXISTS lines (site TEXT NOT NULL, key INTEGER NOT NULL, doc TEXT NOT NULL, page TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS lines_site_key ON lines (site, key);
 CREATE INDEX IF NOT EXISTS lines_doc ON lines (doc);

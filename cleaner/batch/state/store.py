@@ -138,11 +138,11 @@ class Store:
         self.db.execute("BEGIN")
         self._pending = 0
 
-    def paged(self, query: str) -> Iterator[tuple]:
-        """The rows of a query on documents `... AND id > ? ORDER BY id LIMIT ?`, a page at a time:
-        memory stays bounded, and the caller may update the rows it was given."""
+    def paged(self, query: str, params: tuple = ()) -> Iterator[tuple]:
+        """The rows of a query on documents `... AND id > ? ORDER BY id LIMIT ?` (after `params`), a
+        page at a time: memory stays bounded, and the caller may update the rows it was given."""
         last = ""
-        while rows := self.db.execute(query, (last, PAGE_ROWS)).fetchall():
+        while rows := self.db.execute(query, (*params, last, PAGE_ROWS)).fetchall():
             yield from rows
             last = rows[-1][0]
 

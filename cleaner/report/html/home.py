@@ -13,8 +13,9 @@ from typing import Any
 
 from cleaner.document import Status
 from cleaner.report.html.charts import SHARE_BINS, bar_chart, column_chart, share_bin, share_histogram
-from cleaner.report.html.index import ROWS_PER_PAGE, SCRIPT, Lists, documents_section
+from cleaner.report.html.index import ROWS_PER_PAGE, SCRIPT, Lists, documents_section, filters_html, page_names
 from cleaner.report.html.layout import doc_page, esc, href, list_page, page, share, site_page, table
+from cleaner.report.html.paging import ALL, Paging
 from cleaner.report.totals import Totals
 
 #: How many rows the HTML report shows in its "top" tables and charts.
@@ -42,13 +43,17 @@ class Front:
     reason_documents: dict[str, int]
 
     @classmethod
-    def of(cls, lists: Lists) -> Front:
-        """The front page's part of the lists."""
-        total = len(lists.rows)
-        pages = [list_page("all", "", n + 1) for n in range(max(1, -(-total // ROWS_PER_PAGE)))]
-        section = documents_section(lists, list(range(min(total, ROWS_PER_PAGE))), HERE, pages, 0, total)
-        reasons = {value: len(rows) for (kind, value), rows in lists.members.items() if kind == "reason"}
+    def of(cls, rows: list[str], paging: Paging) -> Front:
+        """The front page's part of the lists: `rows`, the stored rows of the first page of every document."""
+        total = paging.lists[ALL][0]
+        section = documents_section(rows, filters_html(paging.counts, HERE), HERE, page_names(*ALL, total), 0, total)
+        reasons = {value: n for (kind, value), (n, _) in paging.lists.items() if kind == "reason"}
         return cls(section, reasons)
+
+    @classmethod
+    def of_lists(cls, lists: Lists, paging: Paging | None = None) -> Front:
+        """The front page's part of gathered lists (and their paging, if already worked out)."""
+        return cls.of(lists.rows[:ROWS_PER_PAGE], paging or Paging.of(lists))
 
     def as_dict(self) -> dict:
         """A JSON-ready dict (of_dict reads it back)."""
@@ -62,7 +67,7 @@ class Front:
 
 def render_html(head: dict, summary: Summary, front: Front | None = None) -> str:
     """The human-readable report's front page."""
-    front = front or Front.of(Lists())
+    front = front or Front.of_lists(Lists())
     t = head["totals"]
     top_reasons = list(t["removed_by_reason"].items())[:TOP_N]
     parts = [

@@ -165,9 +165,7 @@ def write_lists(out: Path, lists: Lists) -> int:
     written = {"all": _write_list(out, lists, "all", "", list(range(len(lists.rows))))}
     for (kind, value), rows in sorted(lists.members.items()):
         written[f"{kind}:{value}"] = _write_list(out, lists, kind, value, rows)
-    # ASCII, and no "<" at all: the index stays data even if someone pastes it into a page
-    index = json.dumps(lists.search, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-    write_if_changed(out / SEARCH_INDEX, f"window.cleanerIndex={index};\n".encode())
+    write_search_index(out, lists.search)
     write_if_changed(out / STYLE_FILE, CSS.encode())
     write_if_changed(out / SCRIPT_FILE, SCRIPT.encode())
     names = {Path(p).name for pages in written.values() for p in pages}
@@ -175,26 +173,50 @@ def write_lists(out: Path, lists: Lists) -> int:
     return len(names)
 
 
+def write_search_index(out: Path, search: list[tuple[str, str, str]]) -> None:
+    """Write the search index of every document's id, title and page."""
+    write_if_changed(out / SEARCH_INDEX, f"window.cleanerIndex={search_json(search)};\n".encode())
+
+
+def search_json(value: object) -> str:
+    """The search index's JSON of a value (the index, or one of its entries: a part of the index's JSON).
+    ASCII, and no "<" at all: the index stays data even if someone pastes it into a page."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+
+
 def _write_list(out: Path, lists: Lists, kind: str, value: str, rows: list[int]) -> list[str]:
     """One filter value's list, in pages; the pages written."""
-    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
-    names = [list_page(kind, value, n + 1) for n in range(pages)]
-    title = "All documents" if kind == "all" else f"Documents with {kind} {value}"
+    names = page_names(kind, value, len(rows))
+    filters = _filters(lists, names[0])
     for n, here in enumerate(names):
-        chunk = rows[n * ROWS_PER_PAGE : (n + 1) * ROWS_PER_PAGE]
-        anchor = reason_anchor(value) if kind == "reason" else ""
-        body = f"<h1>{esc(title)}</h1>\n" + documents_section(lists, chunk, here, names, n, len(rows), anchor)
-        write_if_changed(out / here, page(f"{title} · cleaner report", body, here, SCRIPT).encode("utf-8"))
+        chunk = [lists.rows[r] for r in rows[n * ROWS_PER_PAGE : (n + 1) * ROWS_PER_PAGE]]
+        write_if_changed(out / here, list_page_html(kind, value, n, names, chunk, filters, len(rows)))
     return names
 
 
+def page_names(kind: str, value: str, total: int) -> list[str]:
+    """The pages of a filter value's list of `total` documents (one, if it has none)."""
+    return [list_page(kind, value, n + 1) for n in range(max(1, -(-total // ROWS_PER_PAGE)))]
+
+
+def list_page_html(
+    kind: str, value: str, number: int, names: list[str], rows: list[str], filters: str, total: int
+) -> bytes:
+    """Page `number` (from 0) of a filter value's list: its stored rows, the filters' HTML for its depth."""
+    title = "All documents" if kind == "all" else f"Documents with {kind} {value}"
+    anchor = reason_anchor(value) if kind == "reason" else ""
+    here = names[number]
+    body = f"<h1>{esc(title)}</h1>\n" + documents_section(rows, filters, here, names, number, total, anchor)
+    return page(f"{title} · cleaner report", body, here, SCRIPT).encode("utf-8")
+
+
 def documents_section(
-    lists: Lists, chunk: list[int], here: str, pages: list[str], number: int, total: int, anchor: str = ""
+    rows: list[str], filters: str, here: str, pages: list[str], number: int, total: int, anchor: str = ""
 ) -> str:
-    """The filters, a page of rows and the way to the other pages (for report.html and list pages);
-    `anchor`: where on each document's page its link lands (a reason's first line)."""
+    """The filters, a page of stored rows and the way to the other pages (for report.html and list
+    pages); `anchor`: where on each document's page its link lands (a reason's first line)."""
     up = href("", here)
-    rows = "".join(_linked_row(lists.rows[n], up, anchor) for n in chunk)
+    cells = "".join(_linked_row(row, up, anchor) for row in rows)
     head = "<tr>" + "".join(f"<th>{h}</th>" for h in HEADERS) + "</tr>"
     pager = [f"Page {number + 1:,} of {len(pages):,} ({total:,} documents)."]
     if number > 0:
@@ -202,9 +224,9 @@ def documents_section(
     if number + 1 < len(pages):
         pager.append(f'<a href="{href(pages[number + 1], here)}">next →</a>')
     return (
-        _filters(lists, here)
+        filters
         + f'<p class="meta" id="f-note">{" ".join(pager)}</p><div id="f-links" class="facets"></div>'
-        + f'<ul id="f-found"></ul><table id="docs"><thead>{head}</thead><tbody>{rows}</tbody></table>'
+        + f'<ul id="f-found"></ul><table id="docs"><thead>{head}</thead><tbody>{cells}</tbody></table>'
         + f'<p class="meta">{" ".join(pager)}</p>'
     )
 
@@ -221,15 +243,19 @@ def _filters(lists: Lists, here: str) -> str:
     """The filters for a page at this depth: worked out once, not once per page (there are many)."""
     depth = here.count("/")
     if depth not in lists.filters:
-        lists.filters[depth] = _filters_html(lists, here)
+        lists.filters[depth] = filters_html(lists.counts, here)
     return lists.filters[depth]
 
 
-def _filters_html(lists: Lists, here: str) -> str:
+#: A filter's values and how many documents each selects, most first (Lists.counts, Paging.counts).
+Counts = Callable[[str], list[tuple[str, int]]]
+
+
+def filters_html(counts: Counts, here: str) -> str:
     """The filter controls (used by the script) and, for any browser, links to every filter's lists."""
     controls, browse = [], []
     for kind, label in FACETS:
-        values = lists.counts(kind)
+        values = counts(kind)
         options = "".join(
             f'<option value="{esc(v)}" data-href="{href(list_page(kind, v), here)}">{esc(v)} ({n:,})</option>'
             for v, n in values[:MAX_OPTIONS]
@@ -253,22 +279,27 @@ def write_site_pages(out: Path, sites: Iterable[tuple[str, int, list[tuple[int, 
     number of site pages."""
     written = set()
     for site, documents, lines in sites:
-        here = site_page(site)
-        rows = []
-        for count, text in lines:
-            carriers = pages_of(site, text, PAGES_PER_LINE)
-            links = " ".join(f'<a href="{href(doc_page(d), here)}">{esc(d)}</a>' for d in carriers)
-            more = f" … and {count - len(carriers):,} more" if count > len(carriers) else ""
-            rows.append(f"<tr><td>{esc(text)}</td><td>{count:,}</td><td>{links}{more}</td></tr>")
-        body = (
-            f"<h1>Template lines of {esc(site)}</h1><p class='meta'>{documents:,} pages on this site; a line on "
-            f"enough of them is removed from every page as <code>template</code>.</p>"
-            f"<table><tr><th>Line</th><th>Pages</th><th>Pages carrying it</th></tr>{''.join(rows)}</table>"
-        )
-        write_if_changed(out / here, page(f"{site} templates · cleaner report", body, here).encode("utf-8"))
-        written.add(Path(here).name)
+        write_if_changed(out / site_page(site), site_page_html(site, documents, lines, pages_of))
+        written.add(Path(site_page(site)).name)
     _sweep(out / PAGES_DIR / SITE_DIR, written)
     return len(written)
+
+
+def site_page_html(site: str, documents: int, lines: list[tuple[int, str]], pages_of: PagesOf) -> bytes:
+    """A site's template lines page."""
+    here = site_page(site)
+    rows = []
+    for count, text in lines:
+        carriers = pages_of(site, text, PAGES_PER_LINE)
+        links = " ".join(f'<a href="{href(doc_page(d), here)}">{esc(d)}</a>' for d in carriers)
+        more = f" … and {count - len(carriers):,} more" if count > len(carriers) else ""
+        rows.append(f"<tr><td>{esc(text)}</td><td>{count:,}</td><td>{links}{more}</td></tr>")
+    body = (
+        f"<h1>Template lines of {esc(site)}</h1><p class='meta'>{documents:,} pages on this site; a line on "
+        f"enough of them is removed from every page as <code>template</code>.</p>"
+        f"<table><tr><th>Line</th><th>Pages</th><th>Pages carrying it</th></tr>{''.join(rows)}</table>"
+    )
+    return page(f"{site} templates · cleaner report", body, here).encode("utf-8")
 
 
 #: (site, template line, limit) -> the first documents that carry it (State.pages_with_line by key).

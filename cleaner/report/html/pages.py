@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -46,12 +45,6 @@ def document_pages(out: Path) -> set[str]:
                     f"{PAGES_DIR}/{DOC_DIR}/{shard.name}/{e.name}" for e in entries if e.name.endswith(".html")
                 )
     return found
-
-
-def missing_document_pages(pages: Iterable[tuple[str, str | None]], out: Path) -> list[str]:
-    """The documents among `pages` (id, its page, None to work it out) whose page is not in OUTPUT."""
-    there = document_pages(out)
-    return [doc_id for doc_id, page in pages if (page or doc_page(doc_id)) not in there]
 
 
 def sweep_document_pages(out: Path, current: set[str]) -> int:
