@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import justext
 from langdetect import DetectorFactory
@@ -103,9 +104,15 @@ def detect(text: str, max_chars: int = DETECT_MAX_CHARS) -> tuple[str | None, fl
 
 @functools.cache
 def _profiles() -> DetectorFactory:
-    """langdetect's language profiles, loaded once per process, with the fixed seed."""
+    """langdetect's language profiles, loaded once per process in name order, with the fixed seed.
+
+    langdetect's own load_profile takes the files in directory order, which differs from one file
+    system to another and moves the probabilities' last bits (their sums run in that order): in
+    name order every machine computes the same figures.
+    """
     factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
+    files = sorted(p for p in Path(PROFILES_DIRECTORY).iterdir() if p.is_file() and not p.name.startswith("."))
+    factory.load_json_profile([p.read_text(encoding="utf-8") for p in files])
     factory.seed = LANGDETECT_SEED
     return factory
 
