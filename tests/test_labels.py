@@ -7,10 +7,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
 
-from labels import BOILERPLATE as B  # noqa: E402  (training/ is a folder of scripts, not a package)
-from labels import CONTENT as C  # noqa: E402
-from labels import UNKNOWN as U  # noqa: E402
-from labels import beyond_article, body_labels, label, snippet_labels  # noqa: E402
+# training/ is a folder of scripts, not a package: its modules import from the folder
+from labels import BOILERPLATE as B
+from labels import CONTENT as C
+from labels import UNKNOWN as U
+from labels import beyond_article, body_labels, label, snippet_labels
 
 PAGE = [
     "Home | News | Sport",
@@ -23,7 +24,9 @@ PAGE = [
 
 
 def test_a_body_gold_labels_a_block_by_its_share_of_word_grams_in_the_body():
-    body = "Council approves the new bridge. The council met on Tuesday and agreed to build a new bridge over the river."
+    body = (
+        "Council approves the new bridge. The council met on Tuesday and agreed to build a new bridge over the river."
+    )
     assert body_labels(PAGE, body) == [B, C, C, B, B, B]
 
 
