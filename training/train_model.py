@@ -5,10 +5,11 @@
     python training/train_model.py ship              # train the shipped models -> cleaner/models/
 
 Needs `pip install -e '.[train]'` (scikit-learn). Labels come from aligning each block's text with
-the gold: a block of a page whose gold is a body is content when most of its word 4-grams are in
-the gold body; a block of a snippet-annotated page (traf-dev) is content when it holds or is held
-by a "with" snippet, boilerplate when a "without" one, and unlabelled otherwise. Blocks weigh by
-their words, as the shingle score does. The trees are exported to JSON (see cleaner/blockmodel.py).
+the gold (labels.py): a block of a page whose gold is a body is content when most of its word
+4-grams are in the gold body; a block of a snippet-annotated page (traf-dev) is content when it
+holds or is held by a "with" snippet, boilerplate when a "without" one or when it lies beyond the
+article's marked ends, and unlabelled otherwise. Blocks weigh by their words, as the shingle
+score does. The trees are exported to JSON (see cleaner/blockmodel.py).
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import functools
 import gzip
 import importlib.util
 import json
-import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from labels import TOKEN_RE, label  # this folder's labelling (run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
@@ -99,14 +100,8 @@ THRESHOLD = 0.8
 THRESHOLD_TRAF = 0.2
 THRESHOLD_PAIRS = ((0.5, 0.5), (0.7, 0.3), (0.8, 0.2))
 
-#: A block of a body-annotated page is content if this share of its 4-grams is in the gold.
-LABEL_SHARE = 0.5
 #: A block weighs as many words as it has, up to this: one long paragraph must not outweigh a page.
 WEIGHT_MAX_WORDS = 200
-#: Snippets shorter than this match too much by accident.
-SNIPPET_MIN_CHARS = 12
-
-TOKEN_RE = re.compile(r"\w+")
 
 
 def load_scorer():
@@ -210,44 +205,6 @@ def load(name: str, gold_file: str = "gold.json", comments: bool = False, kind: 
     x = np.asarray(xs)
     x[:, [i for i, f in enumerate(KINDS[kind or KIND][0]) if f in WITHOUT]] = 0.0  # constant: no tree splits on it
     return Data(kept_pages, x, np.asarray(ys), np.asarray(ws, dtype=float), np.asarray(of))
-
-
-def label(texts: list[str], gold: dict) -> list[int]:
-    """Per block: 1 content, 0 boilerplate, -1 unknown, by alignment with the page's gold."""
-    if "body" in gold:
-        return _body_labels(texts, gold["body"])
-    if "with" in gold:
-        return _snippet_labels(texts, gold["with"], gold["without"])
-    return [-1] * len(texts)
-
-
-def _body_labels(texts: list[str], body: str) -> list[int]:
-    """Content when most of the block's word n-grams are in the gold body."""
-    tokens = TOKEN_RE.findall(body.lower())
-    grams = {n: set(zip(*(tokens[i:] for i in range(n)), strict=False)) for n in (1, 2, 3, 4)}
-    labels = []
-    for text in texts:
-        words = TOKEN_RE.findall(text.lower())
-        if not words:
-            labels.append(0)
-            continue
-        n = min(4, len(words))
-        mine = list(zip(*(words[i:] for i in range(n)), strict=False))
-        share = sum(1 for g in mine if g in grams[n]) / len(mine)
-        labels.append(int(share >= LABEL_SHARE))
-    return labels
-
-
-def _snippet_labels(texts: list[str], with_: list[str], without: list[str]) -> list[int]:
-    """Content if the block holds or is held by a "with" snippet; boilerplate for "without"."""
-    good = [" ".join(s.split()) for s in with_ if len(s.strip()) >= SNIPPET_MIN_CHARS]
-    bad = [" ".join(s.split()) for s in without if len(s.strip()) >= SNIPPET_MIN_CHARS]
-    labels = []
-    for text in texts:
-        is_good = any(s in text or (len(text) >= SNIPPET_MIN_CHARS and text in s) for s in good)
-        is_bad = any(s in text or (len(text) >= SNIPPET_MIN_CHARS and text in s) for s in bad)
-        labels.append(1 if is_good and not is_bad else 0 if is_bad and not is_good else -1)
-    return labels
 
 
 def train(datasets: list[Data]):
