@@ -9,7 +9,7 @@ the gold (labels.py): a block of a page whose gold is a body is content when mos
 4-grams are in the gold body; a block of a snippet-annotated page (traf-dev) is content when it
 holds or is held by a "with" snippet, boilerplate when a "without" one or when it lies beyond the
 article's marked ends, and unlabelled otherwise. Blocks weigh by their words, as the shingle
-score does. The trees are exported to JSON (see cleaner/blockmodel.py).
+score does. The trees are exported to JSON (see cleaner/core/decide/model.py).
 """
 
 from __future__ import annotations
@@ -189,7 +189,11 @@ def load(name: str, gold_file: str = "gold.json", comments: bool = False, kind: 
     """One collection's cached features with labels from its gold."""
     from cleaner.core.decide.model import KINDS
 
-    with gzip.open(cache_file(name, comments, kind or KIND), "rt", encoding="utf-8") as f:
+    cached = cache_file(name, comments, kind or KIND)
+    if not cached.is_file():
+        options = " --comments" * comments + f" --kind {kind or KIND}"
+        raise SystemExit(f"{cached}: no cached features; run `python training/train_model.py features{options}` first")
+    with gzip.open(cached, "rt", encoding="utf-8") as f:
         pages = json.load(f)["pages"]
     gold = json.loads((BENCH / name / gold_file).read_text(encoding="utf-8"))
     xs, ys, ws, of = [], [], [], []
@@ -221,7 +225,7 @@ def train(datasets: list[Data]):
 
 
 def export(model, threshold: float, threshold_traf: float, info: dict) -> dict:
-    """The fitted trees as the JSON model format of cleaner/blockmodel.py."""
+    """The fitted trees as the JSON model format of cleaner/core/decide/model.py."""
     from cleaner.core.decide.model import KINDS, MODEL_FORMAT
 
     feature, split, left, right, value, roots = [], [], [], [], [], []
@@ -263,7 +267,7 @@ def outputs(data: Data, keep: np.ndarray) -> dict[str, str]:
 
 
 def keeps(data: Data, scores: np.ndarray, threshold: float, threshold_traf: float) -> np.ndarray:
-    """The blocks kept, as cleaner/blockmodel.py's Model.keeps decides."""
+    """The blocks kept, as cleaner/core/decide/model.py's Model.keeps decides."""
     from cleaner.core.decide.model import KINDS
 
     features, gate = KINDS[KIND]
