@@ -51,21 +51,13 @@ class Presence:
         """The folders whose files are all still there, as far as their stat tells ('a/b/', '' for
         the top), as a JSON list: what the state's queries leave out (their documents untouched).
         Each verified folder is looked at now (one stat)."""
-        for folder in self.verified:
-            if folder not in self.stats:
-                self.stats[folder] = _stat(self.root + folder)
-        trusted = [
-            f + "/" if f else "" for f, st in self.stats.items() if st is not None and self.verified.get(f) == st
-        ]
+        trusted = [f + "/" if f else "" for f in self.verified if self._unchanged(f)]
         return json.dumps(sorted(trusted), ensure_ascii=False)
 
     def missing(self, doc_id: str, rel: str) -> bool:
         """True if document doc_id's file at the relative POSIX path `rel` is not in the tree."""
         folder, _, name = rel.rpartition("/")
-        if folder not in self.stats:
-            self.stats[folder] = _stat(self.root + folder)
-        unchanged = self.stats[folder] is not None and self.verified.get(folder) == self.stats[folder]
-        if unchanged and doc_id not in self.touched:
+        if self._unchanged(folder) and doc_id not in self.touched:
             return False
         if name in self._files(folder):
             return False
@@ -76,6 +68,12 @@ class Presence:
         """The folders where every file looked for was found, with their stat from before they were
         listed (what the next check trusts; a folder changed since then is listed again)."""
         return {f: list(s) for f, s in sorted(self.stats.items()) if s is not None and f not in self.incomplete}
+
+    def _unchanged(self, folder: str) -> bool:
+        """True if a folder is there with the stat it had when last found whole (stat once a check)."""
+        if folder not in self.stats:
+            self.stats[folder] = _stat(self.root + folder)
+        return self.stats[folder] is not None and self.verified.get(folder) == self.stats[folder]
 
     def _files(self, folder: str) -> frozenset[str]:
         """The names of the files in a folder (none if it is not there), listed once."""

@@ -99,7 +99,7 @@ class Prepared:
     rule_host: str | None
     metadata: ftr_apply.Metadata  # what the site config found (title, date, author), if any
     removed_elements: list[Removal]
-    class_ids: str = ""  # the page's class and id values (`class_id_text`), before the selectors
+    class_ids: str  # the page's class and id values (`class_id_text`), before the selectors
 
 
 #: What scores a page's blocks from their feature rows: the block model's `verdicts`, passed in by

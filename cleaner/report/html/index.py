@@ -84,6 +84,11 @@ class Entry:
             self.parsed = json.loads(self.text)
         return self.parsed
 
+    @property
+    def rendered(self) -> Listing:
+        """Its listing: the state's, else rendered from the record."""
+        return self.listing or Listing.of(self.record)
+
 
 @dataclass(slots=True)
 class Lists:
@@ -113,7 +118,7 @@ class Lists:
     def add(self, entry: Entry) -> None:
         """One document's row, filed under each of its filter values (from its listing: the record
         is read only if it has none)."""
-        listing = entry.listing or Listing.of(entry.record)
+        listing = entry.rendered
         doc_id, title, values = json.loads(listing.listed)
         n = len(self.rows)
         self.rows.append(listing.row)

@@ -19,7 +19,6 @@ from cleaner.report.html.index import (
     ROWS_PER_PAGE,
     SEARCH_INDEX,
     Entry,
-    Listing,
     Lists,
     filters_html,
     list_page_html,
@@ -89,7 +88,7 @@ def filed_alike(then: Entry, now: Entry) -> bool:
 
 def _listed(entry: Entry) -> list:
     """An entry's id, title and filter values (as its listing holds them)."""
-    return json.loads((entry.listing or Listing.of(entry.record)).listed)
+    return json.loads(entry.rendered.listed)
 
 
 def touched_pages(paging: Paging, changed: Iterable[Entry]) -> set[tuple[tuple[str, str], int]]:
@@ -108,7 +107,7 @@ def page_rows(paging: Paging, key: tuple[str, str], number: int, between: Betwee
     rows = []
     for entry in between(first, after):
         if key == ALL or key in values(entry):
-            rows.append((entry.listing or Listing.of(entry.record)).row)
+            rows.append(entry.rendered.row)
     return rows
 
 
