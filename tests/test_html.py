@@ -319,6 +319,21 @@ def test_standard_mode_runs_on_the_same_tree_when_fast_found_little(monkeypatch)
     assert ARTICLE_PARAGRAPHS[0] in text and ARTICLE_PARAGRAPHS[-1] in text
 
 
+def test_standard_mode_is_given_the_stoplist_union_trafilatura_would_build(monkeypatch):
+    import trafilatura.external
+
+    from cleaner.core import language
+    from cleaner.core.html import extract
+
+    monkeypatch.setattr(trafilatura.external, "JT_STOPLIST", None)
+    extract._share_stoplist.cache_clear()
+    extract._share_stoplist()
+    shared = trafilatura.external.JT_STOPLIST
+    assert shared is not None and set(shared) == set(trafilatura.external.jt_stoplist_init())
+    assert set(shared) == language.stopwords(None)
+    extract._share_stoplist.cache_clear()
+
+
 # --- lenient parsing: what a browser shows is never "not parseable" -----------------------------
 
 ARTICLE = "".join(f"<p>{p}</p>" for p in ARTICLE_PARAGRAPHS)

@@ -47,3 +47,19 @@ def test_the_language_profiles_load_in_name_order_whatever_the_directory_order()
     langs = language._profiles().get_lang_list()
     assert langs == sorted(langs)
     assert {"de", "en", "fr", "zh-cn"} <= set(langs)
+
+
+def test_the_collector_is_paused_while_the_profiles_load_and_restored_after():
+    import gc
+
+    assert gc.isenabled()
+    with language._collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        with language._collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
