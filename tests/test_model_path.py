@@ -11,7 +11,10 @@ from cleaner import clean, load_rules
 from cleaner.batch.settings import ConfigError, Settings
 from cleaner.core.decide.model import MODEL_FORMAT
 from cleaner.core.html.features import FEATURES
-from cleaner.document import Origin, Status
+from cleaner.core import segment
+from cleaner.core.decide.heuristics.base import BOILERPLATE, IMAGE_CREDIT
+from cleaner.core.pipeline import decide_lines
+from cleaner.document import BlockScore, Document, Origin, Status
 
 MENU = (
     "<nav><ul>"
@@ -82,11 +85,13 @@ def test_a_model_file_given_is_used_and_a_bad_one_fails_the_document_with_its_re
     assert doc.status is Status.FAILED and "retrain" in doc.reason
 
 
-def test_auto_takes_trafilatura_for_articles_and_the_model_for_pages_and_comments():
-    assert not Settings().uses_model
-    assert Settings(scope="page").uses_model
-    assert Settings(comments="keep").uses_model
-    assert Settings(extractor="model").uses_model
+def test_auto_takes_trafilatura_for_html_articles_and_the_model_for_dumps_pages_and_comments():
+    assert not Settings().uses_model("html")
+    assert Settings().uses_model("text")
+    assert not Settings(extractor="trafilatura").uses_model("text")
+    assert Settings(scope="page").uses_model("html")
+    assert Settings(comments="keep").uses_model("html")
+    assert Settings(extractor="model").uses_model("html")
     doc = clean(article_html(MENU), doc_id="a.html", settings=Settings(scope="page"))
     assert doc.scores
 
@@ -107,7 +112,7 @@ DUMP = (
 )
 
 
-@pytest.mark.parametrize("options", [{"scope": "page"}, {"comments": "keep"}, {"extractor": "model"}])
+@pytest.mark.parametrize("options", [{}, {"scope": "page"}, {"comments": "keep"}, {"extractor": "model"}])
 def test_a_text_dump_goes_to_the_text_model_where_auto_or_the_user_asks(options):
     doc = clean(DUMP.encode(), doc_id="a.txt", settings=Settings(input_format="text", **options))
     assert doc.status is Status.KEPT and doc.scores
@@ -118,6 +123,23 @@ def test_a_text_dump_goes_to_the_text_model_where_auto_or_the_user_asks(options)
     assert all(why.startswith(("rule:", "model:", "heuristic:", "title:")) for why in reasons.values())
 
 
-def test_a_text_dump_by_default_keeps_the_heuristics_alone():
-    doc = clean(DUMP.encode(), doc_id="a.txt", settings=Settings(input_format="text"))
+def test_a_text_dump_keeps_the_heuristics_alone_with_extractor_trafilatura():
+    doc = clean(DUMP.encode(), doc_id="a.txt", settings=Settings(input_format="text", extractor="trafilatura"))
     assert not doc.scores
+
+
+def test_the_text_model_leaves_a_precise_passs_finding_standing():
+    class KeepAll:
+        """A model that keeps every line (score 1): what it may overrule, it does."""
+
+        def verdicts(self, rows):
+            return [BlockScore(1.0, True) for _ in rows]
+
+    doc = Document("a.txt", b"")
+    doc.input_format = "text"
+    doc.source_text = "Photo: Reuters\n\nMenu entry\n\n" + ARTICLE_PARAGRAPHS[0]
+    doc.blocks = segment.segment(doc.source_text)
+    doc.blocks[0].removed, doc.blocks[1].removed = IMAGE_CREDIT, BOILERPLATE
+    decide_lines(doc, KeepAll(), set())
+    assert doc.blocks[0].removed == IMAGE_CREDIT  # a credit line stays removed, with its reason
+    assert doc.blocks[1].removed is None  # the generic verdict is the model's to overrule

@@ -112,7 +112,7 @@ def test_what_the_fingerprint_holds_did_not_change_with_the_table():
     assert parts == {
         "lang": ["en"],
         "input_format": "auto",
-        "extractor": True,  # whether the block model cleans, not the extractor's name
+        "extractor": [True, True],  # whether the block model cleans HTML, and dumps; not the extractor's name
         "scope": "page",
         "comments": "drop",
         "model": parts["model"],
@@ -123,7 +123,8 @@ def test_what_the_fingerprint_holds_did_not_change_with_the_table():
         "jsonl_id": "key",
     }
     assert isinstance(parts["model"], str) and len(parts["model"]) == 16  # the file's digest, not its path
-    assert Settings(extractor="trafilatura").fingerprint() == Settings().fingerprint()  # auto takes it for articles
+    assert Settings(extractor="model", scope="page").fingerprint() == Settings(scope="page").fingerprint()  # auto takes it
+    assert Settings(extractor="trafilatura").fingerprint() != Settings().fingerprint()  # auto takes the text model for dumps
 
 
 def test_the_run_fingerprint_is_the_cleaner_the_rules_and_the_options_that_decide():

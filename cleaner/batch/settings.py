@@ -185,11 +185,11 @@ class Settings:
         fingerprint=True,
     )
     extractor: str = option(
-        "HTML main content by trafilatura and line heuristics, by the block model, or auto",
+        "main content by trafilatura and line heuristics (a text dump: the heuristics), by the block model, or auto",
         CORE_DEFAULTS.extractor,
         choices=EXTRACTORS,
         commands=DOCUMENT,
-        fingerprint=lambda s: s.uses_model,  # auto and model clean alike when auto takes the model
+        fingerprint=lambda s: [s.uses_model(f) for f in ("html", "text")],  # auto cleans as what it takes
     )
     scope: str = option(
         "keep the main article, or all running text of the page",
@@ -328,10 +328,9 @@ class Settings:
             self.input_format, self.extractor, self.scope, self.comments, self.model, self.languages, self.max_bytes
         )
 
-    @property
-    def uses_model(self) -> bool:
-        """True if HTML pages go to the block model (see Options.uses_model)."""
-        return self.core.uses_model
+    def uses_model(self, input_format: str) -> bool:
+        """True if documents of this format go to the block model (see Options.uses_model)."""
+        return self.core.uses_model(input_format)
 
     @property
     def template_thresholds(self) -> Thresholds | None:

@@ -24,7 +24,7 @@ class Options:
     """How one document is cleaned: its input format, the extractor and what counts as content."""
 
     input_format: str = "auto"  # "html" | "text" | "auto": by extension, else by content
-    extractor: str = "auto"  # HTML main content: "trafilatura" (+ line heuristics), "model", or the better
+    extractor: str = "auto"  # "trafilatura" (+ line heuristics; a dump: the heuristics), "model", or the better
     scope: str = "article"  # "article": the main content; "page": all running text of the page
     comments: str = "drop"  # "keep": readers' comments are content too
     model: Path | None = None  # a block model file instead of the shipped one for the scope
@@ -34,14 +34,14 @@ class Options:
     #: caller or a training run does), so the batch fingerprint's code digest covers the defaults.
     thresholds: Thresholds = DEFAULT_THRESHOLDS
 
-    @property
-    def uses_model(self) -> bool:
-        """True if HTML pages go to the block model: asked for, or what wins for the scope.
+    def uses_model(self, input_format: str) -> bool:
+        """True if documents of this format ('html' or 'text') go to the block model: asked for,
+        or what wins for the format and scope.
 
-        `auto` takes the extractor that measured best on the leave-one-out figures (README):
-        trafilatura and the line heuristics for articles without comments, the model for whole
-        pages and for comments, which trafilatura's path does not offer.
+        `auto` takes the decider that measured best where neither was tuned (README): trafilatura
+        and the line heuristics for HTML articles without comments; the model for text dumps, for
+        whole pages and for comments, which trafilatura's path does not offer.
         """
         if self.extractor == "auto":
-            return self.scope != "article" or self.comments == "keep"
+            return input_format == "text" or self.scope != "article" or self.comments == "keep"
         return self.extractor == "model"

@@ -7,6 +7,7 @@ import re
 from cleaner.core import language, segment
 from cleaner.core.decide import heuristics, linefeatures, linerules
 from cleaner.core.decide import model as blockmodel
+from cleaner.core.decide.heuristics.base import BOILERPLATE, DETACHED_TAIL, NAVIGATION
 from cleaner.core.decode import DecodeError, decode, repair
 from cleaner.core.html import extract as html
 from cleaner.core.options import Options
@@ -46,7 +47,7 @@ def _process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
     text, doc.decoding = decode(doc.raw, is_html=is_html, transport=doc.charset)
     model = (
         blockmodel.for_settings(doc.input_format, options.scope, options.comments, options.model)
-        if options.uses_model
+        if options.uses_model(doc.input_format)
         else None
     )
     if is_html:
@@ -84,9 +85,11 @@ def clean_text(doc: Document, ruleset: RuleSet, thresholds: Thresholds = DEFAULT
     return protected
 
 
-#: Origins the text model may overrule: what the built-in heuristics decided. Rules and the
-#: protection of keep rules stand.
-OVERRULED = frozenset({Origin.HEURISTIC, Origin.TITLE})
+#: What the text model may overrule: the heuristics' judgement of a line by its qualities and its
+#: neighbours' (jusText's kind, which the model makes from more evidence). What a precise pass
+#: found (an image credit and its caption, a repeated title, an author's bio), like a rule's
+#: removal and a keep rule's protection, stands: the model would keep a caption that reads as prose.
+OVERRULED = frozenset({BOILERPLATE, NAVIGATION, DETACHED_TAIL})
 
 
 def decide_lines(doc: Document, model: blockmodel.Model, protected: set[int]) -> None:
@@ -95,7 +98,7 @@ def decide_lines(doc: Document, model: blockmodel.Model, protected: set[int]) ->
     rows = linefeatures.compute(doc.blocks, heuristic, language.stopwords(None))
     for i, (block, verdict) in enumerate(zip(doc.blocks, model.verdicts(rows), strict=True)):
         doc.scores[block.line] = verdict
-        if i in protected or (block.removed is not None and block.removed.origin not in OVERRULED):
+        if i in protected or (block.removed is not None and block.removed not in OVERRULED):
             continue
         block.removed = None if verdict.keep else Reason(Origin.MODEL, f"{verdict.score:.2f}")
 
