@@ -9,10 +9,10 @@ from conftest import ARTICLE_PARAGRAPHS, article_html
 
 from cleaner import clean, load_rules
 from cleaner.batch.settings import ConfigError, Settings
-from cleaner.core.decide.model import MODEL_FORMAT
-from cleaner.core.html.features import FEATURES
 from cleaner.core import segment
 from cleaner.core.decide.heuristics.base import BOILERPLATE, IMAGE_CREDIT
+from cleaner.core.decide.model import MODEL_FORMAT
+from cleaner.core.html.features import FEATURES
 from cleaner.core.pipeline import decide_lines
 from cleaner.document import BlockScore, Document, Origin, Status
 
