@@ -269,7 +269,7 @@ def _share_stoplist() -> None:
     """
     external = trafilatura.external
     if getattr(external, "JT_STOPLIST", ...) is None:  # unset; a later trafilatura may not have it
-        setattr(external, "JT_STOPLIST", tuple(language.stopwords(None)))  # typed None there: it starts unset
+        external.JT_STOPLIST = tuple(language.stopwords(None))  # type: ignore[assignment]  # typed as its start, None
 
 
 def page_metadata(tree: HtmlElement, url: str | None) -> tuple[str | None, str | None, str | None]:
