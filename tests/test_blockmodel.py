@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cleaner.core.decide.context import CONTEXT_FEATURES
 from cleaner.core.decide.model import EXPLAINING, MODEL_FORMAT, ModelError, from_json, shipped
 from cleaner.core.html.features import FEATURES
 
@@ -76,11 +77,39 @@ def test_strongest_features_are_worked_out_only_while_explaining():
         EXPLAINING.reset(token)
 
 
+def with_context_stage(model: dict) -> dict:
+    """The stumps, then a context pass of one stump: +3 log-odds for a block inside the main run."""
+    in_run = len(FEATURES) + CONTEXT_FEATURES.index("in_run")
+    stage = {
+        "features": list(CONTEXT_FEATURES),
+        "baseline": -1.5,
+        "depth": 1,
+        "roots": [0],
+        "nodes": {"feature": [in_run, -1, -1], "split": [0.5, 0, 0], "left": [1, 0, 0], "right": [2, 0, 0]},
+    }
+    stage["nodes"]["value"] = [0, 0.0, 3.0]
+    return {**model, "context": stage}
+
+
+def test_the_context_pass_rescores_blocks_by_the_main_run_of_the_first_scores():
+    model = from_json(with_context_stage(stump_model()), "staged")
+    # first scores 0.82, 0.18, 0.82, 0.18, 0.62: the run spans the two long blocks and the short gap
+    # between them; the short last block (0.62, e^1 chars) is outside it, after a gap
+    rows = [row(1, 5), row(0, 1), row(1, 5), row(0, 1), row(1, 1)]
+    assert model.score(rows) == pytest.approx([sigmoid(1.5)] * 3 + [sigmoid(-1.5)] * 2, abs=1e-6)
+    assert model.strongest(rows)[1] == ("in_run=1 +3.00",)
+    lone = [row(0, 1), row(0, 1)]  # first scores 0.18: no run, every block at the context baseline
+    assert model.score(lone) == pytest.approx([sigmoid(-1.5)] * 2, abs=1e-6)
+
+
 def test_a_model_of_another_format_or_other_features_is_refused():
     with pytest.raises(ModelError, match="format"):
         from_json({**stump_model(), "format": "pickle"}, "bad")
     with pytest.raises(ModelError, match="retrain"):
         from_json({**stump_model(), "features": ["log_chars"]}, "old")
+    with pytest.raises(ModelError, match="context pass"):
+        staged = with_context_stage(stump_model())
+        from_json({**staged, "context": {**staged["context"], "features": ["in_run"]}}, "old context")
     with pytest.raises(ModelError, match="no shipped model"):
         shipped("no-such-scope")
 
@@ -98,11 +127,11 @@ def test_exported_trees_score_as_scikit_learn_does():
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     sys.path.insert(0, str(ROOT / "training"))
-    from train_model import export
+    from train_model import Fitted, export
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(400, len(FEATURES)))
     y = (x[:, TRAF] + 0.5 * x[:, LOG_CHARS] + rng.normal(scale=0.3, size=400) > 0).astype(int)
     fitted = HistGradientBoostingClassifier(max_iter=20, max_depth=3, random_state=0).fit(x, y)
-    model = from_json(json.loads(json.dumps(export(fitted, 0.5, 0.5, {}))), "roundtrip")
+    model = from_json(json.loads(json.dumps(export(Fitted(fitted, None), 0.5, 0.5, {}))), "roundtrip")
     assert model.score(x.tolist()) == pytest.approx(fitted.predict_proba(x)[:, 1], abs=1e-5)

@@ -100,6 +100,10 @@ THRESHOLD = 0.8
 THRESHOLD_TRAF = 0.2
 THRESHOLD_PAIRS = ((0.5, 0.5), (0.7, 0.3), (0.8, 0.2))
 
+#: Train the context pass (cleaner/core/decide/context.py) over the first trees' scores;
+#: --no-context measures without it. It lifts the leave-one-out figures (README, "Main content").
+CONTEXT = True
+
 #: A block weighs as many words as it has, up to this: one long paragraph must not outweigh a page.
 WEIGHT_MAX_WORDS = 200
 
@@ -148,7 +152,8 @@ def text_features(path: Path) -> tuple[str, list[str], list[list[float]]]:
     from cleaner.document import Document
 
     raw = path.read_bytes()
-    doc = process(Document(path.name, raw, size=len(raw)), Options(input_format="text"), shipped_rules())
+    options = Options(input_format="text", extractor="trafilatura")  # the heuristics' verdict, not a model's
+    doc = process(Document(path.name, raw, size=len(raw)), options, shipped_rules())
     rows = linefeatures.compute(doc.blocks, [float(b.kept) for b in doc.blocks], language.stopwords(None))
     return path.stem, [b.text for b in doc.blocks], rows
 
@@ -224,10 +229,77 @@ def train(datasets: list[Data]):
     return model
 
 
-def export(model, threshold: float, threshold_traf: float, info: dict) -> dict:
+@dataclass
+class Fitted:
+    """A block model as trained: the first trees and, if trained with one, the context pass's."""
+
+    first: object
+    context: object | None
+
+    def predict(self, data: Data) -> np.ndarray:
+        """The final score of every block of a collection."""
+        scores = self.first.predict_proba(data.x)[:, 1]
+        if self.context is None:
+            return scores
+        return self.context.predict_proba(with_context(data, scores).x)[:, 1]
+
+
+def fit(datasets: list[Data]) -> Fitted:
+    """The first trees on the given collections, then (CONTEXT) the context pass on their
+    out-of-fold scores: trained on in-sample scores, it would learn to trust them too much."""
+    first = train(datasets)
+    if not CONTEXT:
+        return Fitted(first, None)
+    staged = [with_context(d, s) for d, s in zip(datasets, out_of_fold(datasets), strict=True)]
+    return Fitted(first, train(staged))
+
+
+def out_of_fold(datasets: list[Data], folds: int = 3) -> list[np.ndarray]:
+    """Every block's first score from trees trained on all the collections but its page's fold."""
+    scores = [np.zeros(len(d.y)) for d in datasets]
+    for fold in range(folds):
+        # not page_of % folds: inside a cross-validation's fold those pages are all of one residue
+        tests = [(d.page_of // folds) % folds == fold for d in datasets]
+        first = train([subset(d, ~t) for d, t in zip(datasets, tests, strict=True)])
+        for d, t, s in zip(datasets, tests, scores, strict=True):
+            s[t] = first.predict_proba(d.x[t])[:, 1]
+    return scores
+
+
+def with_context(data: Data, scores: np.ndarray) -> Data:
+    """The collection's rows with the context pass's features of the scores appended, page by page,
+    as cleaner/core/decide/model.py computes them at inference."""
+    from cleaner.core.decide import context
+    from cleaner.core.decide.model import KINDS
+
+    lengths = np.expm1(data.x[:, KINDS[KIND][0].index("log_chars")])
+    extra = np.zeros((len(scores), len(context.CONTEXT_FEATURES)))
+    for page in np.unique(data.page_of):
+        at = np.flatnonzero(data.page_of == page)
+        extra[at] = context.compute(scores[at].tolist(), lengths[at].tolist())
+    return Data(data.pages, np.hstack([data.x, extra]), data.y, data.w, data.page_of)
+
+
+def subset(data: Data, where: np.ndarray) -> Data:
+    """The blocks of a collection where `where` holds (the page list stays whole)."""
+    return Data(data.pages, data.x[where], data.y[where], data.w[where], data.page_of[where])
+
+
+def export(fitted: Fitted, threshold: float, threshold_traf: float, info: dict) -> dict:
     """The fitted trees as the JSON model format of cleaner/core/decide/model.py."""
+    from cleaner.core.decide import context
     from cleaner.core.decide.model import KINDS, MODEL_FORMAT
 
+    features = list(KINDS[KIND][0])
+    data = {"format": MODEL_FORMAT, "features": features, **stage(fitted.first)}
+    data.update(threshold=threshold, threshold_traf=threshold_traf)
+    if fitted.context is not None:
+        data["context"] = {"features": list(context.CONTEXT_FEATURES), **stage(fitted.context)}
+    return {**data, "training": info}
+
+
+def stage(model) -> dict:
+    """One fitted ensemble's trees: baseline, depth, roots and the flat node arrays."""
     feature, split, left, right, value, roots = [], [], [], [], [], []
     depth = 0
     for (tree,) in model._predictors:
@@ -244,15 +316,10 @@ def export(model, threshold: float, threshold_traf: float, info: dict) -> dict:
             value.append(round(float(node["value"]) * (1 if leaf else model.learning_rate), 8))
             depth = max(depth, int(node["depth"]))
     return {
-        "format": MODEL_FORMAT,
-        "features": list(KINDS[KIND][0]),
         "baseline": float(np.ravel(model._baseline_prediction)[0]),
-        "threshold": threshold,
-        "threshold_traf": threshold_traf,
         "depth": depth,
         "roots": roots,
         "nodes": {"feature": feature, "split": split, "left": left, "right": right, "value": value},
-        "training": info,
     }
 
 
@@ -286,12 +353,7 @@ def figures(data: Data, scores: np.ndarray, name: str, gold_file: str = "gold.js
 
 def cross_validated(data: Data, folds: int) -> np.ndarray:
     """Out-of-fold scores of every block, the folds made by page."""
-    scores = np.zeros(len(data.y))
-    for fold in range(folds):
-        test = data.page_of % folds == fold
-        part = Data(data.pages, data.x[~test], data.y[~test], data.w[~test], data.page_of[~test])
-        scores[test] = train([part]).predict_proba(data.x[test])[:, 1]
-    return scores
+    return cross_validated_together([data], folds)[0]
 
 
 def cross_validated_together(datasets: list[Data], folds: int) -> list[np.ndarray]:
@@ -299,10 +361,9 @@ def cross_validated_together(datasets: list[Data], folds: int) -> list[np.ndarra
     scores = [np.zeros(len(d.y)) for d in datasets]
     for fold in range(folds):
         tests = [d.page_of % folds == fold for d in datasets]
-        parts = [Data(d.pages, d.x[~t], d.y[~t], d.w[~t], d.page_of[~t]) for d, t in zip(datasets, tests, strict=True)]
-        model = train(parts)
+        fitted = fit([subset(d, ~t) for d, t in zip(datasets, tests, strict=True)])
         for d, t, s in zip(datasets, tests, scores, strict=True):
-            s[t] = model.predict_proba(d.x[t])[:, 1]
+            s[t] = fitted.predict(subset(d, t))
     return scores
 
 
@@ -314,9 +375,9 @@ def without(name: str) -> list[Data]:
 def loo(target: Path | None) -> None:
     """The protocol's figures: article scope leave-one-out, page scope 5-fold cross-validation."""
     for name in ("traf-dev", "dragnet-dev"):
-        model = train(without(name))
+        model = fit(without(name))
         data = load(name)
-        print(f"article, {name} left out:", json.dumps(figures(data, model.predict_proba(data.x)[:, 1], name)))
+        print(f"article, {name} left out:", json.dumps(figures(data, model.predict(data), name)))
         if target is not None:
             target.mkdir(parents=True, exist_ok=True)
             info = {"data": [n for n in SETS if n != name and SETS[n]["scope"] == "article"], "note": "leave-one-out"}
@@ -339,7 +400,7 @@ def ship() -> None:
     for scope, sources in SHIPPED.items():
         name = scope if KIND == "html" else f"text-{scope}"
         datasets = [load(n, g, c) for n, g, c in sources]
-        model = train(datasets)
+        model = fit(datasets)
         info = {
             "data": [{"collection": n, "gold": g, "licence": SETS[n]["licence"]} for n, g, _ in sources],
             "blocks": int(sum((d.y >= 0).sum() for d in datasets)),
@@ -360,12 +421,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--comments", action="store_true")
     parser.add_argument("--kind", choices=["html", "text"], default="html", help="HTML pages or text dumps")
+    parser.add_argument("--no-context", action="store_true", help="train without the context pass")
     parser.add_argument(
         "--without-traf", action="store_true", help="loo: blind the model to trafilatura's verdict (a fast path)"
     )
     args = parser.parse_args()
-    global KIND, WITHOUT
-    KIND = args.kind
+    global KIND, WITHOUT, CONTEXT
+    KIND, CONTEXT = args.kind, not args.no_context
     if args.without_traf:
         WITHOUT = TRAF_FEATURES
     if args.step == "features":

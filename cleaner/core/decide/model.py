@@ -1,7 +1,8 @@
 """The learned decision: gradient-boosted trees score every block of a page (inference only).
 
 A model file is JSON data (no pickle: loading it runs no code): the feature names it was trained
-on, the trees as flat node arrays, the threshold, and where its training data came from. The
+on, the trees as flat node arrays, the threshold, and where its training data came from; and,
+if it was trained with one, the context pass's trees under "context" (`context.py`). The
 training script is `training/train_model.py`; the shipped files are `cleaner/models/*.json`.
 """
 
@@ -15,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cleaner.core.decide import context as context_pass
 from cleaner.core.decide.linefeatures import TEXT_FEATURES
 from cleaner.core.html.features import FEATURES
 from cleaner.document import BlockScore
@@ -41,15 +43,11 @@ class ModelError(ValueError):
 
 
 @dataclass(frozen=True)
-class Model:
-    """A boosted-tree ensemble over one kind's features, flattened for vectorised inference."""
+class Trees:
+    """A boosted-tree ensemble over named features, flattened for vectorised inference."""
 
-    name: str
     features: tuple[str, ...]
-    gate: int  # index of the base extractor's verdict among the features
     baseline: float
-    threshold: float  # a block scoring at least this is kept ...
-    threshold_traf: float  # ... or this, if the base extractor kept it (overruled only when sure)
     roots: np.ndarray  # index of each tree's root node
     feature: np.ndarray  # per node: the feature tested (-1 at a leaf)
     split: np.ndarray  # per node: go left when the feature is <= this
@@ -57,42 +55,28 @@ class Model:
     right: np.ndarray
     value: np.ndarray  # per node: the log-odds it adds (a leaf's is what the tree adds)
     depth: int
-    info: dict[str, Any]
 
-    def score(self, rows: list[list[float]]) -> list[float]:
-        """The probability that each block (a row of FEATURES) is content."""
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """The probability that each row of x is content."""
         import numpy as np
 
-        if not rows:
-            return []
-        x = np.asarray(rows, dtype=np.float64)
         node = np.repeat(self.roots[:, None], x.shape[0], axis=1)
         for _ in range(self.depth):
             node, _, _ = self._descend(x, node)
-        logit = self.baseline + self.value[node].sum(axis=0)
-        return [round(float(p), 6) for p in 1.0 / (1.0 + np.exp(-logit))]
+        return 1.0 / (1.0 + np.exp(-(self.baseline + self.value[node].sum(axis=0))))
 
-    def verdicts(self, rows: list[list[float]]) -> list[BlockScore]:
-        """Per block: its score, whether it is kept, and (when explaining) what moved the score."""
-        scores = self.score(rows)
-        why = self.strongest(rows) if EXPLAINING.get() else [()] * len(rows)
-        return [BlockScore(*v) for v in zip(scores, self.keeps(rows, scores), why, strict=True)]
+    def strongest(self, x: np.ndarray, top: int) -> list[tuple[str, ...]]:
+        """Per row, the features that moved its score most, as 'name=value +0.00' (log-odds).
 
-    def strongest(self, rows: list[list[float]], top: int = EXPLAIN_TOP) -> list[tuple[str, ...]]:
-        """Per block, the features that moved its score most, as 'name=value +0.00' (log-odds).
-
-        Each split on a block's path through a tree moves its value from the node's to the child's;
+        Each split on a row's path through a tree moves its value from the node's to the child's;
         the move is credited to the split's feature (Saabas' attribution for tree ensembles).
         """
         import numpy as np
 
-        if not rows:
-            return []
-        x = np.asarray(rows, dtype=np.float64)
-        n, width = x.shape
+        n, width = x.shape  # width == len(self.features)
         node = np.repeat(self.roots[:, None], n, axis=1)
-        cell = np.broadcast_to(np.arange(n)[None, :], node.shape) * width  # each block's row in the flat credit
-        credit = np.zeros(n * width)  # width == len(self.features)
+        cell = np.broadcast_to(np.arange(n)[None, :], node.shape) * width  # each row's cells in the flat credit
+        credit = np.zeros(n * width)
         for _ in range(self.depth):
             child, feature, inner = self._descend(x, node)
             moved = (self.value[child] - self.value[node])[inner]
@@ -106,7 +90,7 @@ class Model:
         ]
 
     def _descend(self, x: np.ndarray, node: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One level down every tree for every block: the child nodes (a leaf stays where it is),
+        """One level down every tree for every row: the child nodes (a leaf stays where it is),
         the feature each node tests (-1 at a leaf), and where the node was an inner one."""
         import numpy as np
 
@@ -114,6 +98,56 @@ class Model:
         inner = feature >= 0
         go_left = x[np.arange(x.shape[0])[None, :], np.maximum(feature, 0)] <= self.split[node]
         return np.where(inner, np.where(go_left, self.left[node], self.right[node]), node), feature, inner
+
+
+@dataclass(frozen=True)
+class Model:
+    """A block model: trees over one kind's features, then (if trained with one) the context pass's
+    trees over those features and the first scores in context (`context_pass.CONTEXT_FEATURES`)."""
+
+    name: str
+    trees: Trees
+    context: Trees | None
+    gate: int  # index of the base extractor's verdict among the features
+    threshold: float  # a block scoring at least this is kept ...
+    threshold_traf: float  # ... or this, if the base extractor kept it (overruled only when sure)
+    info: dict[str, Any]
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The features of a block the model reads (the context pass adds its own to them)."""
+        return self.trees.features
+
+    def score(self, rows: list[list[float]]) -> list[float]:
+        """The probability that each block (a row of the kind's features) is content."""
+        if not rows:
+            return []
+        return [round(float(p), 6) for p in self._last_stage(rows)[1]]
+
+    def _last_stage(self, rows: list[list[float]]) -> tuple[np.ndarray, np.ndarray]:
+        """The rows the last stage reads and its probabilities (the first's if there is no context pass)."""
+        import numpy as np
+
+        x = np.asarray(rows, dtype=np.float64)
+        first = self.trees.probabilities(x)
+        if self.context is None:
+            return x, first
+        lengths = np.expm1(x[:, self.features.index("log_chars")])
+        x = np.hstack([x, np.asarray(context_pass.compute(first.tolist(), lengths.tolist()), dtype=np.float64)])
+        return x, self.context.probabilities(x)
+
+    def verdicts(self, rows: list[list[float]]) -> list[BlockScore]:
+        """Per block: its score, whether it is kept, and (when explaining) what moved the score."""
+        scores = self.score(rows)
+        why = self.strongest(rows) if EXPLAINING.get() else [()] * len(rows)
+        return [BlockScore(*v) for v in zip(scores, self.keeps(rows, scores), why, strict=True)]
+
+    def strongest(self, rows: list[list[float]], top: int = EXPLAIN_TOP) -> list[tuple[str, ...]]:
+        """Per block, the features that moved its final score most (the context pass's, if any)."""
+        if not rows:
+            return []
+        x, _ = self._last_stage(rows)
+        return (self.context or self.trees).strongest(x, top)
 
     def keeps(self, rows: list[list[float]], scores: list[float]) -> list[bool]:
         """Per block: does the model keep it, given its score and the base extractor's verdict?"""
@@ -125,21 +159,33 @@ class Model:
 
 def from_json(data: dict[str, Any], name: str, kind: str = "html") -> Model:
     """A Model from its JSON form, checked against the features this version computes for the kind."""
-    import numpy as np
-
     if data.get("format") != MODEL_FORMAT:
         raise ModelError(f"model {name}: format {data.get('format')!r}, expected {MODEL_FORMAT!r}")
     features, gate = KINDS[kind]
     if tuple(data.get("features", ())) != features:
         raise ModelError(f"model {name}: trained on other features than this version computes for {kind}; retrain it")
-    nodes = data["nodes"]
+    stage = data.get("context")
+    if stage is not None and tuple(stage.get("features", ())) != context_pass.CONTEXT_FEATURES:
+        raise ModelError(f"model {name}: its context pass reads other features than this version computes; retrain it")
     return Model(
         name=name,
-        features=features,
+        trees=_trees(data, features),
+        context=_trees(stage, features + context_pass.CONTEXT_FEATURES) if stage is not None else None,
         gate=features.index(gate),
-        baseline=float(data["baseline"]),
         threshold=float(data["threshold"]),
         threshold_traf=float(data.get("threshold_traf", data["threshold"])),
+        info=dict(data.get("training", {})),
+    )
+
+
+def _trees(data: dict[str, Any], features: tuple[str, ...]) -> Trees:
+    """One stage's trees from their JSON form (baseline, depth, roots and flat node arrays)."""
+    import numpy as np
+
+    nodes = data["nodes"]
+    return Trees(
+        features=features,
+        baseline=float(data["baseline"]),
         roots=np.asarray(data["roots"], dtype=np.int64),
         feature=np.asarray(nodes["feature"], dtype=np.int64),
         split=np.asarray(nodes["split"], dtype=np.float64),
@@ -147,7 +193,6 @@ def from_json(data: dict[str, Any], name: str, kind: str = "html") -> Model:
         right=np.asarray(nodes["right"], dtype=np.int64),
         value=np.asarray(nodes["value"], dtype=np.float64),
         depth=int(data["depth"]),
-        info=dict(data.get("training", {})),
     )
 
 
