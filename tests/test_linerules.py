@@ -100,6 +100,17 @@ def test_two_long_paragraphs_end_a_section_even_indented_deeper():
     assert kept(found) == [False, False, True, True]
 
 
+def test_an_entry_of_a_menu_list_opens_no_section():
+    # "Popular" among a menu's entries names a page of the site; the article below stays
+    menu = [(name, BlockKind.LIST_ITEM, 4) for name in ("Stories", "Recent", "Popular")]
+    found = blocks(*menu, ("Headline of the story", BlockKind.PARAGRAPH, 4), (PROSE, BlockKind.PARAGRAPH, 6))
+    drop_sections(found, (rule("drop_sections", "^Popular$"),), set())
+    assert all(kept(found))
+    alone = blocks(("Popular", BlockKind.LIST_ITEM, 0), ("Teaser one", BlockKind.PARAGRAPH, 2), PROSE)
+    drop_sections(alone, (rule("drop_sections", "^Popular$"),), set())
+    assert kept(alone) == [False, False, True]  # a lone item is a heading dressed as a list
+
+
 def test_drop_lines_leave_lines_already_removed_with_their_first_reason():
     doc = doc_of("Subscribe now", "Subscribe now")
     first = Reason(Origin.MODEL, "0.10")

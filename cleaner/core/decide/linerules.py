@@ -65,7 +65,7 @@ def drop_sections(blocks: list[Block], rules: tuple[Rule, ...], protected: set[i
     """Drop a heading that matches a section rule and the run of teasers or links under it."""
     i = 0
     while i < len(blocks):
-        rule = _first_match(rules, blocks[i].text) if blocks[i].kept else None
+        rule = _first_match(rules, blocks[i].text) if _may_head_section(blocks, i) else None
         if rule is None or i in protected:
             i += 1
             continue
@@ -76,6 +76,17 @@ def drop_sections(blocks: list[Block], rules: tuple[Rule, ...], protected: set[i
             if i not in protected and blocks[i].kept:
                 blocks[i].removed = rule.reason
             i += 1
+
+
+def _may_head_section(blocks: list[Block], i: int) -> bool:
+    """Can this block open a section? Not once removed, nor as one entry of a list: "Popular"
+    among a menu's "Stories, Recent, Popular" names a page of the site, not the teasers below."""
+    block = blocks[i]
+    if not block.kept:
+        return False
+    if block.kind is not BlockKind.LIST_ITEM:
+        return True
+    return not any(0 <= j < len(blocks) and blocks[j].kind is BlockKind.LIST_ITEM for j in (i - 1, i + 1))
 
 
 def _in_section(block: Block, heading: Block) -> bool:
