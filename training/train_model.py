@@ -268,27 +268,38 @@ def fit(datasets: list[Data], scope: str = "article") -> Fitted:
 
 def out_of_fold(datasets: list[Data], folds: int = 3) -> list[np.ndarray]:
     """Every block's first score from trees trained on all the collections but its page's fold."""
+
+    def first_scores(parts: list[Data]):
+        first = train(parts)
+        return lambda d: first.predict_proba(d.x)[:, 1]
+
+    # not page_of % folds: inside a cross-validation's fold those pages are all of one residue
+    return by_folds(datasets, folds, lambda page_of: (page_of // folds) % folds, first_scores)
+
+
+def by_folds(datasets: list[Data], folds: int, fold_of, fit_fold) -> list[np.ndarray]:
+    """Out-of-fold scores: per fold (fold_of: a page index array -> its folds), `fit_fold` trains on
+    the other folds of every collection and returns what scores a collection's held-out blocks."""
     scores = [np.zeros(len(d.y)) for d in datasets]
     for fold in range(folds):
-        # not page_of % folds: inside a cross-validation's fold those pages are all of one residue
-        tests = [(d.page_of // folds) % folds == fold for d in datasets]
-        first = train([subset(d, ~t) for d, t in zip(datasets, tests, strict=True)])
+        tests = [fold_of(d.page_of) == fold for d in datasets]
+        predict = fit_fold([subset(d, ~t) for d, t in zip(datasets, tests, strict=True)])
         for d, t, s in zip(datasets, tests, scores, strict=True):
-            s[t] = first.predict_proba(d.x[t])[:, 1]
+            if t.any():
+                s[t] = predict(subset(d, t))
     return scores
 
 
 def with_context(data: Data, scores: np.ndarray) -> Data:
-    """The collection's rows with the context pass's features of the scores appended, page by page,
-    as cleaner/core/decide/model.py computes them at inference."""
+    """The collection's rows with the context pass's columns of the scores appended, page by page,
+    by the function inference uses (cleaner/core/decide/model.py)."""
     from cleaner.core.decide import context
-    from cleaner.core.decide.model import KINDS
+    from cleaner.core.decide.model import KINDS, context_features
 
-    lengths = np.expm1(data.x[:, KINDS[KIND][0].index("log_chars")])
     extra = np.zeros((len(scores), len(context.CONTEXT_FEATURES)))
     for page in np.unique(data.page_of):
         at = np.flatnonzero(data.page_of == page)
-        extra[at] = context.compute(scores[at].tolist(), lengths[at].tolist())
+        extra[at] = context_features(data.x[at], scores[at], KINDS[KIND][0])
     return Data(data.pages, np.hstack([data.x, extra]), data.y, data.w, data.page_of)
 
 
@@ -370,13 +381,7 @@ def cross_validated(data: Data, folds: int, scope: str = "article") -> np.ndarra
 
 def cross_validated_together(datasets: list[Data], folds: int, scope: str = "article") -> list[np.ndarray]:
     """Out-of-fold scores for several collections, each fold trained on all of them (the shipped mix)."""
-    scores = [np.zeros(len(d.y)) for d in datasets]
-    for fold in range(folds):
-        tests = [d.page_of % folds == fold for d in datasets]
-        fitted = fit([subset(d, ~t) for d, t in zip(datasets, tests, strict=True)], scope)
-        for d, t, s in zip(datasets, tests, scores, strict=True):
-            s[t] = fitted.predict(subset(d, t))
-    return scores
+    return by_folds(datasets, folds, lambda page_of: page_of % folds, lambda parts: fit(parts, scope).predict)
 
 
 def without(name: str) -> list[Data]:

@@ -122,7 +122,7 @@ class Model:
         """The probability that each block (a row of the kind's features) is content."""
         if not rows:
             return []
-        return [round(float(p), 6) for p in self._last_stage(rows)[1]]
+        return _rounded(self._last_stage(rows)[1])
 
     def _last_stage(self, rows: list[list[float]]) -> tuple[np.ndarray, np.ndarray]:
         """The rows the last stage reads and its probabilities (the first's if there is no context pass)."""
@@ -132,14 +132,16 @@ class Model:
         first = self.trees.probabilities(x)
         if self.context is None:
             return x, first
-        lengths = np.expm1(x[:, self.features.index("log_chars")])
-        x = np.hstack([x, np.asarray(context_pass.compute(first.tolist(), lengths.tolist()), dtype=np.float64)])
+        x = np.hstack([x, context_features(x, first, self.features)])
         return x, self.context.probabilities(x)
 
     def verdicts(self, rows: list[list[float]]) -> list[BlockScore]:
         """Per block: its score, whether it is kept, and (when explaining) what moved the score."""
-        scores = self.score(rows)
-        why = self.strongest(rows) if EXPLAINING.get() else [()] * len(rows)
+        if not rows:
+            return []
+        x, probabilities = self._last_stage(rows)
+        scores = _rounded(probabilities)
+        why = (self.context or self.trees).strongest(x, EXPLAIN_TOP) if EXPLAINING.get() else [()] * len(rows)
         return [BlockScore(*v) for v in zip(scores, self.keeps(rows, scores), why, strict=True)]
 
     def strongest(self, rows: list[list[float]], top: int = EXPLAIN_TOP) -> list[tuple[str, ...]]:
@@ -155,6 +157,20 @@ class Model:
         return [
             s >= (self.threshold_traf if row[gate] > 0 else self.threshold) for row, s in zip(rows, scores, strict=True)
         ]
+
+
+def context_features(x: np.ndarray, first: np.ndarray, features: tuple[str, ...]) -> np.ndarray:
+    """The context pass's columns for one page's rows (of `features`) and their first scores;
+    the training script calls this too, so that it learns on what inference computes."""
+    import numpy as np
+
+    lengths = np.expm1(x[:, features.index("log_chars")])  # a unit's characters, from its own feature
+    return np.asarray(context_pass.compute(first.tolist(), lengths.tolist()), dtype=np.float64)
+
+
+def _rounded(probabilities: np.ndarray) -> list[float]:
+    """Scores as the document keeps them: six decimals, the same on every machine's last bits."""
+    return [round(float(p), 6) for p in probabilities]
 
 
 def from_json(data: dict[str, Any], name: str, kind: str = "html") -> Model:
