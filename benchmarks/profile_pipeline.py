@@ -1,6 +1,6 @@
 """Where the CPU of one HTML page goes: cProfile over `cleaner.core.pipeline.process` on the traf-dev pages.
 
-    python benchmarks/profile_pipeline.py [--pages 482] [--top 25] [--format html|text]
+    python benchmarks/profile_pipeline.py [--pages 482] [--top 25] [--format html|text] [--extractor model]
 
 Prints the CPU ms per page of each stage (cumulative time of the stage's entry function, measured
 in the same profile) and the functions with the most cumulative time. A warm-up page runs first,
@@ -39,6 +39,11 @@ STAGES = {
     "    tree_cleaning": ("htmlprocessing.py", "tree_cleaning"),
     "    extract_content": ("main_extractor.py", "extract_content"),
     "    compare_extraction": ("external.py", "compare_extraction"),
+    "  extract_blocks (all, --extractor model)": ("extract.py", "extract_blocks"),
+    "    page_blocks (blocks, features)": ("extract.py", "page_blocks"),
+    "      segment_tree": ("blocks.py", "segment_tree"),
+    "      features.compute": ("features.py", "compute"),
+    "    model.verdicts": ("model.py", "verdicts"),
     "  with_lede": ("extract.py", "with_lede"),
     "  line_hints": ("extract.py", "line_hints"),
     "repair": ("decode.py", "repair"),
@@ -56,9 +61,11 @@ def pages(fmt: str, limit: int) -> list[Path]:
     return sorted(folder.iterdir())[:limit]
 
 
-def run(paths: list[Path], fmt: str, profiled: bool = True) -> tuple[pstats.Stats | None, float]:
+def run(
+    paths: list[Path], fmt: str, profiled: bool = True, extractor: str = "auto"
+) -> tuple[pstats.Stats | None, float]:
     """Process every page (under cProfile if asked); return the statistics and the CPU seconds."""
-    rules, settings = load_rules(), Settings(input_format=fmt).core
+    rules, settings = load_rules(), Settings(input_format=fmt, extractor=extractor).core
     process(Document(paths[0].name, paths[0].read_bytes()), settings, rules)  # warm-up
     raws = [(p.name, p.read_bytes()) for p in paths]
     profile = cProfile.Profile()
@@ -86,15 +93,17 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=482)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--format", choices=("html", "text"), default="html")
+    parser.add_argument("--extractor", choices=("auto", "trafilatura", "model"), default="auto")
     parser.add_argument("--cpu-only", type=int, metavar="REPEATS", help="no profiler: CPU ms/page, best of REPEATS")
     args = parser.parse_args()
     paths = pages(args.format, args.pages)
     if args.cpu_only:
         # The best of a few passes: other processes on the machine only ever add to the CPU time.
-        runs = sorted(1000 * run(paths, args.format, profiled=False)[1] / len(paths) for _ in range(args.cpu_only))
+        seconds = [run(paths, args.format, False, args.extractor)[1] for _ in range(args.cpu_only)]
+        runs = sorted(1000 * s / len(paths) for s in seconds)
         print(f"{len(paths)} pages ({args.format}), CPU ms/page: best {runs[0]:.1f}, median {runs[len(runs) // 2]:.1f}")
         return
-    stats, cpu = run(paths, args.format)
+    stats, cpu = run(paths, args.format, extractor=args.extractor)
     assert stats is not None
     n = len(paths)
     print(f"{n} pages ({args.format}), CPU {1000 * cpu / n:.1f} ms/page (under cProfile, which inflates it)\n")

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from cleaner import clean
+from cleaner.batch.settings import Settings
 from cleaner.rules.ruleset import DEFAULT_RULES_DIR, RULE_KINDS, RuleError, example_matches, load_rule_file, load_rules
 
 SHIPPED_FILES = sorted(p for p in DEFAULT_RULES_DIR.rglob("*") if p.suffix in (".yaml", ".yml"))
@@ -444,3 +445,41 @@ def test_a_catastrophic_pattern_in_its_own_examples_fails_to_load_within_seconds
     assert main(["rules", "check", str(folder)]) == 2
     assert main(["rules", "test", str(folder)]) == 1
     assert time.monotonic() - started < 15  # three loads, each stopped after a second (re alone: hours)
+
+
+def test_a_rule_that_removes_comments_does_not_apply_when_comments_are_kept(tmp_path):
+    write(
+        tmp_path,
+        """
+        name: site
+        cut_after:
+          - {id: replies, marker: '^Replies$', removes: comments}
+        drop_lines:
+          - {id: promo, pattern: '^Get the app$'}
+        """,
+    )
+    ruleset = load_rules([tmp_path])
+    ids = lambda comments: {r.id for r in ruleset.for_document(None, "", comments).all}  # noqa: E731
+    assert ids("drop") == {"replies", "promo"}
+    assert ids("keep") == {"promo"}
+
+
+def test_removes_takes_only_a_known_kind_of_content(tmp_path):
+    path = write(tmp_path, "cut_after:\n  - {id: replies, marker: '^Replies$', removes: replies}\n")
+    with pytest.raises(
+        RuleError, match=r"rule 'replies' \(cut_after\): field 'removes': must be one of \['comments'\]"
+    ):
+        load_rule_file(path)
+
+
+def test_the_shipped_comments_marker_cuts_comments_only_when_they_are_dropped(article_text):
+    comments = "\n\n".join(("12 Comments", "Great piece, I walk across that river every day and cannot wait.", "Reply"))
+    reasons = {
+        choice: {
+            str(r.reason)
+            for r in clean(article_text + "\n" + comments, "a.txt", settings=Settings(comments=choice)).removals
+        }
+        for choice in ("drop", "keep")
+    }
+    assert "rule:default/comments-section" in reasons["drop"]
+    assert "rule:default/comments-section" not in reasons["keep"]

@@ -58,19 +58,22 @@ def _process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
         text = repair(found.apply(doc), doc.decoding)
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
     doc.source_text = text
-    protected = clean_text(doc, ruleset, options.thresholds)
+    protected = clean_text(doc, ruleset, options.thresholds, options.comments)
     if not is_html and model is not None:
         decide_lines(doc, model, protected)
     return filter_language(doc, options.languages)
 
 
-def clean_text(doc: Document, ruleset: RuleSet, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> set[int]:
+def clean_text(
+    doc: Document, ruleset: RuleSet, thresholds: Thresholds = DEFAULT_THRESHOLDS, comments: str = "drop"
+) -> set[int]:
     """The line-level stages shared by plain text and extracted HTML: rules, then heuristics.
 
-    Returns the indexes of the blocks keep rules protect, and of the title's line.
+    Returns the indexes of the blocks keep rules protect, and of the title's line. With `comments`
+    "keep", rules that remove readers' comments do not apply.
     """
     doc.blocks = segment.segment(doc.source_text)
-    rules = ruleset.for_document(doc.url, doc.source_text)
+    rules = ruleset.for_document(doc.url, doc.source_text, comments)
     protected = linerules.protect(doc.blocks, rules)
     if doc.scores:  # the block model decided each line; keep rules overrule it, drop rules follow
         apply_scores(doc, protected)

@@ -56,6 +56,7 @@ class Rule:
     pattern: re.Pattern[str] | None = None
     css: str | None = None
     capture_as: str | None = None  # strip rules: store the first group as this metadata field
+    removes: str | None = None  # "comments": it removes readers' comments, which --comments keep keeps
     examples: tuple[tuple[str, bool], ...] = ()  # (example, should it match?)
 
     def matches(self, line: str) -> bool:
@@ -143,10 +144,11 @@ class RuleSet:
                 return key
         return ""
 
-    def for_document(self, url: str | None, text: str) -> Rules:
-        """The rules that apply to one document, grouped by kind."""
+    def for_document(self, url: str | None, text: str, comments: str = "drop") -> Rules:
+        """The rules that apply to one document, grouped by kind (with `comments` "keep", not
+        those that remove readers' comments)."""
         chosen = [r for f in self.files if f.applies_to(url, text) for r in f.rules]
-        return Rules(tuple(chosen))
+        return Rules(tuple(r for r in chosen if comments == "drop" or r.removes != "comments"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +171,9 @@ RULE_KINDS: dict[str, str] = {
     "keep": "pattern",
     "drop_selectors": "css",
 }
-COMMON_FIELDS = {"id", "description", "examples"}
+COMMON_FIELDS = {"id", "description", "examples", "removes"}
+#: What a rule may say it removes (`removes:`): content a user's choice can keep.
+REMOVES = {"comments"}
 EXTRA_FIELDS = {"strip": {"capture_as"}}
 CAPTURE_FIELDS = {"date", "title", "url"}
 FILE_FIELDS = {"version", "name", "description", "match"} | set(RULE_KINDS)
@@ -303,16 +307,19 @@ def _parse_rule(entry: object, kind: str, file_name: str, where: str) -> Rule:
         raise RuleError(f"{at}: field {field_name!r}: missing or empty")
     reason = Reason(Origin.RULE, f"{file_name}/{rule_id}")
     examples = _parse_examples(entry.get("examples"), at)
+    removes = entry.get("removes")
+    if removes is not None and removes not in REMOVES:
+        raise RuleError(f"{at}: field 'removes': must be one of {sorted(REMOVES)}, got {removes!r}")
     if kind == "drop_selectors":
         _check_css(value, f"{at}: field 'css'")
-        return Rule(kind, rule_id, reason, css=value, examples=examples)
+        return Rule(kind, rule_id, reason, css=value, removes=removes, examples=examples)
     capture_as = entry.get("capture_as")
     if capture_as is not None and capture_as not in CAPTURE_FIELDS:
         raise RuleError(f"{at}: field 'capture_as': must be one of {sorted(CAPTURE_FIELDS)}")
     pattern = _compile(value, f"{at}: field {field_name!r}")
     if capture_as is not None and pattern.groups < 1:
         raise RuleError(f"{at}: field {field_name!r}: capture_as needs a (group) in the pattern")
-    return Rule(kind, rule_id, reason, pattern=pattern, capture_as=capture_as, examples=examples)
+    return Rule(kind, rule_id, reason, pattern=pattern, capture_as=capture_as, removes=removes, examples=examples)
 
 
 def _parse_examples(examples: object, at: str) -> tuple[tuple[str, bool], ...]:
