@@ -76,6 +76,16 @@ def test_cut_after_needs_half_the_text_before_the_marker():
     assert all(kept(found))
 
 
+def test_a_marker_another_stage_removed_still_cuts_what_follows():
+    # the block model may drop a "12 Comments" heading and keep the comments under it
+    found = blocks(PROSE, PROSE, "12 Comments", "First!", "I walk across that river every day.")
+    found[2].removed = Reason(Origin.MODEL, "0.10")
+    cut_after(found, (rule("cut_after", "^12 Comments$"),), set())
+    assert kept(found) == [True, True, False, False, False]
+    assert found[2].removed == Reason(Origin.MODEL, "0.10")  # the marker keeps its own reason
+    assert found[3].removed == Reason(Origin.RULE, "test/cut_after")
+
+
 def test_a_dropped_section_takes_its_items_and_deeper_lines_and_ends_at_prose():
     found = blocks(
         ("Most read", BlockKind.HEADING, 0),

@@ -143,3 +143,35 @@ def test_the_text_model_leaves_a_precise_passs_finding_standing():
     decide_lines(doc, KeepAll(), set())
     assert doc.blocks[0].removed == IMAGE_CREDIT  # a credit line stays removed, with its reason
     assert doc.blocks[1].removed is None  # the generic verdict is the model's to overrule
+
+
+def test_a_comments_marker_cuts_again_below_the_lines_the_text_model_kept(tmp_path):
+    # a stump that keeps long lines: the footer's menu goes, and with it most of the page's text
+    # below the marker, so the marker stands above half the text only once the model has decided
+    from cleaner.core.decide.linefeatures import TEXT_FEATURES
+
+    stump = {
+        "format": MODEL_FORMAT,
+        "features": list(TEXT_FEATURES),
+        "baseline": 0.0,
+        "threshold": 0.5,
+        "threshold_traf": 0.5,
+        "depth": 1,
+        "roots": [0],
+        "nodes": {
+            "feature": [TEXT_FEATURES.index("log_chars"), -1, -1],
+            "split": [4.1, 0.0, 0.0],  # log1p of 60 characters
+            "left": [1, 0, 0],
+            "right": [2, 0, 0],
+            "value": [0.0, -10.0, 10.0],
+        },
+    }
+    path = tmp_path / "long-lines.json"
+    path.write_text(json.dumps(stump), encoding="utf-8")
+    comments = ["I walk across that river every day and this bridge cannot come soon enough for me.", "Reply"]
+    footer = [f"Section {i} | Archive | Contact us" for i in range(40)]
+    text = "\n\n".join([*ARTICLE_PARAGRAPHS, "12 Comments", *comments, *footer]) + "\n"
+    doc = clean(text, doc_id="a.txt", settings=Settings(input_format="text", extractor="model", model=path))
+    removed = {r.text: str(r.reason) for r in doc.removals}
+    assert removed[comments[0]] == "rule:default/comments-section"
+    assert all(" ".join(p.split()[:6]) in doc.text for p in ARTICLE_PARAGRAPHS)

@@ -109,15 +109,16 @@ def cut_after(blocks: list[Block], rules: tuple[Rule, ...], protected: set[int])
     total = sum(len(b.text) for b in blocks if b.kept) or 1
     before = 0
     for i, block in enumerate(blocks):
-        if not block.kept:
-            continue
+        # a marker another stage removed (the block model drops a "12 Comments" heading) still
+        # says what follows it; only the text still kept counts toward the share before it
         rule = _first_match(rules, block.text)
         if rule is not None and i not in protected and before >= CUT_MIN_SHARE_BEFORE * total:
             for j in range(i, len(blocks)):
                 if j not in protected and blocks[j].kept:
                     blocks[j].removed = rule.reason
             return
-        before += len(block.text)
+        if block.kept:
+            before += len(block.text)
 
 
 def _first_match(rules: tuple[Rule, ...], text: str) -> Rule | None:
