@@ -459,9 +459,9 @@ def test_a_rule_that_removes_comments_does_not_apply_when_comments_are_kept(tmp_
         """,
     )
     ruleset = load_rules([tmp_path])
-    ids = lambda comments: {r.id for r in ruleset.for_document(None, "", comments).all}  # noqa: E731
-    assert ids("drop") == {"replies", "promo"}
-    assert ids("keep") == {"promo"}
+    ids = lambda keep_comments: {r.id for r in ruleset.for_document(None, "", keep_comments).all}  # noqa: E731
+    assert ids(False) == {"replies", "promo"}
+    assert ids(True) == {"promo"}
 
 
 def test_removes_takes_only_a_known_kind_of_content(tmp_path):

@@ -145,7 +145,7 @@ def page_features(args: tuple[str, bool, str]) -> tuple[str, list[str], list[lis
     if kind == "text":
         return text_features(Path(path))
     text, _ = decode(Path(path).read_bytes(), is_html=True, transport=None)
-    page = html.prepare(text, shipped_rules(), comments="keep" if comments else "drop")
+    page = html.prepare(text, shipped_rules(), keep_comments=comments)
     blocks, rows = html.page_blocks(page.tree, page.url, comments)
     return Path(path).stem, [b.text for b in blocks], rows
 

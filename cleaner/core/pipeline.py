@@ -44,6 +44,7 @@ def _process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
     if doc.source is None:  # a container's page comes with its format
         doc.input_format = input_format(doc.id, doc.raw, options.input_format)
     is_html = doc.input_format == "html"
+    keep_comments = options.comments == "keep"
     text, doc.decoding = decode(doc.raw, is_html=is_html, transport=doc.charset)
     model = (
         blockmodel.for_settings(doc.input_format, options.scope, options.comments, options.model)
@@ -52,13 +53,13 @@ def _process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
     )
     if is_html:
         if model is not None:
-            found = html.extract_blocks(text, ruleset, model.verdicts, options.comments == "keep", doc.url)
+            found = html.extract_blocks(text, ruleset, model.verdicts, keep_comments, doc.url)
         else:
             found = html.extract(text, ruleset, doc.url, options.thresholds)
         text = repair(found.apply(doc), doc.decoding)
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
     doc.source_text = text
-    rules = ruleset.for_document(doc.url, text, options.comments)
+    rules = ruleset.for_document(doc.url, text, keep_comments)
     protected = clean_text(doc, rules, options.thresholds)
     if not is_html and model is not None:
         decide_lines(doc, model, protected)

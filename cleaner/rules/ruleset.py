@@ -144,11 +144,11 @@ class RuleSet:
                 return key
         return ""
 
-    def for_document(self, url: str | None, text: str, comments: str = "drop") -> Rules:
-        """The rules that apply to one document, grouped by kind (with `comments` "keep", not
-        those that remove readers' comments)."""
+    def for_document(self, url: str | None, text: str, keep_comments: bool = False) -> Rules:
+        """The rules that apply to one document, grouped by kind (when keeping readers' comments,
+        not those that remove them)."""
         chosen = [r for f in self.files if f.applies_to(url, text) for r in f.rules]
-        return Rules(tuple(r for r in chosen if comments == "drop" or r.removes != "comments"))
+        return Rules(tuple(r for r in chosen if not keep_comments or r.removes != "comments"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,9 +150,9 @@ def parse(html: str) -> HtmlElement:
     return tree
 
 
-def prepare(html: str, ruleset: RuleSet, url: str | None = None, comments: str = "drop") -> Prepared:
+def prepare(html: str, ruleset: RuleSet, url: str | None = None, keep_comments: bool = False) -> Prepared:
     """The page's tree with the site config and selector rules applied (`url`: the document's own;
-    `comments` "keep": not the selectors that remove readers' comments)."""
+    `keep_comments`: not the selectors that remove readers' comments)."""
     tree = parse(html)
     canonical = canonical_url(tree)
     host = ftr.host_of(url or canonical)  # a JSONL url or WARC target URI, else the canonical link
@@ -164,7 +164,7 @@ def prepare(html: str, ruleset: RuleSet, url: str | None = None, comments: str =
             tree = parse(ftr_apply.substitute(site, html))
         removed, found = ftr_apply.apply(site, tree)
     class_ids = class_id_text(tree)
-    removed += drop_elements(tree, ruleset.for_document(canonical, html, comments).of("drop_selectors"), class_ids)
+    removed += drop_elements(tree, ruleset.for_document(canonical, html, keep_comments).of("drop_selectors"), class_ids)
     return Prepared(tree, canonical, host, found, removed, class_ids)
 
 
@@ -174,7 +174,7 @@ def extract_blocks(html: str, ruleset: RuleSet, score: Scorer, comments: bool, u
     The text is every block's text, one per line; the scores say, by line number, what the model
     (`score`, the block model's verdicts) made of each (rules decide over it later).
     """
-    page = prepare(html, ruleset, url, "keep" if comments else "drop")
+    page = prepare(html, ruleset, url, comments)
     title, found_url, date = page_metadata(page.tree, page.url)  # before trafilatura prunes the tree
     url = url or found_url or page.url
     found, rows = page_blocks(page.tree, url, comments)
