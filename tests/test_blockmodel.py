@@ -56,6 +56,30 @@ def test_trees_are_walked_for_every_block_at_once():
     assert model.score([]) == []
 
 
+def test_trees_of_uneven_depth_numbered_in_any_order_score_as_walked_by_hand():
+    """A tree whose nodes are not numbered sibling by sibling, with a leaf at depth 1 and two at
+    depth 2; a missing value goes right at a split, as scikit-learn's trees send it here."""
+    model = from_json(
+        {
+            **stump_model(),
+            "depth": 2,
+            "roots": [0],
+            "nodes": {
+                "feature": [TRAF, -1, -1, LOG_CHARS, -1],
+                "split": [0.5, 0, 0, 3.0, 0],
+                "left": [3, 0, 0, 4, 0],  # root: left is node 3 (a split), right node 1 (a leaf)
+                "right": [1, 0, 0, 2, 0],
+                "value": [0, 4.0, 1.0, 0, -1.0],
+            },
+        },
+        "uneven",
+    )
+    rows = [row(1, 1), row(0, 1), row(0, 5), row(0, float("nan"))]
+    expected = [sigmoid(-1.5 + 4), sigmoid(-1.5 - 1), sigmoid(-1.5 + 1), sigmoid(-1.5 + 1)]
+    assert model.score(rows) == pytest.approx(expected, abs=1e-6)
+    assert model.strongest([row(0, 5)]) == [("log_chars=5 +1.00",)]
+
+
 def test_trafilatura_kept_blocks_are_dropped_only_below_their_own_threshold():
     model = from_json(stump_model(threshold=0.8, threshold_traf=0.2), "stumps")
     rows = [row(0, 5), row(1, 1)]  # scores 0.38 and 0.62
