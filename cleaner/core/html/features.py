@@ -6,6 +6,7 @@ file and `blockmodel.py` refuses a file whose names differ, so a feature is neve
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -130,28 +131,25 @@ def _own(block: HtmlBlock, traf: float, stopwords: frozenset[str], in_title: flo
     chars = len(text)
     words = WORD_RE.findall(text)
     n_words = len(words) or 1
-    lowered = [w.lower() for w in words]
     container, parent = block.container, block.parent
     return [
         math.log1p(chars),
         math.log1p(len(words)),
         min(len(SENTENCE_RE.findall(text)), 20),
-        sum(len(w) for w in words) / n_words,
+        sum(map(len, words)) / n_words,
         block.linked / chars,
         len(PUNCT_RE.findall(text)) / chars,
         float(text.endswith(SENTENCE_END)),
-        sum(1 for w in words if w[0].isupper()) / n_words,
+        len([w for w in words if w[0].isupper()]) / n_words,
         len(DIGIT_RE.findall(text)) / chars,
         len(SEPARATOR_RE.findall(text)) / chars,
-        sum(1 for w in lowered if w in stopwords) / n_words,
+        len([w for w in map(str.lower, words) if w in stopwords]) / n_words,
         float(block.heading),
         float(min(block.depth, 60)),
         float(block.in_list),
         float(block.in_table),
         float(block.linked >= chars * 0.95),
-        *_one_hot(block),
-        *(float(t in block.landmarks) for t in LANDMARK_TAGS),
-        *(float(g in block.classes) for g in CLASS_GROUPS),
+        *_place(block.tag, block.heading, block.landmarks, block.classes),
         math.log1p(container.chars),
         container.linked / (container.chars or 1),
         math.log1p(container.blocks),
@@ -164,9 +162,13 @@ def _own(block: HtmlBlock, traf: float, stopwords: frozenset[str], in_title: flo
     ]
 
 
-def _one_hot(block: HtmlBlock) -> list[float]:
-    """The block's innermost block element, as one flag per TAG_KINDS and one for the rest."""
-    kind = "h" if block.heading else ("td" if block.tag == "th" else block.tag)
+@functools.lru_cache(maxsize=4096)
+def _place(tag: str, heading: int, landmarks: frozenset[str], classes: frozenset[str]) -> tuple[float, ...]:
+    """The flags of where a block sits: its tag (one per TAG_KINDS, one for the rest), its
+    landmarks and its class groups (a page's blocks share a few of these combinations)."""
+    kind = "h" if heading else ("td" if tag == "th" else tag)
     flags = [float(kind == t) for t in TAG_KINDS]
     flags.append(float(not any(flags)))
-    return flags
+    flags += (float(t in landmarks) for t in LANDMARK_TAGS)
+    flags += (float(g in classes) for g in CLASS_GROUPS)
+    return tuple(flags)
