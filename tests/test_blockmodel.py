@@ -86,6 +86,14 @@ def test_trafilatura_kept_blocks_are_dropped_only_below_their_own_threshold():
     assert model.keeps(rows, model.score(rows)) == [False, True]
 
 
+def test_on_a_page_the_model_would_leave_empty_the_base_extractors_verdict_stands():
+    model = from_json(stump_model(threshold=0.9, threshold_traf=0.9), "stumps")
+    rows = [row(1, 1), row(0, 5), row(1, 5)]  # scores 0.62, 0.38, 0.82: none reaches 0.9
+    assert model.keeps(rows, model.score(rows)) == [True, False, True]  # trafilatura's verdict
+    some = [row(1, 1), row(0, 5), row(1, 5), row(1, 9)]
+    assert model.keeps(some, [0.62, 0.38, 0.82, 0.95]) == [False, False, False, True]
+
+
 def test_each_block_credits_its_score_to_the_features_that_moved_it():
     model = from_json(stump_model(), "stumps")
     assert model.strongest([row(1, 5), row(0, 1)]) == [("traf=1 +2.00", "log_chars=5 +1.00"), ()]

@@ -78,3 +78,15 @@ def test_text_the_parser_put_after_body_is_read_when_it_is_most_of_the_page():
 def test_an_unclosed_map_does_not_hide_the_page():
     (block,) = blocks_of("<map name='m'><area href='/a'><p>Everything after an unclosed map.</p>")
     assert block.text == "Everything after an unclosed map."
+
+
+def test_a_noscript_the_parser_put_the_page_in_is_read_and_an_ordinary_one_is_not():
+    # libxml2 nests all that follows `<noscript><div></noscript>` inside the noscript; a browser shows it
+    swallowed = document_fromstring(
+        "<html><body><noscript><div id='nojs'></noscript><div><p>The article, after an unclosed div.</p>"
+        "<p>Its second paragraph.</p></div></body></html>"
+    )
+    assert swallowed.find(".//noscript//p") is not None  # the parse this guards against
+    assert [b.text for b in segment_tree(swallowed)] == ["The article, after an unclosed div.", "Its second paragraph."]
+    ordinary = blocks_of("<noscript><p>Please enable JavaScript.</p></noscript><p>The article itself is here.</p>")
+    assert [b.text for b in ordinary] == ["The article itself is here."]

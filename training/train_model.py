@@ -362,7 +362,9 @@ def keeps(data: Data, scores: np.ndarray, threshold: float, threshold_traf: floa
 
     features, gate = KINDS[KIND]
     base = data.x[:, features.index(gate)] > 0
-    return np.where(base, scores >= threshold_traf, scores >= threshold)
+    kept = np.where(base, scores >= threshold_traf, scores >= threshold)
+    page_keeps = np.bincount(data.page_of, weights=kept, minlength=len(data.pages)) > 0
+    return np.where(page_keeps[data.page_of], kept, base)  # a page it would leave empty: the base's
 
 
 def figures(data: Data, scores: np.ndarray, name: str, gold_file: str = "gold.json") -> dict[str, float]:

@@ -173,11 +173,17 @@ class Model:
         return (self.context or self.trees).strongest(x, top)
 
     def keeps(self, rows: list[list[float]], scores: list[float]) -> list[bool]:
-        """Per block: does the model keep it, given its score and the base extractor's verdict?"""
+        """Per block: does the model keep it, given its score and the base extractor's verdict?
+
+        On a page where it would keep nothing, the base extractor's verdict stands: such a page is
+        unlike any it learned from (a recipe's list of ingredients, short lines and no prose), and
+        an empty page is the one answer sure to be wrong.
+        """
         gate = self.gate
-        return [
+        kept = [
             s >= (self.threshold_traf if row[gate] > 0 else self.threshold) for row, s in zip(rows, scores, strict=True)
         ]
+        return kept if any(kept) else [row[gate] > 0 for row in rows]
 
 
 def context_features(x: np.ndarray, first: np.ndarray, features: tuple[str, ...]) -> np.ndarray:

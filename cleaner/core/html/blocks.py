@@ -30,7 +30,9 @@ BLOCK_TAGS = _tags(
 )
 
 #: Elements whose content is never page text (code, media, controls, the head). Not <map>: its
-#: areas hold no text, and pages that never close it hold the whole page inside it.
+#: areas hold no text, and pages that never close it hold the whole page inside it. A <noscript>
+#: only where it holds less than half the page's text: a browser reads its content as raw text up
+#: to </noscript>, but libxml2, given `<noscript><div></noscript>`, puts all that follows inside it.
 SKIP_TAGS = _tags(
     "script style noscript template svg math iframe object embed canvas head select option textarea video "
     "audio button input"
@@ -134,6 +136,8 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
     parts: list[str] = []
     linked = [0]
     blocks: list[HtmlBlock] = []
+    opened: set[HtmlElement] = set()  # the <noscript> elements read as page text
+    page_chars: list[int] = []  # the page's text length, once a <noscript> asks for it
 
     def add(text: str | None) -> None:
         if text:
@@ -159,7 +163,9 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
                 add(el.text)
             continue
         if event == "start":
-            if not tag or tag in SKIP_TAGS:
+            if tag == "noscript" and _holds_page(el, start, page_chars):
+                opened.add(el)
+            elif not tag or tag in SKIP_TAGS:
                 walker.skip_subtree()
                 if tag in BLOCK_TAGS:  # a skipped block element still ends where its tail starts
                     flush()
@@ -174,7 +180,7 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
             stack[-1].region.elements += 1
             add(el.text)
         else:
-            if not tag or tag in SKIP_TAGS:
+            if not tag or tag in SKIP_TAGS and el not in opened:
                 continue
             if stack[-1].is_block:  # the text ends inside the element: it is the element's
                 flush()
@@ -185,6 +191,13 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
             add(el.tail)
     flush()
     return blocks
+
+
+def _holds_page(el: HtmlElement, start: HtmlElement, page_chars: list[int]) -> bool:
+    """True if the element holds over half the page's text (`page_chars` caches the page's length)."""
+    if not page_chars:
+        page_chars.append(len("".join(start.itertext())))
+    return 2 * len("".join(el.itertext())) > page_chars[0]
 
 
 def _text_after(body: HtmlElement, root: HtmlElement) -> bool:
