@@ -180,7 +180,7 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
             stack[-1].region.elements += 1
             add(el.text)
         else:
-            if not tag or tag in SKIP_TAGS and el not in opened:
+            if not tag or (tag in SKIP_TAGS and el not in opened):
                 continue
             if stack[-1].is_block:  # the text ends inside the element: it is the element's
                 flush()
