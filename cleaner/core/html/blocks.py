@@ -136,8 +136,7 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
     parts: list[str] = []
     linked = [0]
     blocks: list[HtmlBlock] = []
-    opened: set[HtmlElement] = set()  # the <noscript> elements read as page text
-    page_chars: list[int] = []  # the page's text length, once a <noscript> asks for it
+    read = _page_noscripts(start)  # skipped elements read all the same (see SKIP_TAGS)
 
     def add(text: str | None) -> None:
         if text:
@@ -163,12 +162,8 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
                 add(el.text)
             continue
         if event == "start":
-            if tag == "noscript" and _holds_page(el, start, page_chars):
-                opened.add(el)
-            elif not tag or tag in SKIP_TAGS:
-                walker.skip_subtree()
-                if tag in BLOCK_TAGS:  # a skipped block element still ends where its tail starts
-                    flush()
+            if (not tag or tag in SKIP_TAGS) and el not in read:
+                walker.skip_subtree()  # no skipped tag is a block's: the tail goes on the same block
                 add(el.tail)
                 continue
             is_block = tag in BLOCK_TAGS
@@ -180,7 +175,7 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
             stack[-1].region.elements += 1
             add(el.text)
         else:
-            if not tag or (tag in SKIP_TAGS and el not in opened):
+            if (not tag or tag in SKIP_TAGS) and el not in read:
                 continue
             if stack[-1].is_block:  # the text ends inside the element: it is the element's
                 flush()
@@ -193,11 +188,13 @@ def segment_tree(root: HtmlElement) -> list[HtmlBlock]:
     return blocks
 
 
-def _holds_page(el: HtmlElement, start: HtmlElement, page_chars: list[int]) -> bool:
-    """True if the element holds over half the page's text (`page_chars` caches the page's length)."""
-    if not page_chars:
-        page_chars.append(len("".join(start.itertext())))
-    return 2 * len("".join(el.itertext())) > page_chars[0]
+def _page_noscripts(start: HtmlElement) -> set[HtmlElement]:
+    """The <noscript> elements holding over half the page's text, which the parser put it in."""
+    noscripts = list(start.iter("noscript"))
+    if not noscripts:  # the common case, at no cost
+        return set()
+    page = len("".join(start.itertext()))
+    return {el for el in noscripts if 2 * len("".join(el.itertext())) > page}
 
 
 def _text_after(body: HtmlElement, root: HtmlElement) -> bool:
