@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import document_fromstring
 
-from cleaner.core.html.blocks import class_groups, segment_tree
+from cleaner.core.html.blocks import BLOCK_TAGS, SKIP_TAGS, class_groups, segment_tree
 
 
 def blocks_of(markup: str):
@@ -16,6 +16,11 @@ def test_text_is_cut_at_block_edges_and_inline_elements_join():
         "<div>Intro <b>bold</b> text<p>First para.</p>tail of div</div><p>Second <a href='#'>link</a>.</p>"
     )
     assert [b.text for b in found] == ["Intro bold text", "First para.", "tail of div", "Second link."]
+
+
+def test_no_skipped_tag_is_a_block_tag():
+    # the walk leaves a skipped element's tail on the block it stands in: a block tag must not be skipped
+    assert not SKIP_TAGS & BLOCK_TAGS
 
 
 def test_scripts_styles_and_forms_controls_are_not_text():
