@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from cleaner.core.decide.linefeatures import PROSE_DISTANCE_MAX, TEXT_FEATURES, compute
+import math
+
+import pytest
+
+from cleaner.core.decide.linefeatures import (
+    COMMENT_STAMP_RE,
+    COMMENT_STAMP_WINDOW,
+    PROSE_DISTANCE_MAX,
+    TEXT_FEATURES,
+    compute,
+)
 from cleaner.core.segment import segment
 
 DUMP = """Home | News | Sport
@@ -45,6 +55,55 @@ def test_a_line_found_twice_repeats_and_prose_distance_counts_lines():
     assert [value(rows, i, "prose_distance") for i in range(5)] == [2.0, 1.0, 0.0, 1.0, 2.0]
     _, without_prose = rows_of("Home\nNews\n", [0.0, 0.0])
     assert value(without_prose, 0, "prose_distance") == PROSE_DISTANCE_MAX
+
+
+THREAD = """The council agreed to build a new bridge over the river, the mayor said on Tuesday.
+Jane Doe says:
+August 9, 2012 at 12:45 pm
+A bridge is long overdue, the old one floods every winter.
+Reply
+Tom on Aug 9, 2012 1:10 PM EDT
+Who pays for it, though?
+"""
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["August 9, 2012 at 12:45 pm", "posted 3 hours ago", "Jane Doe says:", "Max schrieb:", "Reply", "Antworten"],
+)
+def test_comment_stamps(line):
+    assert COMMENT_STAMP_RE.search(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The council met on Tuesday.", "Sayings of the week", "Replying to critics, the mayor said the bridge is safe."],
+)
+def test_not_comment_stamps(line):
+    assert not COMMENT_STAMP_RE.search(line)
+
+
+def test_stamps_are_counted_above_below_and_near_a_line():
+    blocks, rows = rows_of(THREAD, [1.0] + [0.0] * 6)
+    assert [value(rows, i, "comment_stamp") for i in range(len(blocks))] == [0, 1, 1, 0, 1, 1, 0]
+    assert value(rows, 0, "stamps_before") == 0 and value(rows, 0, "stamps_after") == math.log1p(4)
+    assert value(rows, 3, "stamps_before") == math.log1p(2) and value(rows, 3, "stamps_after") == math.log1p(2)
+    assert value(rows, 6, "stamps_after") == 0 and value(rows, 6, "stamps_near") == 4
+
+
+def test_stamps_near_count_only_within_the_window():
+    far = "\n".join(["Jane says:", *(f"Line {i} of the article." for i in range(COMMENT_STAMP_WINDOW + 1))])
+    _, rows = rows_of(far, [0.0] * (COMMENT_STAMP_WINDOW + 2))
+    assert (
+        value(rows, COMMENT_STAMP_WINDOW, "stamps_near") == 1
+        and value(rows, COMMENT_STAMP_WINDOW + 1, "stamps_near") == 0
+    )
+
+
+def test_a_long_line_quoting_a_time_is_no_stamp():
+    prose = "At 12:45 pm the council, which had met since the morning, " * 5
+    _, rows = rows_of(prose + "\n", [1.0])
+    assert value(rows, 0, "comment_stamp") == 0
 
 
 def test_no_lines_no_rows():

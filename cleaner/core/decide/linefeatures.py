@@ -9,7 +9,9 @@ as the HTML model does trafilatura.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -22,6 +24,23 @@ from cleaner.document import Block, BlockKind
 #: caption or a subheading inside the article from a menu far from it.
 PROSE_MIN_CHARS = 150
 PROSE_DISTANCE_MAX = 20
+
+#: A line that stamps a reader's comment: a time of day ("12:45 PM"), an age ("3 hours ago"), an
+#: author's "says:" or "schrieb:", a reply button. An article's byline holds one or two; a comment
+#: thread repeats them, so how many lie above and below a line tells the thread from the article,
+#: which a dump's prose alone cannot (README, "Main content": the comments were most of what the
+#: text model kept wrongly on the collection it was not trained on).
+COMMENT_STAMP_RE = re.compile(
+    r"\b\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\b"
+    r"|\b\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|\b(says|wrote|said|schrieb|sagt|meint):?\s*$"
+    r"|^(reply|antworten|répondre|responder)\b",
+    re.IGNORECASE,
+)
+#: A stamp is a short line: a paragraph that quotes a time is not one.
+COMMENT_STAMP_MAX_CHARS = 200
+#: The stamps within this many lines either side: a thread's run of them.
+COMMENT_STAMP_WINDOW = 10
 
 OWN = (
     "log_chars",
@@ -40,6 +59,10 @@ OWN = (
     "heading",
     "repeats",
     "prose_distance",
+    "comment_stamp",
+    "stamps_before",
+    "stamps_after",
+    "stamps_near",
     "heuristic",
 )
 NEIGHBOUR = ("log_chars", "stopword_density", "ends_sentence", "log_indent", "list_item", "heuristic")
@@ -54,8 +77,9 @@ def compute(blocks: Sequence[Block], heuristic: Sequence[float], stopwords: froz
     """The feature vector of every line, in the order of TEXT_FEATURES."""
     counts = Counter(b.text.lower() for b in blocks)
     prose = [i for i, b in enumerate(blocks) if len(b.text) >= PROSE_MIN_CHARS and b.text.endswith(SENTENCE_END)]
+    stamps = _stamps(blocks)
     own = [
-        _own(b, h, stopwords, counts[b.text.lower()], _distance(i, prose))
+        _own(b, h, stopwords, counts[b.text.lower()], _distance(i, prose), stamps[i])
         for i, (b, h) in enumerate(zip(blocks, heuristic, strict=True))
     ]
     share = sum(heuristic) / len(blocks) if blocks else 0.0
@@ -69,7 +93,25 @@ def _distance(i: int, prose: list[int]) -> float:
     return float(min([*near, PROSE_DISTANCE_MAX]))
 
 
-def _own(block: Block, heuristic: float, stopwords: frozenset[str], copies: int, distance: float) -> list[float]:
+def _stamps(blocks: Sequence[Block]) -> list[tuple[float, float, float, float]]:
+    """Per line: whether it is a comment stamp, and the stamps above, below and near it."""
+    flags = [float(len(b.text) <= COMMENT_STAMP_MAX_CHARS and bool(COMMENT_STAMP_RE.search(b.text))) for b in blocks]
+    sums = [0.0, *itertools.accumulate(flags)]
+    n, k = len(flags), COMMENT_STAMP_WINDOW
+    return [
+        (flag, math.log1p(sums[i]), math.log1p(sums[n] - sums[i + 1]), sums[min(n, i + k + 1)] - sums[max(0, i - k)])
+        for i, flag in enumerate(flags)
+    ]
+
+
+def _own(
+    block: Block,
+    heuristic: float,
+    stopwords: frozenset[str],
+    copies: int,
+    distance: float,
+    stamps: tuple[float, float, float, float],
+) -> list[float]:
     """A line's own measures, in the order of OWN."""
     text = block.text
     chars = len(text) or 1
@@ -93,5 +135,6 @@ def _own(block: Block, heuristic: float, stopwords: frozenset[str], copies: int,
         float(block.kind is BlockKind.HEADING),
         float(min(copies - 1, 10)),
         distance,
+        *stamps,
         heuristic,
     ]
