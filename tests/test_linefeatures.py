@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
 from cleaner.core.decide.linefeatures import (
-    COMMENT_STAMP_RE,
     COMMENT_STAMP_WINDOW,
     PROSE_DISTANCE_MAX,
     TEXT_FEATURES,
@@ -65,22 +62,6 @@ Reply
 Tom on Aug 9, 2012 1:10 PM EDT
 Who pays for it, though?
 """
-
-
-@pytest.mark.parametrize(
-    "line",
-    ["August 9, 2012 at 12:45 pm", "posted 3 hours ago", "Jane Doe says:", "Max schrieb:", "Reply", "Antworten"],
-)
-def test_comment_stamps(line):
-    assert COMMENT_STAMP_RE.search(line)
-
-
-@pytest.mark.parametrize(
-    "line",
-    ["The council met on Tuesday.", "Sayings of the week", "Replying to critics, the mayor said the bridge is safe."],
-)
-def test_not_comment_stamps(line):
-    assert not COMMENT_STAMP_RE.search(line)
 
 
 def test_stamps_are_counted_above_below_and_near_a_line():

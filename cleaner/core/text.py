@@ -23,6 +23,20 @@ HEADLINE_NOT_END = (".", "!", "?", ":", ";", ",")
 #: not count. A long line without any is a run of link texts, tags or dates, not prose.
 PROSE_PUNCTUATION_RE = re.compile(r"[.,;:!?。，、؛،](?:\s|$)")
 
+#: A line that stamps a reader's comment: a time of day ("12:45 PM"), an age ("3 hours ago"), an
+#: author's "says:" or "schrieb:", a reply button. An article's byline holds one or two; a comment
+#: thread repeats them (the text model counts them around each line; a comments marker with them
+#: just below it opens the thread).
+COMMENT_STAMP_RE = re.compile(
+    r"\b\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\b"
+    r"|\b\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|\b(says|wrote|said|schrieb|sagt|meint):?\s*$"
+    r"|^(reply|antworten|répondre|responder)\b",
+    re.IGNORECASE,
+)
+#: A stamp is a short line: a paragraph that quotes a time is not one.
+COMMENT_STAMP_MAX_CHARS = 200
+
 DIGITS_RE = re.compile(r"\d+")
 SPACE_RE = re.compile(r"\s+")
 WORD_RE = re.compile(r"\w+")
@@ -31,6 +45,11 @@ WORD_RE = re.compile(r"\w+")
 def squeeze(text: str) -> str:
     """Whitespace collapsed to single spaces: how a page's elements and extracted lines are matched."""
     return " ".join(text.split())
+
+
+def is_comment_stamp(line: str) -> bool:
+    """True if the line stamps a reader's comment (COMMENT_STAMP_RE, in a short line)."""
+    return len(line) <= COMMENT_STAMP_MAX_CHARS and COMMENT_STAMP_RE.search(line) is not None
 
 
 def fold(text: str) -> str:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 
 from cleaner.core.html.blocks import PUNCT_RE, SENTENCE_RE, WORD_RE
 from cleaner.core.html.features import DIGIT_RE, SEPARATOR_RE, feature_names, in_context
-from cleaner.core.text import SENTENCE_END
+from cleaner.core.text import SENTENCE_END, is_comment_stamp
 from cleaner.document import Block, BlockKind
 
 #: A line this long that ends like a sentence is prose: the distance to the nearest one tells a
@@ -25,21 +24,9 @@ from cleaner.document import Block, BlockKind
 PROSE_MIN_CHARS = 150
 PROSE_DISTANCE_MAX = 20
 
-#: A line that stamps a reader's comment: a time of day ("12:45 PM"), an age ("3 hours ago"), an
-#: author's "says:" or "schrieb:", a reply button. An article's byline holds one or two; a comment
-#: thread repeats them, so how many lie above and below a line tells the thread from the article,
-#: which a dump's prose alone cannot (README, "Main content": the comments were most of what the
-#: text model kept wrongly on the collection it was not trained on).
-COMMENT_STAMP_RE = re.compile(
-    r"\b\d{1,2}:\d{2}\s*([ap]\.?m\.?)?\b"
-    r"|\b\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b"
-    r"|\b(says|wrote|said|schrieb|sagt|meint):?\s*$"
-    r"|^(reply|antworten|répondre|responder)\b",
-    re.IGNORECASE,
-)
-#: A stamp is a short line: a paragraph that quotes a time is not one.
-COMMENT_STAMP_MAX_CHARS = 200
-#: The stamps within this many lines either side: a thread's run of them.
+#: A line's comment stamps (text.is_comment_stamp) above, below and within this many lines either
+#: side: the comments were most of what the text model kept wrongly on the collection it was not
+#: trained on, and a dump's thread repeats its stamps where an article's byline has one or two.
 COMMENT_STAMP_WINDOW = 10
 
 OWN = (
@@ -95,7 +82,7 @@ def _distance(i: int, prose: list[int]) -> float:
 
 def _stamps(blocks: Sequence[Block]) -> list[tuple[float, float, float, float]]:
     """Per line: whether it is a comment stamp, and the stamps above, below and near it."""
-    flags = [float(len(b.text) <= COMMENT_STAMP_MAX_CHARS and bool(COMMENT_STAMP_RE.search(b.text))) for b in blocks]
+    flags = [float(is_comment_stamp(b.text)) for b in blocks]
     sums = [0.0, *itertools.accumulate(flags)]
     n, k = len(flags), COMMENT_STAMP_WINDOW
     return [
