@@ -12,9 +12,10 @@ PROSE = "The council voted on Tuesday to extend the opening hours of the public 
 LONG = PROSE + " " + PROSE  # two paragraphs of this length in a row are running prose
 
 
-def rule(kind: str, pattern: str, capture_as: str | None = None) -> Rule:
+def rule(kind: str, pattern: str, capture_as: str | None = None, removes: str | None = None) -> Rule:
     """A rule of one kind, its reason named after the kind."""
-    return Rule(kind, kind, Reason(Origin.RULE, f"test/{kind}"), re.compile(pattern), capture_as=capture_as)
+    reason = Reason(Origin.RULE, f"test/{kind}")
+    return Rule(kind, kind, reason, re.compile(pattern), capture_as=capture_as, removes=removes)
 
 
 def blocks(*specs: str | tuple[str, BlockKind, int]) -> list[Block]:
@@ -65,14 +66,14 @@ def test_a_line_stripped_to_nothing_is_removed_unless_protected():
 
 def test_cut_after_removes_the_marker_and_everything_below():
     found = blocks(PROSE, PROSE, "Related articles", "Teaser one", "Teaser two")
-    cut_after(found, (rule("cut_after", "^Related articles$"),), {4})
+    cut_after(found, (rule("cut_after", "^Related articles$"),), {4}, threads=True)
     assert kept(found) == [True, True, False, False, True]
 
 
 def test_cut_after_needs_half_the_text_before_the_marker():
     # early on the page the marker is a menu entry: the article is below it
     found = blocks("Related articles", PROSE, PROSE)
-    cut_after(found, (rule("cut_after", "^Related articles$"),), set())
+    cut_after(found, (rule("cut_after", "^Related articles$"),), set(), threads=True)
     assert all(kept(found))
 
 
@@ -80,10 +81,32 @@ def test_a_marker_another_stage_removed_still_cuts_what_follows():
     # the block model may drop a "12 Comments" heading and keep the comments under it
     found = blocks(PROSE, PROSE, "12 Comments", "First!", "I walk across that river every day.")
     found[2].removed = Reason(Origin.MODEL, "0.10")
-    cut_after(found, (rule("cut_after", "^12 Comments$"),), set())
+    cut_after(found, (rule("cut_after", "^12 Comments$"),), set(), threads=True)
     assert kept(found) == [True, True, False, False, False]
     assert found[2].removed == Reason(Origin.MODEL, "0.10")  # the marker keeps its own reason
     assert found[3].removed == Reason(Origin.RULE, "test/cut_after")
+
+
+THREAD = ("Jane says:", "A bridge is long overdue.", "Reply", "Tom on Aug 9, 2012 1:10 PM", LONG, LONG, LONG)
+
+
+def test_a_comments_marker_with_stamps_below_it_cuts_wherever_it_stands():
+    # the thread outweighs the article: the marker has under half the text before it
+    found = blocks(PROSE, "7 Responses", *THREAD)
+    cut_after(found, (rule("cut_after", "^7 Responses$", removes="comments"),), set(), threads=True)
+    assert kept(found) == [True] + [False] * (len(THREAD) + 1)
+    for_pages = blocks(PROSE, "7 Responses", *THREAD)  # CleanEval's page convention keeps the thread
+    cut_after(for_pages, (rule("cut_after", "^7 Responses$", removes="comments"),), set(), threads=False)
+    assert all(kept(for_pages))
+
+
+def test_stamps_below_open_a_thread_only_for_a_comments_marker_and_only_two_of_them():
+    found = blocks(PROSE, "Related articles", *THREAD)
+    cut_after(found, (rule("cut_after", "^Related articles$"),), set(), threads=True)
+    assert all(kept(found))
+    one_stamp = blocks(PROSE, "Comments", "Posted at 12:45 pm", LONG, LONG, LONG)
+    cut_after(one_stamp, (rule("cut_after", "^Comments$", removes="comments"),), set(), threads=True)
+    assert all(kept(one_stamp))  # a byline's time below a menu's "Comments" is no thread
 
 
 def test_a_dropped_section_takes_its_items_and_deeper_lines_and_ends_at_prose():

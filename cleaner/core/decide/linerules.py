@@ -7,6 +7,7 @@ by any later stage.
 
 from __future__ import annotations
 
+from cleaner.core.text import is_comment_stamp
 from cleaner.document import Block, BlockKind, Document, Removal
 from cleaner.rules.ruleset import Rule, Rules
 
@@ -14,6 +15,16 @@ from cleaner.rules.ruleset import Rule, Rules
 #: "Related articles" or "Comments" marker ends an article, but the same words early in a page
 #: are a menu or sidebar entry, which the section and heuristic passes handle instead.
 CUT_MIN_SHARE_BEFORE = 0.5
+#: A comments marker ("Comments", "7 Responses") followed, within STAMP_LOOKAHEAD lines, by this
+#: many comment stamps (text.is_comment_stamp) opens the thread wherever it stands: the stamps are
+#: the thread's evidence, which a menu entry of the same words lacks, and a dump's comments often
+#: outweigh its article, leaving the marker under CUT_MIN_SHARE_BEFORE.
+STAMPS_AFTER_MARKER = 2
+STAMP_LOOKAHEAD = 10
+#: ... each in a line this short: a byline's time and an article's sentence quoting one are longer
+#: (measured: at text.COMMENT_STAMP_MAX_CHARS, the features' bound, a news page's byline and its
+#: first paragraph "at 11:30 a.m." opened a thread above the article).
+THREAD_STAMP_MAX_CHARS = 100
 
 #: A dropped section goes on over list items and over blocks indented deeper than its heading,
 #: and over lines shorter than this (teaser titles, "more" links); it ends at the first block of
@@ -36,7 +47,7 @@ def apply_rules(doc: Document, rules: Rules, protected: set[int]) -> None:
     """Apply every other rule kind to the blocks still kept (those the model dropped stay so)."""
     strip_parts(doc, rules.of("strip"), protected)
     # Cut first: a closing marker ("Comments") may also match a line rule, and the cut must win.
-    cut_after(doc.blocks, rules.of("cut_after"), protected)
+    cut_after(doc.blocks, rules.of("cut_after"), protected, threads=False)
     drop = rules.of("drop_lines")
     for i, block in enumerate(doc.blocks):
         if block.kept and i not in protected:
@@ -104,21 +115,38 @@ def _prose_resumes(blocks: list[Block], i: int) -> bool:
     )
 
 
-def cut_after(blocks: list[Block], rules: tuple[Rule, ...], protected: set[int]) -> None:
-    """Remove a closing marker (e.g. "Related Articles") and everything after it."""
+def cut_after(blocks: list[Block], rules: tuple[Rule, ...], protected: set[int], threads: bool) -> None:
+    """Remove a closing marker (e.g. "Related Articles") and everything after it.
+
+    `threads`: a comments marker with a thread's stamps below it cuts wherever it stands (for
+    articles; CleanEval's page convention counts a thread as running text).
+    """
     total = sum(len(b.text) for b in blocks if b.kept) or 1
     before = 0
     for i, block in enumerate(blocks):
         # a marker another stage removed (the block model drops a "12 Comments" heading) still
         # says what follows it; only the text still kept counts toward the share before it
         rule = _first_match(rules, block.text)
-        if rule is not None and i not in protected and before >= CUT_MIN_SHARE_BEFORE * total:
+        if (
+            rule is not None
+            and i not in protected
+            and (before >= CUT_MIN_SHARE_BEFORE * total or threads and _opens_thread(rule, blocks, i))
+        ):
             for j in range(i, len(blocks)):
                 if j not in protected and blocks[j].kept:
                     blocks[j].removed = rule.reason
             return
         if block.kept:
             before += len(block.text)
+
+
+def _opens_thread(rule: Rule, blocks: list[Block], i: int) -> bool:
+    """True if a comments marker at i has a thread's stamps just below it."""
+    if rule.removes != "comments":
+        return False
+    below = blocks[i + 1 : i + 1 + STAMP_LOOKAHEAD]
+    stamps = sum(len(b.text) <= THREAD_STAMP_MAX_CHARS and is_comment_stamp(b.text) for b in below)
+    return stamps >= STAMPS_AFTER_MARKER
 
 
 def _first_match(rules: tuple[Rule, ...], text: str) -> Rule | None:
