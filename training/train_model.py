@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 from labels import TOKEN_RE, label  # this folder's labelling (run as a script)
 
+from cleaner.core.decide.linefeatures import STAMP_FEATURES
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
 CACHE = ROOT / "training" / "cache"
@@ -114,7 +116,7 @@ WITHOUT_CONTEXT = frozenset({("text", "page"), ("html", "article-comments")})
 #: scope. A dump's comment stamps tell a thread from the article; CleanEval's convention keeps
 #: both as running text, and measured, the stamps cost the page model's 5-fold figure 0.8715 ->
 #: 0.8686 (0.910 -> 0.909 through `cleaner run`), so it does not read them.
-BLIND = {("text", "page"): frozenset({"comment_stamp", "stamps_before", "stamps_after", "stamps_near"})}
+BLIND = {("text", "page"): frozenset(STAMP_FEATURES)}
 
 
 def with_context_pass(scope: str) -> bool:

@@ -47,9 +47,9 @@ def squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
-def is_comment_stamp(line: str) -> bool:
-    """True if the line stamps a reader's comment (COMMENT_STAMP_RE, in a short line)."""
-    return len(line) <= COMMENT_STAMP_MAX_CHARS and COMMENT_STAMP_RE.search(line) is not None
+def is_comment_stamp(line: str, max_chars: int = COMMENT_STAMP_MAX_CHARS) -> bool:
+    """True if the line stamps a reader's comment (COMMENT_STAMP_RE, in a line of at most max_chars)."""
+    return len(line) <= max_chars and COMMENT_STAMP_RE.search(line) is not None
 
 
 def fold(text: str) -> str:

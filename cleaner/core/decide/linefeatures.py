@@ -28,6 +28,7 @@ PROSE_DISTANCE_MAX = 20
 #: side: the comments were most of what the text model kept wrongly on the collection it was not
 #: trained on, and a dump's thread repeats its stamps where an article's byline has one or two.
 COMMENT_STAMP_WINDOW = 10
+STAMP_FEATURES = ("comment_stamp", "stamps_before", "stamps_after", "stamps_near")
 
 OWN = (
     "log_chars",
@@ -46,10 +47,7 @@ OWN = (
     "heading",
     "repeats",
     "prose_distance",
-    "comment_stamp",
-    "stamps_before",
-    "stamps_after",
-    "stamps_near",
+    *STAMP_FEATURES,
     "heuristic",
 )
 NEIGHBOUR = ("log_chars", "stopword_density", "ends_sentence", "log_indent", "list_item", "heuristic")

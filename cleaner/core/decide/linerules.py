@@ -145,8 +145,7 @@ def _opens_thread(rule: Rule, blocks: list[Block], i: int) -> bool:
     if rule.removes != "comments":
         return False
     below = blocks[i + 1 : i + 1 + STAMP_LOOKAHEAD]
-    stamps = sum(len(b.text) <= THREAD_STAMP_MAX_CHARS and is_comment_stamp(b.text) for b in below)
-    return stamps >= STAMPS_AFTER_MARKER
+    return sum(is_comment_stamp(b.text, THREAD_STAMP_MAX_CHARS) for b in below) >= STAMPS_AFTER_MARKER
 
 
 def _first_match(rules: tuple[Rule, ...], text: str) -> Rule | None:
