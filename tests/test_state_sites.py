@@ -7,6 +7,7 @@ from state_helpers import document, saved
 from cleaner.batch.state import State
 from cleaner.corpus import templates
 from cleaner.corpus.templates import Thresholds
+from cleaner.document import Block, Origin, Reason
 
 MENU, FOOTER = "Home | News | Sport", "© 2026 The Daily Example"
 WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
@@ -90,3 +91,44 @@ def test_the_pages_that_carry_a_line_are_found_by_its_key(tmp_path):
         assert state.templates.pages_with_line("site", 2, 2) == ["0.txt", "1.txt"]
         assert state.templates.pages_with_line("site", 3, 10) == ["2.txt"]
         assert state.templates.pages_with_line("other", 2, 10) == []
+
+
+def store_mixed(state: State, layouts: dict[str, int], notice_on: int) -> None:
+    """Pages of several layouts in one folder site: each layout's menu removed on every page (its
+    chrome), its notice kept on the first `notice_on` pages, and an article line of each page's own."""
+    for layout, pages in layouts.items():
+        for n in range(pages):
+            menu = [f"{layout} home", f"{layout} sport", f"{layout} weather"]
+            doc = document(f"{layout}-{WORDS[n]}.txt", f"Article {WORDS[n]} of {layout}", *menu)
+            doc.blocks += [Block(f"Write to the {layout} newsroom", 9)] if n < notice_on else []
+            for block in doc.blocks[1:4]:
+                block.removed = Reason(Origin.HEURISTIC, "navigation")
+            state.documents.save_pages(doc.id, [saved(doc, site=".", chrome=frozenset(templates.chrome_keys(doc)))])
+
+
+def test_look_alike_pages_of_a_folder_site_get_their_own_template_set(tmp_path):
+    with State(tmp_path) as state:
+        store_mixed(state, {"north": 6, "south": 5, "east": 4}, notice_on=6)  # none on half of the 15
+        state.templates.update(Thresholds(min_docs=5, min_share=0.5))
+        assert state.templates.site_template(".").keys == frozenset()
+        names = [t.site for t in state.templates.site_templates()]
+        assert names == [". (pages like north-alpha.txt)", ". (pages like south-alpha.txt)"]  # east: four pages
+        south = state.templates.site_template(". (pages like south-alpha.txt)")
+        assert south.documents == 5 and (5, "Write to the south newsroom") in south.lines
+        assert "south home" in {text for _, text in south.lines}
+        assert state.documents.load("south-bravo.txt")[3] == ". (pages like south-alpha.txt)"
+        assert state.documents.load("east-bravo.txt")[3] == "."
+        carriers = state.templates.pages_with_line(south.site, templates.line_key("south home"), 2)
+        assert carriers == ["south-alpha.txt", "south-bravo.txt"]
+        state.documents.forget_source("south-alpha.txt")  # four pages left: the group goes
+        state.templates.update(Thresholds(min_docs=5, min_share=0.5))
+        assert [t.site for t in state.templates.site_templates()] == [". (pages like north-alpha.txt)"]
+        assert state.documents.load("south-bravo.txt")[3] == "."
+
+
+def test_a_group_with_no_line_of_its_own_keeps_its_sites_set(tmp_path):
+    with State(tmp_path) as state:
+        store_mixed(state, {"north": 6}, notice_on=0)  # one layout: the site's set is the group's
+        state.templates.update(Thresholds(min_docs=5, min_share=0.5))
+        assert [t.site for t in state.templates.site_templates()] == ["."]
+        assert state.db.execute("SELECT COUNT(*) FROM groups").fetchone()[0] == 0

@@ -16,11 +16,13 @@ from cleaner.core.text import site_line
 from cleaner.corpus.templates import (
     TOP_LEVEL_SITE,
     Thresholds,
+    chrome_keys,
+    group_pages,
     line_key,
     remove_template_lines,
     site_of,
 )
-from cleaner.document import Block, Document
+from cleaner.document import Block, Document, Origin, Reason
 from cleaner.io import discover
 
 # --- synthetic sites: pages that differ in content and share their chrome --------------------------
@@ -291,3 +293,71 @@ def test_copies_of_one_page_count_once(make_tree, tmp_path):
     assert notice(name) not in kept_lines(out, "hotel/3.txt")
     title, paragraphs = article(7, 0)
     assert [line for line in kept_lines(out, "hotel/3.txt") if line != title] == paragraphs
+
+
+# --- groups: look-alike pages inside one site ------------------------------------------------------
+
+
+MIXED = {"alpha": ("Alpha Gazette", 0), "beta": ("Beta Herald", 1), "gamma": ("Gamma Courier", 2)}
+
+
+def own_chrome_page(name: str, site: int, n: int) -> str:
+    """A dump whose chrome is its site's own but for one line ("Related articles"): unrelated sites
+    share a few generic lines, not their menus."""
+    page = text_page(name, site, n).replace("News | Sport | Culture | Contact", f"{name} News | {name} Sport")
+    return page.replace("New cycle lanes open in the centre", f"New cycle lanes open in {name}")
+
+
+@pytest.fixture
+def mixed(make_tree) -> Path:
+    """Dumps of three sites (five pages each) in one folder: a "site" where no chrome is on half the pages."""
+    return make_tree(
+        {f"dumps/{k}{n}.txt": own_chrome_page(name, site, n) for k, (name, site) in MIXED.items() for n in range(5)}
+    )
+
+
+def test_look_alike_pages_in_one_folder_lose_their_shared_lines(mixed, tmp_path):
+    out = tmp_path / "out"
+    result = run_batch(mixed, out, templates="on", workers=2)
+    for k, (name, site) in MIXED.items():
+        for n in range(5):
+            lines = kept_lines(out, f"dumps/{k}{n}.txt")
+            title, paragraphs = article(site, n)
+            assert [line for line in lines if line != title] == paragraphs
+            assert notice(name) not in lines
+        assert result.records[f"dumps/{k}3.txt"]["site"] == f"dumps (pages like dumps/{k}0.txt)"
+    groups = {f"dumps (pages like dumps/{k}0.txt)" for k in MIXED}
+    assert set(result.report["templates"]) == {"dumps", *groups}  # the folder's own: the generic line
+    assert [line["text"] for line in result.report["templates"]["dumps"]["lines"]] == ["Related articles"]
+
+
+def test_groups_do_not_depend_on_file_order_or_workers(mixed, tmp_path, monkeypatch):
+    real = discover._walk
+    run_batch(mixed, tmp_path / "one", templates="on", workers=1)
+    monkeypatch.setattr(discover, "_walk", lambda *args: shuffled(real(*args), 5))
+    run_batch(mixed, tmp_path / "two", templates="on", workers=2)
+    assert output_files(tmp_path / "one") == output_files(tmp_path / "two")
+
+
+def test_pages_join_the_group_whose_first_page_they_resemble_most():
+    north, south = frozenset({1, 2, 3, 4}), frozenset({5, 6, 7, 8})
+    pages = [
+        ("a", north),
+        ("b", south),
+        ("c", frozenset({1, 2, 3, 9})),
+        ("d", frozenset({5, 6, 1})),
+        ("e", frozenset()),
+    ]
+    assert group_pages(pages) == {"a": "a", "b": "b", "c": "a", "d": "b", "e": "e"}
+    assert group_pages(pages, min_similarity=0.7) == {"a": "a", "b": "b", "c": "c", "d": "d", "e": "e"}
+
+
+def test_of_equally_alike_groups_a_page_joins_the_earlier():
+    assert group_pages([("a", frozenset({1, 2})), ("b", frozenset({3, 4})), ("c", frozenset({1, 3}))])["c"] == "a"
+
+
+def test_chrome_is_what_the_pages_own_stages_removed_and_kept_nowhere():
+    blocks = [Block("Home", 1), Block("The article", 2), Block("Share", 3), Block("Share", 4), Block("The article", 5)]
+    blocks[0].removed = blocks[2].removed = blocks[4].removed = Reason(Origin.HEURISTIC, "navigation")
+    doc = Document("a.txt", blocks=blocks)
+    assert chrome_keys(doc) == [line_key("Home")]  # "Share" and "The article" are kept once

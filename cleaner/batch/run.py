@@ -251,7 +251,8 @@ class _Recorder:
         seen = Seen(doc.size, doc.mtime_ns, doc.sha256, fp, output)
         retry = retry_of(doc, self.settings)
         key = self.ruleset.site_key(doc.rule_host)
-        return Saved(doc.id, seen, _site(doc), encode(doc, result.fingerprint), result.keys, retry, doc.rule_host, key)
+        cleaned, chrome = encode(doc, result.fingerprint), frozenset(result.chrome)
+        return Saved(doc.id, seen, _site(doc), cleaned, result.keys, retry, doc.rule_host, key, chrome)
 
     def finish(self, stop: Stop) -> None:
         """Pass two: derive the changed sites' template sets, then write what is not up to date.

@@ -5,7 +5,7 @@ the task it runs is task.py's)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from cleaner.batch.settings import Settings
@@ -34,6 +34,7 @@ class Cleaned:
     doc: Document
     fingerprint: Fingerprint | None  # for dedup; None unless kept
     keys: list[int]  # templates.document_keys: what the site's line counts are made of
+    chrome: list[int] = field(default_factory=list)  # templates.chrome_keys: what groups its pages
 
 
 class Stop:

@@ -35,6 +35,10 @@ _FOLDER = "rtrim({0}, replace({0}, '/', ''))"
 _DOC_PREFIX = len(f"{PAGES_DIR}/{DOC_DIR}/")
 _PAGE_FOLDER = f"substr(page, 1, {_DOC_PREFIX} + instr(substr(page, {_DOC_PREFIX + 1}), '/'))"
 
+#: SQL of the name a document's template set is stored under in `sites` (of documents `d`): its
+#: group's, if its pages' look-alikes have lines of their own in common, else its site's.
+_TEMPLATE_NAME = "COALESCE((SELECT name FROM groups WHERE doc = d.id), d.site)"
+
 #: The meta key of the folders the last check of the outputs found whole (Presence.whole_folders).
 WHOLE_FOLDERS = "whole_folders"
 
@@ -51,6 +55,7 @@ class Saved:
     retry: str | None = None  # when a failure is worth cleaning again (see schema.RETRY_ALWAYS)
     rule_host: str | None = None  # the host site configs were looked up for, and what it gave
     rule_key: str = ""
+    chrome: frozenset[int] = frozenset()  # the keys of the lines its own stages removed (templates.chrome_keys)
 
 
 class Documents:
@@ -90,7 +95,8 @@ class Documents:
             )
             page = templates.set_hash(saved.keys)
             self.db.executemany(
-                "INSERT INTO lines VALUES (?, ?, ?, ?)", [(saved.site, key, saved.id, page) for key in saved.keys]
+                "INSERT INTO lines VALUES (?, ?, ?, ?, ?)",
+                [(saved.site, key, saved.id, page, int(key in saved.chrome)) for key in saved.keys],
             )
             self._mark_dirty(saved.site)
         self.store.tick()
@@ -114,6 +120,7 @@ class Documents:
         for doc_id, site in rows:
             self._mark_dirty(site)
             self.db.execute("DELETE FROM lines WHERE doc = ?", (doc_id,))
+            self.db.execute("DELETE FROM groups WHERE doc = ?", (doc_id,))
         self.db.execute(f"DELETE FROM documents WHERE {where}", (value,))
 
     def _mark_dirty(self, site: str) -> None:
@@ -121,13 +128,14 @@ class Documents:
         self.db.execute("INSERT OR IGNORE INTO dirty_sites VALUES (?)", (site,))
 
     def load(self, doc_id: str) -> tuple[Document, Fingerprint | None, str | None, str]:
-        """A stored cleaned document: it, its fingerprint, its output path and its site.
+        """A stored cleaned document: it, its fingerprint, its output path and its site (the name
+        of its group of look-alike pages, if it is in one: what its template set is stored under).
 
         A record that cannot be read (RecordError: damaged, or planted by hand) marks its input
         file to be cleaned again by the next run, and the error is raised for the caller.
         """
         cleaned, output, site, source = self.db.execute(
-            "SELECT cleaned, output, site, source FROM documents WHERE id = ?", (doc_id,)
+            f"SELECT cleaned, output, {_TEMPLATE_NAME}, source FROM documents d WHERE id = ?", (doc_id,)
         ).fetchone()
         try:
             return (*decode(cleaned), output, site)
@@ -174,7 +182,7 @@ class Documents:
     def unfinished(self) -> Iterator[str]:
         """Documents whose outputs are not written, or were written with another template set."""
         query = (
-            "SELECT d.id FROM documents d LEFT JOIN sites s ON s.site = d.site"
+            f"SELECT d.id FROM documents d LEFT JOIN sites s ON s.site = {_TEMPLATE_NAME}"
             " WHERE (d.applied IS NULL OR d.applied IS NOT s.hash) AND d.id > ? ORDER BY d.id LIMIT ?"
         )
         for (doc_id,) in self.store.paged(query):

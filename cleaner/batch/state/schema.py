@@ -8,7 +8,8 @@ import sqlite3
 #: rebuilt (its documents cleaned again), its run history is kept.
 #: 6: `cleaned` holds records.py's versioned record (`version` is records.VERSION).
 #: 7: `row` and `page`, a document's row in the report's lists and its page, rendered once.
-SCHEMA_VERSION = 7
+#: 8: `lines.chrome`, whether the document's own stages removed the line; `groups`.
+SCHEMA_VERSION = 8
 
 #: Columns added to the runs table after it first shipped (its rows are kept across upgrades).
 RUN_COLUMNS_ADDED = ("chars_in", "chars_out")
@@ -33,7 +34,10 @@ RETRY_ALWAYS = "always"
 #: the template set its outputs were written with (NULL: not written yet). `lines` holds, per
 #: site, the keys of the distinct lines of each document and the hash of its whole set of keys
 #: (`page`): the counts that decide a site's template lines count pages, so copies of one page
-#: (crawled under several URLs) count once and do not make their own article a template. A site
+#: (crawled under several URLs) count once and do not make their own article a template; `chrome`
+#: says the document's own stages removed the line, what `groups` is derived from: per site, the
+#: documents whose pages look alike (templates.group_pages) and have lines of their own in common,
+#: under the group's name, which names their template set in `sites`. A site
 #: whose documents changed is marked dirty in the same transaction, until its template set is
 #: derived again. `rule_host` and `rule_key` are the URL host an HTML page's site configs were
 #: looked up for and what that gave (RuleSet.site_key: the covering file and its digest, '' for
@@ -97,9 +101,14 @@ WHERE duplicate_of IS NULL AND record IS NOT NULL;
 CREATE INDEX IF NOT EXISTS documents_applied ON documents (id, site, applied);
 CREATE INDEX IF NOT EXISTS documents_duplicates ON documents (duplicate_of, id) WHERE duplicate_of IS NOT NULL;
 CREATE INDEX IF NOT EXISTS documents_hosts ON documents (source, rule_host, rule_key) WHERE rule_host IS NOT NULL;
-CREATE TABLE IF NOT EXISTS lines (site TEXT NOT NULL, key INTEGER NOT NULL, doc TEXT NOT NULL, page TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lines (
+    site TEXT NOT NULL, key INTEGER NOT NULL, doc TEXT NOT NULL, page TEXT NOT NULL, chrome INTEGER NOT NULL
+);
 CREATE INDEX IF NOT EXISTS lines_site_key ON lines (site, key);
 CREATE INDEX IF NOT EXISTS lines_doc ON lines (doc);
+CREATE TABLE IF NOT EXISTS groups (doc TEXT PRIMARY KEY, site TEXT NOT NULL, name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS groups_site ON groups (site);
+CREATE INDEX IF NOT EXISTS groups_name ON groups (name, doc);
 CREATE TABLE IF NOT EXISTS dirty_sites (site TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS sites (
     site TEXT PRIMARY KEY,
@@ -143,6 +152,7 @@ def migrate(db: sqlite3.Connection) -> None:
     if version != SCHEMA_VERSION:
         db.executescript(
             "DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS lines; DROP TABLE IF EXISTS sites;"
+            " DROP TABLE IF EXISTS groups;"
             " DROP TABLE IF EXISTS reports; DROP TABLE IF EXISTS touched;"  # those documents' reports: not reused
         )
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

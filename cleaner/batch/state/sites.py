@@ -1,5 +1,6 @@
 """The site templates: each site's template lines, derived in SQL from the line keys pass one
-stored (templates.Thresholds decide the cut), with an example of each line for the report."""
+stored (templates.Thresholds decide the cut), with an example of each line for the report; and
+within each site, the groups of look-alike pages with lines of their own in common."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from cleaner.corpus import templates
 from cleaner.corpus.dedup import Fingerprint
 from cleaner.document import Document
 from cleaner.report.write import SiteTemplate
+
+#: The lines of a site, and of a group of its pages (SQL FROM and WHERE, for the site's or the group's name).
+_SITE_LINES = "lines l WHERE l.site = ?"
+_GROUP_LINES = "groups g JOIN lines l ON l.doc = g.doc WHERE g.name = ?"
 
 #: Reads a stored document by id (Documents.load; RecordError if its record cannot be read).
 Load = Callable[[str], tuple[Document, Fingerprint | None, str | None, str]]
@@ -38,22 +43,60 @@ class TemplateStore:
         self.store.commit()
 
     def _derive(self, site: str, thresholds: templates.Thresholds | None) -> None:
-        """Store one site's template set, with an example of each line for the report."""
-        (documents,) = self.db.execute("SELECT COUNT(DISTINCT page) FROM lines WHERE site = ?", (site,)).fetchone()
+        """Store one site's template set, and its groups', with an example of each line for the report."""
+        self._forget_groups(site)
+        documents = self._pages(_SITE_LINES, site)
         cut = thresholds.cut(documents) if thresholds else None
-        rows: list[tuple[int, int, str]] = []
-        if cut is not None:
-            rows = self.db.execute(
-                "SELECT key, COUNT(DISTINCT page), MIN(doc) FROM lines WHERE site = ? GROUP BY key"
-                " HAVING COUNT(DISTINCT page) >= ?",
-                (site, cut),
-            ).fetchall()
-        keys = frozenset(key for key, _, _ in rows)
+        rows = self._counts(_SITE_LINES, site, cut) if cut is not None else []
+        self._store(site, documents, rows)
+        if thresholds is not None and cut is not None:  # a site too small for a template has no group big enough
+            self._derive_groups(site, thresholds, frozenset(key for key, _, _ in rows))
+
+    def _derive_groups(self, site: str, thresholds: templates.Thresholds, site_keys: frozenset[int]) -> None:
+        """Group a site's pages by their chrome; a group with template lines the site has not gets its own set."""
+        chrome = self.db.execute("SELECT doc, key FROM lines WHERE site = ? AND chrome = 1 ORDER BY doc, key", (site,))
+        members: dict[str, list[str]] = {}
+        for doc, first in templates.group_pages(templates.runs_of(chrome)).items():
+            members.setdefault(first, []).append(doc)
+        for first, docs in members.items():
+            if len(docs) < thresholds.min_docs:
+                continue
+            name = templates.group_name(site, first)
+            self.db.executemany("INSERT INTO groups VALUES (?, ?, ?)", [(doc, site, name) for doc in docs])
+            pages = self._pages(_GROUP_LINES, name)
+            cut = thresholds.cut(pages)
+            rows = self._counts(_GROUP_LINES, name, cut) if cut is not None else []
+            if {key for key, _, _ in rows} <= site_keys:  # nothing of its own: its pages keep the site's set
+                self.db.execute("DELETE FROM groups WHERE name = ?", (name,))
+            else:
+                self._store(name, pages, rows, site_keys)
+
+    def _pages(self, lines: str, name: str) -> int:
+        """How many pages (copies counted once) the lines of a site or group are on."""
+        return self.db.execute(f"SELECT COUNT(DISTINCT l.page) FROM {lines}", (name,)).fetchone()[0]
+
+    def _counts(self, lines: str, name: str, cut: int) -> list[tuple[int, int, str]]:
+        """(key, pages, first document) of each line on at least `cut` pages of a site or group."""
+        query = f"SELECT l.key, COUNT(DISTINCT l.page), MIN(l.doc) FROM {lines} GROUP BY l.key"
+        query += " HAVING COUNT(DISTINCT l.page) >= ?"
+        return self.db.execute(query, (name, cut)).fetchall()
+
+    def _forget_groups(self, site: str) -> None:
+        """Drop a site's groups and their template sets (before they are derived again)."""
+        self.db.execute("DELETE FROM sites WHERE site IN (SELECT DISTINCT name FROM groups WHERE site = ?)", (site,))
+        self.db.execute("DELETE FROM groups WHERE site = ?", (site,))
+
+    def _store(
+        self, name: str, documents: int, rows: list[tuple[int, int, str]], also: frozenset[int] = frozenset()
+    ) -> None:
+        """Store a template set (of a site or a group) from its (key, pages, first document) rows;
+        a group's removes its site's lines (`also`) too, and lists its own."""
+        keys = frozenset(key for key, _, _ in rows) | also
         texts = self._examples(rows)
         lines = sorted(((n, texts[key]) for key, n, _ in rows), key=lambda nl: (-nl[0], nl[1]))
         self.db.execute(
             "INSERT OR REPLACE INTO sites VALUES (?, ?, ?, ?, ?)",
-            (site, documents, templates.set_hash(keys), _pack_keys(keys), json.dumps(lines, ensure_ascii=False)),
+            (name, documents, templates.set_hash(keys), _pack_keys(keys), json.dumps(lines, ensure_ascii=False)),
         )
 
     def _examples(self, rows: list[tuple[int, int, str]]) -> dict[int, str]:
@@ -82,11 +125,11 @@ class TemplateStore:
             yield self.site_template(site)
 
     def pages_with_line(self, site: str, key: int, limit: int) -> list[str]:
-        """The first `limit` documents (by id) of a site that carry the line with this key."""
-        rows = self.db.execute(
-            "SELECT DISTINCT doc FROM lines WHERE site = ? AND key = ? ORDER BY doc LIMIT ?", (site, key, limit)
-        )
-        return [doc for (doc,) in rows]
+        """The first `limit` documents (by id) of a site (or a group) that carry the line with this key."""
+        is_group = self.db.execute("SELECT 1 FROM groups WHERE name = ? LIMIT 1", (site,)).fetchone()
+        lines = _GROUP_LINES if is_group else _SITE_LINES
+        query = f"SELECT DISTINCT l.doc FROM {lines} AND l.key = ? ORDER BY l.doc LIMIT ?"
+        return [doc for (doc,) in self.db.execute(query, (site, key, limit))]
 
 
 def _pack_keys(keys: Iterable[int]) -> bytes:
