@@ -361,3 +361,17 @@ def test_chrome_is_what_the_pages_own_stages_removed_and_kept_nowhere():
     blocks[0].removed = blocks[2].removed = blocks[4].removed = Reason(Origin.HEURISTIC, "navigation")
     doc = Document("a.txt", blocks=blocks)
     assert chrome_keys(doc) == [line_key("Home")]  # "Share" and "The article" are kept once
+
+
+def test_a_fifth_look_alike_page_forms_a_group_without_cleaning_the_others_again(make_tree, tmp_path):
+    name, site = MIXED["beta"]
+    files = {f"dumps/beta{n}.txt": own_chrome_page(name, site, n) for n in range(4)}
+    files |= {f"dumps/alpha{n}.txt": own_chrome_page("Alpha Gazette", 0, n) for n in range(7)}  # over half the folder: the site's own lines
+    root, out = make_tree(files), tmp_path / "out"
+    run_batch(root, out, templates="on")
+    assert notice(name) in kept_lines(out, "dumps/beta0.txt")  # four look-alike pages: no group yet
+    (root / "dumps" / "beta4.txt").write_text(own_chrome_page(name, site, 4), encoding="utf-8")
+    fifth = run_batch(root, out, templates="on")
+    assert fifth.outcome.cleaned == 1  # the other four are written again from the stored record
+    assert all(notice(name) not in kept_lines(out, f"dumps/beta{n}.txt") for n in range(5))
+    assert fifth.records["dumps/beta0.txt"]["site"] == "dumps (pages like dumps/beta0.txt)"
