@@ -366,7 +366,8 @@ def test_chrome_is_what_the_pages_own_stages_removed_and_kept_nowhere():
 def test_a_fifth_look_alike_page_forms_a_group_without_cleaning_the_others_again(make_tree, tmp_path):
     name, site = MIXED["beta"]
     files = {f"dumps/beta{n}.txt": own_chrome_page(name, site, n) for n in range(4)}
-    files |= {f"dumps/alpha{n}.txt": own_chrome_page("Alpha Gazette", 0, n) for n in range(7)}  # over half the folder: the site's own lines
+    # alpha's chrome is on over half the folder's pages: the folder's own template lines
+    files |= {f"dumps/alpha{n}.txt": own_chrome_page("Alpha Gazette", 0, n) for n in range(7)}
     root, out = make_tree(files), tmp_path / "out"
     run_batch(root, out, templates="on")
     assert notice(name) in kept_lines(out, "dumps/beta0.txt")  # four look-alike pages: no group yet
