@@ -142,7 +142,7 @@ def group_name(site: str, first: str) -> str:
     return f"{site} (pages like {first})"
 
 
-def runs_of(rows: Iterable[tuple[str, int]]) -> Iterator[tuple[str, frozenset[int]]]:
+def keys_by_page(rows: Iterable[tuple[str, int]]) -> Iterator[tuple[str, frozenset[int]]]:
     """(page, key) rows sorted by page, as (page, its keys) pairs."""
     page: str | None = None
     keys: set[int] = set()

@@ -56,7 +56,7 @@ class TemplateStore:
         """Group a site's pages by their chrome; a group with template lines the site has not gets its own set."""
         chrome = self.db.execute("SELECT doc, key FROM lines WHERE site = ? AND chrome = 1 ORDER BY doc, key", (site,))
         members: dict[str, list[str]] = {}
-        for doc, first in templates.group_pages(templates.runs_of(chrome)).items():
+        for doc, first in templates.group_pages(templates.keys_by_page(chrome)).items():
             members.setdefault(first, []).append(doc)
         for first, docs in members.items():
             if len(docs) < thresholds.min_docs:
