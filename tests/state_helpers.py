@@ -25,7 +25,7 @@ def saved(
 ) -> Saved:
     """What pass one stores of a document (its line keys by default from its blocks)."""
     seen = seen or Seen(1, 1, "h", "fp", None)
-    keys = list(keys) if keys is not None else templates.document_keys(doc)
+    keys = list(keys) if keys is not None else templates.line_keys(doc)[0]
     return Saved(doc.id, seen, site, encode(doc, fingerprint), keys, **more)
 
 

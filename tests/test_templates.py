@@ -16,9 +16,9 @@ from cleaner.core.text import site_line
 from cleaner.corpus.templates import (
     TOP_LEVEL_SITE,
     Thresholds,
-    chrome_keys,
     group_pages,
     line_key,
+    line_keys,
     remove_template_lines,
     site_of,
 )
@@ -360,7 +360,9 @@ def test_chrome_is_what_the_pages_own_stages_removed_and_kept_nowhere():
     blocks = [Block("Home", 1), Block("The article", 2), Block("Share", 3), Block("Share", 4), Block("The article", 5)]
     blocks[0].removed = blocks[2].removed = blocks[4].removed = Reason(Origin.HEURISTIC, "navigation")
     doc = Document("a.txt", blocks=blocks)
-    assert chrome_keys(doc) == [line_key("Home")]  # "Share" and "The article" are kept once
+    keys, chrome = line_keys(doc)
+    assert chrome == [line_key("Home")]  # "Share" and "The article" are kept once
+    assert keys == sorted({line_key("Home"), line_key("The article"), line_key("Share")})
 
 
 def test_a_fifth_look_alike_page_forms_a_group_without_cleaning_the_others_again(make_tree, tmp_path):

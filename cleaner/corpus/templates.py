@@ -16,6 +16,8 @@ kept lines with reason `template`.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -72,15 +74,15 @@ def line_key(line: str) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
-def document_keys(doc: Document) -> list[int]:
-    """The sorted distinct keys of every line the document had before its lines were judged."""
-    return sorted({line_key(b.text) for b in doc.blocks if site_line(b.text)})
-
-
-def chrome_keys(doc: Document) -> list[int]:
-    """The sorted distinct keys of the lines the document's own stages removed, and kept nowhere in it."""
-    kept = {line_key(b.text) for b in doc.blocks if b.kept}
-    return sorted({line_key(b.text) for b in doc.blocks if not b.kept and site_line(b.text)} - kept)
+def line_keys(doc: Document) -> tuple[list[int], list[int]]:
+    """The sorted distinct keys of every line the document had before its lines were judged, and
+    of its chrome: the lines its own stages removed and it kept nowhere."""
+    kept: dict[int, bool] = {}
+    for block in doc.blocks:
+        if site_line(block.text):
+            key = line_key(block.text)
+            kept[key] = kept.get(key, False) or block.kept
+    return sorted(kept), sorted(key for key, was_kept in kept.items() if not was_kept)
 
 
 #: Two pages look alike (one site's, in one layout) when at least this share of their chrome lines
@@ -128,13 +130,13 @@ def _most_alike(
     for key in lines:
         for leader in index.get(key, ()):
             shared[leader] = shared.get(leader, 0) + 1
-    best: tuple[float, int, str] | None = None
+    alike = []  # (similarity, -group number, first page): the most alike, then the earliest
     for leader, common in shared.items():
         order, chrome = leaders[leader]
         similarity = common / (len(lines) + len(chrome) - common)
-        if similarity >= min_similarity and (best is None or (similarity, -order) > (best[0], -best[1])):
-            best = (similarity, order, leader)
-    return best[2] if best else None
+        if similarity >= min_similarity:
+            alike.append((similarity, -order, leader))
+    return max(alike)[2] if alike else None
 
 
 def group_name(site: str, first: str) -> str:
@@ -144,16 +146,8 @@ def group_name(site: str, first: str) -> str:
 
 def keys_by_page(rows: Iterable[tuple[str, int]]) -> Iterator[tuple[str, frozenset[int]]]:
     """(page, key) rows sorted by page, as (page, its keys) pairs."""
-    page: str | None = None
-    keys: set[int] = set()
-    for doc, key in rows:
-        if doc != page:
-            if page is not None:
-                yield page, frozenset(keys)
-            page, keys = doc, set()
-        keys.add(key)
-    if page is not None:
-        yield page, frozenset(keys)
+    for page, group in itertools.groupby(rows, key=operator.itemgetter(0)):
+        yield page, frozenset(key for _, key in group)
 
 
 def site_of(doc_id: str, url: str | None, source: str | None = None) -> str:

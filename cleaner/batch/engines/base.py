@@ -33,8 +33,8 @@ class Cleaned:
 
     doc: Document
     fingerprint: Fingerprint | None  # for dedup; None unless kept
-    keys: list[int]  # templates.document_keys: what the site's line counts are made of
-    chrome: list[int] = field(default_factory=list)  # templates.chrome_keys: what groups its pages
+    keys: list[int]  # templates.line_keys: what the site's line counts are made of
+    chrome: list[int] = field(default_factory=list)  # templates.line_keys: what groups its pages
 
 
 class Stop:

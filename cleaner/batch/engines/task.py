@@ -22,8 +22,7 @@ def clean_and_fingerprint(item: Input, settings: Settings, ruleset: RuleSet) -> 
         Cleaned(
             doc,
             dedup.fingerprint(doc.text, signature=near) if doc.status is Status.KEPT else None,
-            templates.document_keys(doc),
-            templates.chrome_keys(doc),
+            *templates.line_keys(doc),
         )
         for doc in clean_input(item, settings, ruleset)
     ]

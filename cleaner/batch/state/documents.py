@@ -51,11 +51,11 @@ class Saved:
     seen: Seen  # its source as it was read; `output` is the document's own .txt path
     site: str
     cleaned: bytes  # records.encode()d document and fingerprint
-    keys: list[int]  # its distinct line keys (templates.document_keys)
+    keys: list[int]  # its distinct line keys (templates.line_keys)
     retry: str | None = None  # when a failure is worth cleaning again (see schema.RETRY_ALWAYS)
     rule_host: str | None = None  # the host site configs were looked up for, and what it gave
     rule_key: str = ""
-    chrome: frozenset[int] = frozenset()  # the keys of the lines its own stages removed (templates.chrome_keys)
+    chrome: frozenset[int] = frozenset()  # the keys of the lines its own stages removed (templates.line_keys)
 
 
 class Documents:
