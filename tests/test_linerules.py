@@ -77,6 +77,17 @@ def test_cut_after_needs_half_the_text_before_the_marker():
     assert all(kept(found))
 
 
+def test_a_menu_of_short_entries_does_not_count_toward_the_share_before_a_marker():
+    # a dump's menu puts many short lines above a "Comments" tab at the article's top
+    menu = [f"Section {n}" for n in range(40)]
+    found = blocks(*menu, "Comments", PROSE, PROSE)
+    cut_after(found, (rule("cut_after", "^Comments$"),), set(), threads=True)
+    assert all(kept(found))
+    below_the_article = blocks(*menu, PROSE, PROSE, "Comments", "First!")
+    cut_after(below_the_article, (rule("cut_after", "^Comments$"),), set(), threads=True)
+    assert kept(below_the_article)[-2:] == [False, False]
+
+
 def test_a_marker_another_stage_removed_still_cuts_what_follows():
     # the block model may drop a "12 Comments" heading and keep the comments under it
     found = blocks(PROSE, PROSE, "12 Comments", "First!", "I walk across that river every day.")

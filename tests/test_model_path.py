@@ -13,7 +13,7 @@ from cleaner.core import segment
 from cleaner.core.decide.heuristics.base import BOILERPLATE, IMAGE_CREDIT
 from cleaner.core.decide.model import MODEL_FORMAT
 from cleaner.core.html.features import FEATURES
-from cleaner.core.pipeline import decide_lines
+from cleaner.core.pipeline import MODEL_MIN_DUMP_CHARS, decide_lines
 from cleaner.document import BlockScore, Document, Origin, Status
 
 MENU = (
@@ -105,9 +105,16 @@ def test_options_are_checked():
         Settings(model=__import__("pathlib").Path("/no/such/model.json"))
 
 
+#: More of the article, so that the dump reaches the length the text model takes (MODEL_MIN_DUMP_CHARS).
+MORE_PARAGRAPHS = (
+    "Work on the foundations will begin in the autumn, once the river is low enough for the "
+    "contractors to set the first piers without closing the channel to the rowing clubs.",
+    "The design, chosen from eleven entries in an open competition, keeps the deck low and narrow "
+    "so that the view of the old mill from the market square is not lost to the new crossing.",
+)
 DUMP = (
     "Home | News | Sport | Weather\n\n"
-    + "\n\n".join(ARTICLE_PARAGRAPHS)
+    + "\n\n".join((*ARTICLE_PARAGRAPHS, *MORE_PARAGRAPHS))
     + "\n\nBack to top\n\nShare on Facebook | Share on X\n"
 )
 
@@ -121,6 +128,14 @@ def test_a_text_dump_goes_to_the_text_model_where_auto_or_the_user_asks(options)
     reasons = {r.text: str(r.reason) for r in doc.removals}
     assert reasons["Back to top"] == "rule:default/back-to-top"  # rules stand over the model
     assert all(why.startswith(("rule:", "model:", "heuristic:", "title:")) for why in reasons.values())
+
+
+def test_a_dump_too_short_for_the_text_model_goes_to_the_heuristics():
+    short = "Home | News | Sport\n\n" + ARTICLE_PARAGRAPHS[0] + "\n"
+    assert len(short) < MODEL_MIN_DUMP_CHARS <= len(DUMP)
+    doc = clean(short.encode(), doc_id="a.txt", settings=Settings(input_format="text", extractor="model"))
+    assert doc.status is Status.KEPT and not doc.scores
+    assert ARTICLE_PARAGRAPHS[0] in doc.text
 
 
 def test_a_text_dump_keeps_the_heuristics_alone_with_extractor_trafilatura():

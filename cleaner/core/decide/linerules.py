@@ -15,6 +15,11 @@ from cleaner.rules.ruleset import Rule, Rules
 #: "Related articles" or "Comments" marker ends an article, but the same words early in a page
 #: are a menu or sidebar entry, which the section and heuristic passes handle instead.
 CUT_MIN_SHARE_BEFORE = 0.5
+#: ... counted over lines of at least this many characters: a dump's menus (dozens of short
+#: entries above the article) would otherwise put a "Comments" tab at the article's top past half
+#: the page, and the cut took the whole article (measured on dragnet-dev's dumps; 60 characters is
+#: about the shortest running sentence, a menu entry or a teaser title rarely reaches it).
+CUT_LINE_MIN_CHARS = 60
 #: A comments marker ("Comments", "7 Responses") followed, within STAMP_LOOKAHEAD lines, by this
 #: many comment stamps (text.is_comment_stamp) opens the thread wherever it stands: the stamps are
 #: the thread's evidence, which a menu entry of the same words lacks, and a dump's comments often
@@ -121,7 +126,7 @@ def cut_after(blocks: list[Block], rules: tuple[Rule, ...], protected: set[int],
     `threads`: a comments marker with a thread's stamps below it cuts wherever it stands (for
     articles; CleanEval's page convention counts a thread as running text).
     """
-    total = sum(len(b.text) for b in blocks if b.kept) or 1
+    total = sum(_share_weight(b) for b in blocks if b.kept) or 1
     before = 0
     for i, block in enumerate(blocks):
         # a marker another stage removed (the block model drops a "12 Comments" heading) still
@@ -137,7 +142,12 @@ def cut_after(blocks: list[Block], rules: tuple[Rule, ...], protected: set[int],
                     blocks[j].removed = rule.reason
             return
         if block.kept:
-            before += len(block.text)
+            before += _share_weight(block)
+
+
+def _share_weight(block: Block) -> int:
+    """What a kept block counts toward a marker's share: its length, if it is a line of running text."""
+    return len(block.text) if len(block.text) >= CUT_LINE_MIN_CHARS else 0
 
 
 def _opens_thread(rule: Rule, blocks: list[Block], i: int) -> bool:
