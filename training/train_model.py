@@ -94,12 +94,11 @@ PARAMS = {
     "random_state": 0,
 }
 
-#: A block trafilatura (or, in a dump, the heuristics) left out is kept from this score up; one it
-#: kept is dropped only below THRESHOLD_TRAF. The model overrules trafilatura only when sure:
-#: measured on the leave-one-out figures, a symmetric 0.5 loses more than it gains on the
-#: collection it was not trained on. The leave-one-out models use these.
-THRESHOLD = 0.8
-THRESHOLD_TRAF = 0.2
+#: The (THRESHOLD, THRESHOLD_TRAF) pairs measured: a block trafilatura (or, in a dump, the
+#: heuristics) left out is kept from THRESHOLD up; one it kept is dropped only below THRESHOLD_TRAF.
+#: The article models overrule trafilatura only when sure (0.8/0.2): measured on the leave-one-out
+#: figures, a symmetric 0.5 loses more than it gains on the collection it was not trained on. The
+#: leave-one-out models take the shipped pair (SHIPPED_THRESHOLDS).
 THRESHOLD_PAIRS = ((0.5, 0.5), (0.7, 0.3), (0.8, 0.2))
 
 #: Train the context pass (cleaner/core/decide/context.py) over the first trees' scores;
@@ -416,10 +415,13 @@ def loo(target: Path | None) -> None:
         data = load(name)
         print(f"article, {name} left out:", json.dumps(figures(data, model.predict(data), name)))
         if target is not None:
-            target.mkdir(parents=True, exist_ok=True)
-            info = {"data": [n for n in SETS if n != name and SETS[n]["scope"] == "article"], "note": "leave-one-out"}
+            info = {
+                "data": [n for n in SETS if n != name and SETS[n]["scope"] == "article"],
+                "note": f"leave-one-out: trained without {name}, for the evaluation gate's figure on it",
+                "script": "training/train_model.py loo --models DIR",
+            }
             path = target / f"{'text-' if KIND == 'text' else ''}article-without-{name}.json"
-            path.write_text(json.dumps(export(model, THRESHOLD, THRESHOLD_TRAF, info)), encoding="utf-8")
+            write_model(path, export(model, *SHIPPED_THRESHOLDS[KIND, "article"], info))
     articles = [load(n) for n, meta in SETS.items() if meta["scope"] == "article"]
     for name, data, scores in zip(SETS, articles, cross_validated_together(articles, 3), strict=False):
         print(f"article, 3-fold over both article collections, on {name}:", json.dumps(figures(data, scores, name)))
@@ -431,9 +433,14 @@ def loo(target: Path | None) -> None:
     print("with comments, dragnet-dev 3-fold:", json.dumps(figures(data, scores, "dragnet-dev", gold_file)))
 
 
+def write_model(path: Path, data: dict) -> None:
+    """A model file, compact (the same trees give the same bytes)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
 def ship() -> None:
     """Train every shipped model of the kind on its collections, write it to cleaner/models/NAME.json."""
-    MODELS.mkdir(parents=True, exist_ok=True)
     for scope, sources in SHIPPED.items():
         name = scope if KIND == "html" else f"text-{scope}"
         datasets = [load(n, g, c) for n, g, c in sources]
@@ -447,7 +454,7 @@ def ship() -> None:
         }
         data = export(model, *SHIPPED_THRESHOLDS[KIND, scope], info)
         target = MODELS / f"{name}.json"
-        target.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+        write_model(target, data)
         print(f"{name}: {info['blocks']} labelled blocks, {len(data['roots'])} trees -> {target}")
 
 
