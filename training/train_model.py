@@ -403,9 +403,14 @@ def cross_validated_together(datasets: list[Data], folds: int, scope: str = "art
     return by_folds(datasets, folds, lambda page_of: page_of % folds, lambda parts: fit(parts, scope).predict)
 
 
+def others(name: str) -> list[str]:
+    """The names of the article collections other than `name`."""
+    return [n for n, meta in SETS.items() if meta["scope"] == "article" and n != name]
+
+
 def without(name: str) -> list[Data]:
     """The article collections other than `name`: a leave-one-out training set."""
-    return [load(n) for n, meta in SETS.items() if meta["scope"] == "article" and n != name]
+    return [load(n) for n in others(name)]
 
 
 def loo(target: Path | None) -> None:
@@ -416,7 +421,7 @@ def loo(target: Path | None) -> None:
         print(f"article, {name} left out:", json.dumps(figures(data, model.predict(data), name)))
         if target is not None:
             info = {
-                "data": [n for n in SETS if n != name and SETS[n]["scope"] == "article"],
+                "data": others(name),
                 "note": f"leave-one-out: trained without {name}, for the evaluation gate's figure on it",
                 "script": "training/train_model.py loo --models DIR",
             }
