@@ -1,7 +1,7 @@
 """Train the block models on the development portfolio (../shared/bench), deterministically.
 
     python training/train_model.py features          # cut every page into blocks, cache features
-    python training/train_model.py loo               # leave-one-collection-out figures
+    python training/train_model.py loo               # leave-one-collection-out figures (--no-cv: only them)
     python training/train_model.py ship              # train the shipped models -> cleaner/models/
 
 Needs `pip install -e '.[train]'` (scikit-learn). Labels come from aligning each block's text with
@@ -65,7 +65,7 @@ SHIPPED = {
 #: leave-one-out figure, so trafilatura (or the heuristics) is overruled only when the model is
 #: sure; a single collection (page, comments) only has its cross-validation figure.
 SHIPPED_THRESHOLDS = {
-    ("html", "article"): (0.8, 0.2),
+    ("html", "article"): (0.85, 0.1),
     ("html", "page"): (0.7, 0.3),
     ("html", "article-comments"): (0.5, 0.5),
     ("text", "article"): (0.8, 0.2),
@@ -98,8 +98,12 @@ PARAMS = {
 #: heuristics) left out is kept from THRESHOLD up; one it kept is dropped only below THRESHOLD_TRAF.
 #: The article models overrule trafilatura only when sure (0.8/0.2): measured on the leave-one-out
 #: figures, a symmetric 0.5 loses more than it gains on the collection it was not trained on. The
-#: leave-one-out models take the shipped pair (SHIPPED_THRESHOLDS).
-THRESHOLD_PAIRS = ((0.5, 0.5), (0.7, 0.3), (0.8, 0.2))
+#: HTML one more so (0.85/0.1): over 0.6-1.0 by 0.0-0.3, the model trained on dragnet-dev scores
+#: best there on traf-dev (0.9243 -> 0.9275, blocks only) and the one trained on traf-dev is within
+#: 0.0005 of its best on dragnet-dev (0.9103 -> 0.9143). The text models' two directions disagree
+#: (traf-dev's dumps ask for a lower second threshold, dragnet-dev's for a higher): they keep 0.8/0.2.
+#: The leave-one-out models take the shipped pair (SHIPPED_THRESHOLDS).
+THRESHOLD_PAIRS = ((0.5, 0.5), (0.7, 0.3), (0.8, 0.2), (0.85, 0.1))
 
 #: Train the context pass (cleaner/core/decide/context.py) over the first trees' scores;
 #: --no-context measures without it. It lifts the leave-one-out figures (README, "Main content").
@@ -413,8 +417,9 @@ def without(name: str) -> list[Data]:
     return [load(n) for n in others(name)]
 
 
-def loo(target: Path | None) -> None:
-    """The protocol's figures: article scope leave-one-out, page scope 5-fold cross-validation."""
+def loo(target: Path | None, cross_validate: bool = True) -> None:
+    """The protocol's figures: article scope leave-one-out, then (`cross_validate`) the 3-fold
+    figures over both article collections, page scope 5-fold and comments 3-fold."""
     for name in ("traf-dev", "dragnet-dev"):
         model = fit(without(name))
         data = load(name)
@@ -427,6 +432,8 @@ def loo(target: Path | None) -> None:
             }
             path = target / f"{'text-' if KIND == 'text' else ''}article-without-{name}.json"
             write_model(path, export(model, *SHIPPED_THRESHOLDS[KIND, "article"], info))
+    if not cross_validate:
+        return
     articles = [load(n) for n, meta in SETS.items() if meta["scope"] == "article"]
     for name, data, scores in zip(SETS, articles, cross_validated_together(articles, 3), strict=False):
         print(f"article, 3-fold over both article collections, on {name}:", json.dumps(figures(data, scores, name)))
@@ -467,6 +474,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("step", choices=["features", "loo", "ship"])
     parser.add_argument("--models", type=Path, default=None, help="loo: write the leave-one-out models here")
+    parser.add_argument(
+        "--no-cv", action="store_true", help="loo: the leave-one-out figures and models only (not the CVs)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--comments", action="store_true")
     parser.add_argument("--kind", choices=["html", "text"], default="html", help="HTML pages or text dumps")
@@ -482,7 +492,7 @@ def main() -> None:
     if args.step == "features":
         features(args.comments, args.workers, args.kind)
     elif args.step == "loo":
-        loo(args.models)
+        loo(args.models, not args.no_cv)
     else:
         ship()
 
