@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from cleaner.core import language, segment
-from cleaner.core.decide import heuristics, linefeatures, linerules
+from cleaner.core.decide import heuristics, linefeatures, linerules, repeats
 from cleaner.core.decide import model as blockmodel
 from cleaner.core.decide.heuristics.base import BOILERPLATE, DETACHED_TAIL, NAVIGATION
 from cleaner.core.decode import DecodeError, decode, repair
@@ -75,6 +75,8 @@ def _process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
         # comments marker with a thread's stamps below it cuts wherever it stands (articles only:
         # CleanEval's page convention counts the thread as running text; README, "Main content").
         linerules.cut_after(doc.blocks, rules.of("cut_after"), protected, threads=options.scope == "article")
+    if options.scope == "article":
+        repeats.drop_repeats(doc.blocks, protected)
     return filter_language(doc, options.languages)
 
 
