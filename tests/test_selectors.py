@@ -41,7 +41,7 @@ CHROME = "".join(f"<li><a href='/{i}'>Section {i} of the site's menu</a></li>" f
 
 
 def dropped(page: str, removes: str | None = None) -> list[str]:
-    """The class of each element the rule `.share, .comments` removes from the page."""
+    """The first characters of each element the rule `.share, .comments` removes from the page."""
     tree = parse(f"<html><body><ul>{CHROME}</ul>{page}</body></html>")
     reason = Reason(Origin.RULE, "test/selector")
     rule = Rule("drop_selectors", "selector", reason, css=".share, .comments", removes=removes)

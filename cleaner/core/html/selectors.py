@@ -114,7 +114,7 @@ def drop_elements(tree: HtmlElement, rules: tuple[Rule, ...], class_ids: str) ->
         if selector is None:  # a selector pass costs about 1 ms on a news page
             continue
         for element in selector(tree):
-            if element.getparent() is None or _protected(element) or rule.removes != "comments" and _prose(element):
+            if element.getparent() is None or _protected(element) or (rule.removes != "comments" and _prose(element)):
                 continue
             page_chars = page_chars or len(" ".join(tree.text_content().split())) or 1
             text = " ".join(" ".join(element.itertext()).split())
