@@ -123,8 +123,12 @@ def test_what_the_fingerprint_holds_did_not_change_with_the_table():
         "jsonl_id": "key",
     }
     assert isinstance(parts["model"], str) and len(parts["model"]) == 16  # the file's digest, not its path
-    assert Settings(extractor="model", scope="page").fingerprint() == Settings(scope="page").fingerprint()  # auto takes it
-    assert Settings(extractor="trafilatura").fingerprint() != Settings().fingerprint()  # auto takes the text model for dumps
+    assert (
+        Settings(extractor="model", scope="page").fingerprint() == Settings(scope="page").fingerprint()
+    )  # auto takes it
+    assert (
+        Settings(extractor="trafilatura").fingerprint() != Settings().fingerprint()
+    )  # auto takes the text model for dumps
 
 
 def test_the_run_fingerprint_is_the_cleaner_the_rules_and_the_options_that_decide():
