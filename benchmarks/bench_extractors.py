@@ -101,12 +101,12 @@ def runs(name: str, args: argparse.Namespace) -> dict[str, tuple[Path, float, st
     html, text, out = BENCH / name / "html", BENCH / name / "text", args.out / name
     scope = SCOPE[name]
     found: dict[str, tuple[Path, float, str]] = {}
-    for mode, label, base, prefix in (
-        ("html", "cleaner ", "cleaner --extractor trafilatura", ""),
-        ("text", "cleaner, text dumps, ", "cleaner, text dumps", "text-"),
-    ):
+    for mode, label, prefix in (("html", "cleaner ", ""), ("text", "cleaner, text dumps, ", "text-")):
         folder = html if mode == "html" else text
-        found[base] = (*cleaner(folder, out / ("traf" if mode == "html" else "text"), args.workers), "gold.json")
+        found[f"{label}--extractor trafilatura"] = (
+            *cleaner(folder, out / f"{prefix}traf", args.workers, "--extractor", "trafilatura"),
+            "gold.json",
+        )
         found[f"{label}--extractor model --scope {scope}"] = (
             *cleaner(folder, out / f"{prefix}model", args.workers, "--extractor", "model", "--scope", scope),
             "gold.json",

@@ -85,9 +85,10 @@ def test_a_model_file_given_is_used_and_a_bad_one_fails_the_document_with_its_re
     assert doc.status is Status.FAILED and "retrain" in doc.reason
 
 
-def test_auto_takes_trafilatura_for_html_articles_and_the_model_for_dumps_pages_and_comments():
-    assert not Settings().uses_model("html")
+def test_auto_takes_the_model_and_trafilatura_only_when_asked():
+    assert Settings().uses_model("html")
     assert Settings().uses_model("text")
+    assert not Settings(extractor="trafilatura").uses_model("html")
     assert not Settings(extractor="trafilatura").uses_model("text")
     assert Settings(scope="page").uses_model("html")
     assert Settings(comments="keep").uses_model("html")

@@ -28,7 +28,7 @@ CHANGED: dict[str, object] = {
     "format": "jsonl",
     "lang": ["de", "en"],
     "input_format": "text",
-    "extractor": "model",
+    "extractor": "trafilatura",
     "scope": "page",
     "comments": "keep",
     "model": str(MODEL),

@@ -185,7 +185,7 @@ class Settings:
         fingerprint=True,
     )
     extractor: str = option(
-        "main content by trafilatura and line heuristics (a text dump: the heuristics), by the block model, or auto",
+        "main content by the block model, or by trafilatura and the line heuristics; auto (the default): the model",
         CORE_DEFAULTS.extractor,
         choices=EXTRACTORS,
         commands=DOCUMENT,

@@ -24,7 +24,7 @@ class Options:
     """How one document is cleaned: its input format, the extractor and what counts as content."""
 
     input_format: str = "auto"  # "html" | "text" | "auto": by extension, else by content
-    extractor: str = "auto"  # "trafilatura" (+ line heuristics; a dump: the heuristics), "model", or the better
+    extractor: str = "auto"  # "model", or "trafilatura" (+ line heuristics; a dump: the heuristics); auto: the model
     scope: str = "article"  # "article": the main content; "page": all running text of the page
     comments: str = "drop"  # "keep": readers' comments are content too
     model: Path | None = None  # a block model file instead of the shipped one for the scope
@@ -38,10 +38,7 @@ class Options:
         """True if documents of this format ('html' or 'text') go to the block model: asked for,
         or what wins for the format and scope.
 
-        `auto` takes the decider that measured best where neither was tuned (README): trafilatura
-        and the line heuristics for HTML articles without comments; the model for text dumps, for
-        whole pages and for comments, which trafilatura's path does not offer.
+        `auto` takes the decider that measured best on the collections it was not trained or
+        tuned on (README, "Main content"): the model, for every format, scope and comments choice.
         """
-        if self.extractor == "auto":
-            return input_format == "text" or self.scope != "article" or self.comments == "keep"
-        return self.extractor == "model"
+        return self.extractor in ("auto", "model")
