@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cleaner.core.decide.repeats import REPEATED, drop_repeats
 from cleaner.core.options import Options
-from cleaner.core.pipeline import process
+from cleaner.core.pipeline import judged, process
 from cleaner.document import Block, BlockKind, Document, Origin, Reason
 
 TEASER = "The council voted on Tuesday to extend the opening hours of the public library."
@@ -35,3 +35,12 @@ def test_only_articles_lose_their_copies(ruleset):
     page = process(Document("a.txt", raw.encode()), Options(input_format="text", scope="page"), ruleset)
     assert article.text.count(TEASER) == 1
     assert page.text.count(TEASER) == 2
+
+
+def test_the_text_model_reads_the_lines_before_the_copies_go(ruleset):
+    """pipeline.judged (what training computes the line features from) stops before this pass, as
+    inference does: the model's input has the copy still kept, the cleaned document does not."""
+    raw = "\n\n".join([TEASER, OTHER, TEASER]).encode()
+    options = Options(input_format="text", extractor="trafilatura")
+    assert judged(Document("a.txt", raw), options, ruleset).blocks[2].kept
+    assert process(Document("a.txt", raw), options, ruleset).blocks[2].removed == REPEATED

@@ -166,17 +166,18 @@ def text_features(path: Path) -> tuple[str, list[str], list[list[float]]]:
 
     The heuristics' verdict is one of the features, so the model learns against their thresholds:
     the shipped ones here; `Options(thresholds=dataclasses.replace(Thresholds(), ...))` trains
-    against others.
+    against others. `judged` stops where inference computes the features: before the passes that
+    follow the text model (a closing marker's cut, an article's repeated paragraphs).
     """
     from cleaner.core import language
     from cleaner.core.decide import linefeatures
     from cleaner.core.options import Options
-    from cleaner.core.pipeline import process
+    from cleaner.core.pipeline import judged
     from cleaner.document import Document
 
     raw = path.read_bytes()
     options = Options(input_format="text", extractor="trafilatura")  # the heuristics' verdict, not a model's
-    doc = process(Document(path.name, raw, size=len(raw)), options, shipped_rules())
+    doc = judged(Document(path.name, raw, size=len(raw)), options, shipped_rules())
     rows = linefeatures.compute(doc.blocks, [float(b.kept) for b in doc.blocks], language.stopwords(None))
     return path.stem, [b.text for b in doc.blocks], rows
 

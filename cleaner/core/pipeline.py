@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from cleaner.core import language, segment
 from cleaner.core.decide import heuristics, linefeatures, linerules, repeats
@@ -29,8 +31,23 @@ MODEL_MIN_DUMP_CHARS = 1000
 
 def process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
     """Clean one document in place and return it; failures are recorded on the document."""
+    return _guarded(_process, doc, options, ruleset)
+
+
+def judged(doc: Document, options: Options, ruleset: RuleSet) -> Document:
+    """The document as the text model reads a dump: through the rules and the heuristics (or, for
+    HTML, extraction and rules), before the text model and the passes after it. Training computes
+    its line features from this, so that they are what inference computes."""
+    return _guarded(_judged, doc, options, ruleset)
+
+
+Stages = Callable[[Document, Options, RuleSet], Document]
+
+
+def _guarded(stages: Stages, doc: Document, options: Options, ruleset: RuleSet) -> Document:
+    """Run the stages; an exception becomes the document's recorded failure."""
     try:
-        return _process(doc, options, ruleset)
+        return stages(doc, options, ruleset)
     except (DecodeError, html.HtmlError, blockmodel.ModelError) as exc:
         return doc.fail(str(exc))
     except RecursionError:
@@ -41,12 +58,49 @@ def process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
         return doc.fail(f"internal error: {type(exc).__name__}: {exc}")
 
 
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """What the first stages hand the rest: the model that decides, the document's rules, and the
+    blocks the rules protect."""
+
+    model: blockmodel.Model | None
+    rules: Rules
+    protected: set[int]
+
+
 def _process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
     """The stages in order: check, decode, extract (HTML), segment, rules, heuristics, language."""
+    first = _judge(doc, options, ruleset)
+    if first is None:
+        return doc
+    if doc.input_format != "html" and first.model is not None:
+        decide_lines(doc, first.model, first.protected)
+        # A closing marker ("12 Comments") cuts again below the lines the model kept: before it,
+        # a dump's menus could leave the marker above half the page's text (measured: dragnet-dev
+        # dumps, trained without them, 0.829 -> 0.835; traf-dev's 0.882 -> 0.884); and now a
+        # comments marker with a thread's stamps below it cuts wherever it stands (articles only:
+        # CleanEval's page convention counts the thread as running text; README, "Main content").
+        cuts = first.rules.of("cut_after")
+        linerules.cut_after(doc.blocks, cuts, first.protected, threads=options.scope == "article")
+    if options.scope == "article":
+        repeats.drop_repeats(doc.blocks, first.protected)
+    return filter_language(doc, options.languages)
+
+
+def _judged(doc: Document, options: Options, ruleset: RuleSet) -> Document:
+    """The first stages only (see judged)."""
+    _judge(doc, options, ruleset)
+    return doc
+
+
+def _judge(doc: Document, options: Options, ruleset: RuleSet) -> _Judged | None:
+    """Check, decode, extract (HTML), segment, rules and heuristics; None if the document ended here."""
     if len(doc.raw) > options.max_bytes:
-        return doc.fail(too_large(len(doc.raw), options.max_bytes))
+        doc.fail(too_large(len(doc.raw), options.max_bytes))
+        return None
     if not doc.raw.strip():
-        return doc.drop("empty file")
+        doc.drop("empty file")
+        return None
     if doc.source is None:  # a container's page comes with its format
         doc.input_format = input_format(doc.id, doc.raw, options.input_format)
     is_html = doc.input_format == "html"
@@ -66,18 +120,7 @@ def _process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
         doc.title = repair(doc.title, doc.decoding) if doc.title else doc.title
     doc.source_text = text
     rules = ruleset.for_document(doc.url, text, keep_comments)
-    protected = clean_text(doc, rules, options.thresholds)
-    if not is_html and model is not None:
-        decide_lines(doc, model, protected)
-        # A closing marker ("12 Comments") cuts again below the lines the model kept: before it,
-        # a dump's menus could leave the marker above half the page's text (measured: dragnet-dev
-        # dumps, trained without them, 0.829 -> 0.835; traf-dev's 0.882 -> 0.884); and now a
-        # comments marker with a thread's stamps below it cuts wherever it stands (articles only:
-        # CleanEval's page convention counts the thread as running text; README, "Main content").
-        linerules.cut_after(doc.blocks, rules.of("cut_after"), protected, threads=options.scope == "article")
-    if options.scope == "article":
-        repeats.drop_repeats(doc.blocks, protected)
-    return filter_language(doc, options.languages)
+    return _Judged(model, rules, clean_text(doc, rules, options.thresholds))
 
 
 def clean_text(doc: Document, rules: Rules, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> set[int]:
