@@ -39,6 +39,9 @@ class Options:
         or what wins for the format and scope.
 
         `auto` takes the decider that measured best on the collections it was not trained or
-        tuned on (README, "Main content"): the model, for every format, scope and comments choice.
+        tuned on (README, "Main content"): today the model, for every format, scope and comments
+        choice, so the format does not change the answer. It stays a parameter because the choice
+        is made per format (the batch fingerprint records one answer per format), and a later
+        measurement may split it again.
         """
         return self.extractor in ("auto", "model")

@@ -35,9 +35,10 @@ def process(doc: Document, options: Options, ruleset: RuleSet) -> Document:
 
 
 def judged(doc: Document, options: Options, ruleset: RuleSet) -> Document:
-    """The document as the text model reads a dump: through the rules and the heuristics (or, for
-    HTML, extraction and rules), before the text model and the passes after it. Training computes
-    its line features from this, so that they are what inference computes."""
+    """The document as the text model reads a dump: through the rules and the heuristics (a page:
+    through extraction, the block model's scores if it decides, and the rules), before the text
+    model and the passes after it. Training computes its line features from this, so that they
+    are what inference computes."""
     return _guarded(_judged, doc, options, ruleset)
 
 
